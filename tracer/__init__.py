@@ -1,0 +1,49 @@
+"""tracer: the course's convolution and pooling functions, traced window by window.
+
+The functions keep the course's names, signatures, NHWC layout and caches, so
+a learner can swap their own in for any of them::
+
+    >>> import numpy as np, tracer
+    >>> A_prev = np.random.default_rng(0).standard_normal((1, 5, 5, 1))
+    >>> with tracer.record() as trace:
+    ...     A, cache = tracer.pool_forward(A_prev, {"f": 2, "stride": 1})
+    >>> len(trace)
+    16
+    >>> trace[0]
+    PoolWindow(call=0, max, i=0 (h=0, w=0) c=0 rows 0:2 cols 0:2, value=..., max at (...))
+
+:mod:`tracer.fast` holds vectorized twins with the same API.
+"""
+
+from . import events, fast
+from .conv import (
+    conv_backward,
+    conv_forward,
+    conv_single_step,
+    create_mask_from_window,
+    distribute_value,
+    pool_backward,
+    pool_forward,
+    zero_pad,
+)
+from .recording import Call, Step, Trace, TraceLimitError, record
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "zero_pad",
+    "conv_single_step",
+    "conv_forward",
+    "conv_backward",
+    "pool_forward",
+    "pool_backward",
+    "create_mask_from_window",
+    "distribute_value",
+    "record",
+    "Trace",
+    "Call",
+    "Step",
+    "TraceLimitError",
+    "events",
+    "fast",
+]

@@ -1,0 +1,438 @@
+"""The course's convolution and pooling functions, as explicit loops that emit trace events.
+
+Layout NHWC: ``(m, n_H, n_W, n_C)``. Names, signatures, return values and
+caches are the course's, so a learner can swap their own function for any of
+these and compare. Output size, for height and width alike::
+
+    n_H = floor((n_H_prev - f + 2 * pad) / stride) + 1
+
+and output cell ``(h, w)`` reads rows ``h*stride : h*stride + f`` and columns
+``w*stride : w*stride + f`` of the padded input.
+
+Each loop computes a value and, on the next line, emits its event. With no
+``tracer.record()`` block active, ``emit`` is ``None`` and the only extra cost
+per window is that test. The helpers ``_zero_pad``, ``_single_step``,
+``_mask`` and ``_distribute`` are the unchecked bodies of the public functions
+of the same names; the loops call them so that the arguments are checked once
+per call, not once per window.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import recording
+from .events import ConvBackWindow, ConvWindow, Distribute, Mask, Pad, PoolBackWindow, PoolWindow, SingleStep
+from .validate import (
+    check_array,
+    check_int,
+    conv_backward_shapes,
+    conv_shapes,
+    pool_backward_shapes,
+    pool_shapes,
+)
+
+__all__ = [
+    "zero_pad",
+    "conv_single_step",
+    "conv_forward",
+    "conv_backward",
+    "pool_forward",
+    "pool_backward",
+    "create_mask_from_window",
+    "distribute_value",
+]
+
+
+def _zero_pad(X: np.ndarray, pad: int) -> np.ndarray:
+    # --8<-- [start:zero_pad]
+    X_pad = np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="constant", constant_values=(0, 0))
+    # --8<-- [end:zero_pad]
+    return X_pad
+
+
+def zero_pad(X: np.ndarray, pad: int) -> np.ndarray:
+    """Pad every image of ``X`` with zeros on height and width.
+
+    Parameters
+    ----------
+    X : ndarray, shape (m, n_H, n_W, n_C)
+    pad : int
+        Rows and columns of zeros added on each side, ``pad >= 0``.
+
+    Returns
+    -------
+    X_pad : ndarray, shape (m, n_H + 2*pad, n_W + 2*pad, n_C)
+
+    Examples
+    --------
+    >>> zero_pad(np.ones((1, 1, 2, 1)), 1)[0, :, :, 0]
+    array([[0., 0., 0., 0.],
+           [0., 1., 1., 0.],
+           [0., 0., 0., 0.]])
+    """
+    pad = check_int("zero_pad", "pad", pad, 0)
+    check_array("zero_pad", "X", X, 4, "(m, n_H, n_W, n_C)")
+    rec = recording.start("zero_pad", {"X": X}, {"pad": pad})
+    X_pad = _zero_pad(X, pad)
+    if rec is not None:
+        rec.emit((Pad.code, pad))
+        rec.done(X_pad=X_pad)
+    return X_pad
+
+
+def _single_step(a_slice_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.float64:
+    # --8<-- [start:conv_single_step]
+    s = np.multiply(a_slice_prev, W)  # element-wise product of the window and the filter
+    Z = np.sum(s)  # summed over every cell and channel
+    Z = Z + b.item()  # plus the bias, once (the course's float(b) fails on numpy 2 for shape (1, 1, 1))
+    # --8<-- [end:conv_single_step]
+    return Z
+
+
+def conv_single_step(a_slice_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.float64:
+    """One step of a convolution: one window times one filter, summed, plus the bias.
+
+    Parameters
+    ----------
+    a_slice_prev : ndarray, shape (f, f, n_C_prev)
+        The window of the input.
+    W : ndarray, shape (f, f, n_C_prev)
+        One filter.
+    b : ndarray, shape (1, 1, 1)
+        Its bias.
+
+    Returns
+    -------
+    Z : numpy.float64
+        ``sum(a_slice_prev * W) + b``.
+
+    Examples
+    --------
+    >>> conv_single_step(np.ones((2, 2, 1)), np.full((2, 2, 1), 0.5), np.full((1, 1, 1), 1.0))
+    np.float64(3.0)
+    """
+    fn = "conv_single_step"
+    check_array(fn, "a_slice_prev", a_slice_prev, 3, "(f, f, n_C_prev)")
+    check_array(fn, "W", W, 3, "(f, f, n_C_prev)")
+    check_array(fn, "b", b, 3, "(1, 1, 1)")
+    if W.shape != a_slice_prev.shape:
+        raise ValueError(f"{fn}: W must have the shape of a_slice_prev, {a_slice_prev.shape}, got {W.shape}")
+    if b.shape != (1, 1, 1):
+        raise ValueError(f"{fn}: b must have shape (1, 1, 1), got {b.shape}")
+    rec = recording.start(fn, {"a_slice_prev": a_slice_prev, "W": W, "b": b}, {})
+    Z = _single_step(a_slice_prev, W, b)
+    if rec is not None:
+        rec.emit((SingleStep.code, Z))
+        rec.done(Z=np.asarray(Z))
+    return Z
+
+
+def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: dict) -> tuple[np.ndarray, tuple]:
+    """Forward pass of a convolution layer, one window at a time.
+
+    Parameters
+    ----------
+    A_prev : ndarray, shape (m, n_H_prev, n_W_prev, n_C_prev)
+        Activations of the previous layer.
+    W : ndarray, shape (f, f, n_C_prev, n_C)
+        The ``n_C`` filters.
+    b : ndarray, shape (1, 1, 1, n_C)
+        Their biases.
+    hparameters : dict
+        ``{"stride": int >= 1, "pad": int >= 0}``.
+
+    Returns
+    -------
+    Z : ndarray, shape (m, n_H, n_W, n_C)
+        With ``n_H = (n_H_prev - f + 2*pad) // stride + 1``, the same for width.
+    cache : tuple
+        ``(A_prev, W, b, hparameters)`` for :func:`conv_backward`.
+
+    Notes
+    -----
+    Costs ``m * n_H * n_W * n_C`` Python-level steps of about 5 us each; use
+    :func:`tracer.fast.conv_forward` beyond lesson sizes.
+    """
+    s = conv_shapes("conv_forward", A_prev, W, b, hparameters)
+    m, n_H, n_W, n_C, f, stride, pad = s.m, s.n_H, s.n_W, s.n_C, s.f, s.stride, s.pad
+    rec = recording.start(
+        "conv_forward", {"A_prev": A_prev, "W": W, "b": b}, {"stride": stride, "pad": pad, "f": f}, (m, n_H, n_W, n_C)
+    )
+    emit = None if rec is None else rec.emit
+
+    # --8<-- [start:conv_forward_loop]
+    Z = np.zeros((m, n_H, n_W, n_C))
+    A_prev_pad = _zero_pad(A_prev, pad)
+    if emit is not None:
+        emit((Pad.code, pad))
+    for i in range(m):  # every example
+        a_prev_pad = A_prev_pad[i]
+        for h in range(n_H):  # every output row: the window moves down by stride
+            vert_start = h * stride
+            vert_end = vert_start + f
+            for w in range(n_W):  # every output column: the window moves right by stride
+                horiz_start = w * stride
+                horiz_end = horiz_start + f
+                for c in range(n_C):  # every filter makes one output channel
+                    a_slice_prev = a_prev_pad[vert_start:vert_end, horiz_start:horiz_end, :]
+                    weights = W[:, :, :, c]
+                    biases = b[:, :, :, c]
+                    Z[i, h, w, c] = z = _single_step(a_slice_prev, weights, biases)
+                    if emit is not None:
+                        emit((ConvWindow.code, i, h, w, c, vert_start, vert_end, horiz_start, horiz_end, z))
+    # --8<-- [end:conv_forward_loop]
+
+    cache = (A_prev, W, b, hparameters)
+    if rec is not None:
+        rec.done(Z=Z)
+    return Z, cache
+
+
+def pool_forward(A_prev: np.ndarray, hparameters: dict, mode: str = "max") -> tuple[np.ndarray, tuple]:
+    """Forward pass of a pooling layer (no padding, no parameters to learn).
+
+    Parameters
+    ----------
+    A_prev : ndarray, shape (m, n_H_prev, n_W_prev, n_C)
+    hparameters : dict
+        ``{"f": int >= 1, "stride": int >= 1}``.
+    mode : {"max", "average"}
+
+    Returns
+    -------
+    A : ndarray, shape (m, n_H, n_W, n_C)
+        With ``n_H = (n_H_prev - f) // stride + 1``, the same for width.
+    cache : tuple
+        ``(A_prev, hparameters)`` for :func:`pool_backward`.
+    """
+    s = pool_shapes("pool_forward", A_prev, hparameters, mode)
+    m, n_H, n_W, n_C, f, stride = s.m, s.n_H, s.n_W, s.n_C, s.f, s.stride
+    rec = recording.start("pool_forward", {"A_prev": A_prev}, {"f": f, "stride": stride, "mode": mode}, (m, n_H, n_W, n_C))
+    emit = None if rec is None else rec.emit
+
+    # --8<-- [start:pool_forward_loop]
+    A = np.zeros((m, n_H, n_W, n_C))
+    for i in range(m):  # every example
+        for h in range(n_H):  # every output row
+            vert_start = h * stride
+            vert_end = vert_start + f
+            for w in range(n_W):  # every output column
+                horiz_start = w * stride
+                horiz_end = horiz_start + f
+                for c in range(n_C):  # pooling keeps the channels apart
+                    a_prev_slice = A_prev[i, vert_start:vert_end, horiz_start:horiz_end, c]
+                    if mode == "max":
+                        A[i, h, w, c] = a = np.max(a_prev_slice)
+                        if emit is not None:
+                            row, col = divmod(int(np.argmax(a_prev_slice)), f)
+                            emit((PoolWindow.code, i, h, w, c, vert_start, vert_end, horiz_start, horiz_end, a,
+                                  vert_start + row, horiz_start + col))
+                    elif mode == "average":
+                        A[i, h, w, c] = a = np.mean(a_prev_slice)
+                        if emit is not None:
+                            emit((PoolWindow.code, i, h, w, c, vert_start, vert_end, horiz_start, horiz_end, a, -1, -1))
+    # --8<-- [end:pool_forward_loop]
+
+    cache = (A_prev, hparameters)
+    if rec is not None:
+        rec.done(A=A)
+    return A, cache
+
+
+def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Backward pass of a convolution layer, one window at a time.
+
+    Parameters
+    ----------
+    dZ : ndarray, shape (m, n_H, n_W, n_C)
+        Gradient of the cost with respect to the output ``Z`` of :func:`conv_forward`.
+    cache : tuple
+        ``(A_prev, W, b, hparameters)`` as returned by :func:`conv_forward`.
+
+    Returns
+    -------
+    dA_prev : ndarray, shape (m, n_H_prev, n_W_prev, n_C_prev)
+    dW : ndarray, shape (f, f, n_C_prev, n_C)
+    db : ndarray, shape (1, 1, 1, n_C)
+    """
+    s, (A_prev, W, b, hparameters) = conv_backward_shapes("conv_backward", dZ, cache)
+    m, n_H, n_W, n_C, f, stride, pad = s.m, s.n_H, s.n_W, s.n_C, s.f, s.stride, s.pad
+    n_H_prev, n_W_prev = s.n_H_prev, s.n_W_prev
+    rec = recording.start(
+        "conv_backward",
+        {"dZ": dZ, "A_prev": A_prev, "W": W, "b": b},
+        {"stride": stride, "pad": pad, "f": f},
+        (m, n_H, n_W, n_C),
+    )
+    emit = None if rec is None else rec.emit
+
+    # --8<-- [start:conv_backward_loop]
+    dA_prev = np.zeros(A_prev.shape)
+    dW = np.zeros(W.shape)
+    db = np.zeros((1, 1, 1, n_C))
+    A_prev_pad = _zero_pad(A_prev, pad)
+    dA_prev_pad = _zero_pad(dA_prev, pad)
+    for i in range(m):  # every example
+        a_prev_pad = A_prev_pad[i]
+        da_prev_pad = dA_prev_pad[i]
+        for h in range(n_H):
+            vert_start = h * stride
+            vert_end = vert_start + f
+            for w in range(n_W):
+                horiz_start = w * stride
+                horiz_end = horiz_start + f
+                for c in range(n_C):
+                    # the window that made Z[i, h, w, c] receives its gradient back
+                    a_slice = a_prev_pad[vert_start:vert_end, horiz_start:horiz_end, :]
+                    da_prev_pad[vert_start:vert_end, horiz_start:horiz_end, :] += W[:, :, :, c] * dZ[i, h, w, c]
+                    dW[:, :, :, c] += a_slice * dZ[i, h, w, c]
+                    db[:, :, :, c] += dZ[i, h, w, c]
+                    if emit is not None:
+                        emit((ConvBackWindow.code, i, h, w, c, vert_start, vert_end, horiz_start, horiz_end,
+                              dZ[i, h, w, c]))
+        # cut the padding away: [pad:pad + n_H_prev] stays right when pad == 0, where [pad:-pad] is empty
+        dA_prev[i, :, :, :] = da_prev_pad[pad:pad + n_H_prev, pad:pad + n_W_prev, :]
+    # --8<-- [end:conv_backward_loop]
+
+    if rec is not None:
+        rec.done(dA_prev=dA_prev, dW=dW, db=db)
+    return dA_prev, dW, db
+
+
+def _mask(x: np.ndarray) -> np.ndarray:
+    # --8<-- [start:create_mask_from_window]
+    mask = x == np.max(x)  # True at the maximum, at every one of them when there are ties
+    # --8<-- [end:create_mask_from_window]
+    return mask
+
+
+def create_mask_from_window(x: np.ndarray) -> np.ndarray:
+    """A boolean mask that is True where ``x`` equals its maximum.
+
+    Parameters
+    ----------
+    x : ndarray, shape (f, f)
+
+    Returns
+    -------
+    mask : ndarray of bool, shape (f, f)
+        Every tied maximum is True, as in the course (frameworks pick one).
+
+    Examples
+    --------
+    >>> create_mask_from_window(np.array([[1.0, 3.0], [3.0, 2.0]]))
+    array([[False,  True],
+           [ True, False]])
+    """
+    check_array("create_mask_from_window", "x", x, 2, "(f, f)")
+    rec = recording.start("create_mask_from_window", {"x": x}, {})
+    mask = _mask(x)
+    if rec is not None:
+        rec.emit((Mask.code, np.max(x), int(np.count_nonzero(mask))))
+        rec.done(mask=mask)
+    return mask
+
+
+def _distribute(dz: float, shape: tuple[int, int]) -> np.ndarray:
+    # --8<-- [start:distribute_value]
+    (n_H, n_W) = shape
+    average = dz / (n_H * n_W)  # every cell of the window had the same share in the mean
+    a = np.ones(shape) * average
+    # --8<-- [end:distribute_value]
+    return a
+
+
+def distribute_value(dz: float, shape: tuple[int, int]) -> np.ndarray:
+    """Spread ``dz`` evenly over a window of ``shape``.
+
+    Parameters
+    ----------
+    dz : float
+        The upstream gradient of one average-pooling output.
+    shape : tuple of int
+        ``(n_H, n_W)``, the window's size.
+
+    Returns
+    -------
+    a : ndarray, shape (n_H, n_W)
+        Every cell equal to ``dz / (n_H * n_W)``.
+
+    Examples
+    --------
+    >>> distribute_value(2.0, (2, 2))
+    array([[0.5, 0.5],
+           [0.5, 0.5]])
+    """
+    fn = "distribute_value"
+    if isinstance(dz, bool) or not isinstance(dz, (int, float, np.integer, np.floating)):
+        if not (isinstance(dz, np.ndarray) and dz.shape == () and np.issubdtype(dz.dtype, np.number)):
+            raise TypeError(f"{fn}: dz must be a real number, got {type(dz).__name__}")
+    if not np.isfinite(dz):
+        raise ValueError(f"{fn}: dz must be finite, got {dz}")
+    if not isinstance(shape, tuple) or len(shape) != 2:
+        raise ValueError(f"{fn}: shape must be a tuple (n_H, n_W), got {shape!r}")
+    shape = (check_int(fn, "shape[0]", shape[0], 1), check_int(fn, "shape[1]", shape[1], 1))
+    rec = recording.start(fn, {}, {"shape": shape})
+    a = _distribute(dz, shape)
+    if rec is not None:
+        rec.emit((Distribute.code, dz, dz / (shape[0] * shape[1])))
+        rec.done(a=a)
+    return a
+
+
+def pool_backward(dA: np.ndarray, cache: tuple, mode: str = "max") -> np.ndarray:
+    """Backward pass of a pooling layer.
+
+    Parameters
+    ----------
+    dA : ndarray, shape (m, n_H, n_W, n_C)
+        Gradient of the cost with respect to the pooling output ``A``.
+    cache : tuple
+        ``(A_prev, hparameters)`` as returned by :func:`pool_forward`.
+    mode : {"max", "average"}
+
+    Returns
+    -------
+    dA_prev : ndarray, shape (m, n_H_prev, n_W_prev, n_C)
+        Max mode routes each ``dA[i, h, w, c]`` to the maximum of its window (to
+        every tied maximum); average mode spreads it evenly over the window.
+    """
+    s, (A_prev, hparameters) = pool_backward_shapes("pool_backward", dA, cache, mode)
+    m, n_H, n_W, n_C, f, stride = s.m, s.n_H, s.n_W, s.n_C, s.f, s.stride
+    rec = recording.start(
+        "pool_backward", {"dA": dA, "A_prev": A_prev}, {"f": f, "stride": stride, "mode": mode}, (m, n_H, n_W, n_C)
+    )
+    emit = None if rec is None else rec.emit
+
+    # --8<-- [start:pool_backward_loop]
+    dA_prev = np.zeros(A_prev.shape)
+    for i in range(m):  # every example
+        a_prev = A_prev[i]
+        for h in range(n_H):
+            vert_start = h * stride
+            vert_end = vert_start + f
+            for w in range(n_W):
+                horiz_start = w * stride
+                horiz_end = horiz_start + f
+                for c in range(n_C):
+                    # dA is indexed by the output cell (h, w), not by the window's start
+                    if mode == "max":
+                        a_prev_slice = a_prev[vert_start:vert_end, horiz_start:horiz_end, c]
+                        mask = _mask(a_prev_slice)
+                        dA_prev[i, vert_start:vert_end, horiz_start:horiz_end, c] += np.multiply(mask, dA[i, h, w, c])
+                        if emit is not None:
+                            emit((PoolBackWindow.code, i, h, w, c, vert_start, vert_end, horiz_start, horiz_end,
+                                  dA[i, h, w, c], int(np.count_nonzero(mask))))
+                    elif mode == "average":
+                        da = dA[i, h, w, c]
+                        shape = (f, f)
+                        dA_prev[i, vert_start:vert_end, horiz_start:horiz_end, c] += _distribute(da, shape)
+                        if emit is not None:
+                            emit((PoolBackWindow.code, i, h, w, c, vert_start, vert_end, horiz_start, horiz_end,
+                                  da, -1))
+    # --8<-- [end:pool_backward_loop]
+
+    if rec is not None:
+        rec.done(dA_prev=dA_prev)
+    return dA_prev

@@ -1,0 +1,271 @@
+"""Trace events: one small frozen dataclass per kind of step.
+
+An event stores coordinates and scalars, never arrays: the arrays a step reads
+(``A_prev``, ``W``, ``dZ``...) are stored once per call in the trace, and
+:meth:`tracer.Trace.replay` recomputes a step's effect from them.
+
+While recording, the loops append compact rows (plain tuples whose first item
+is the event class's ``code``) because building a dataclass per window would
+cost more than a third of the loop's own work. A :class:`tracer.Trace` turns a
+row into its dataclass only when the event is read, with :func:`from_row`.
+
+Window events share their leading fields so that filters and renderers can
+treat them alike: ``call`` (which recorded call in the trace), ``i`` (example),
+``h, w`` (output cell), ``c`` (channel), and the window bounds
+``vert_start, vert_end, horiz_start, horiz_end`` in the (padded) input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Union
+
+__all__ = [
+    "Pad",
+    "SingleStep",
+    "ConvWindow",
+    "PoolWindow",
+    "Mask",
+    "Distribute",
+    "ConvBackWindow",
+    "PoolBackWindow",
+    "Event",
+    "WindowEvent",
+    "EVENT_TYPES",
+    "from_row",
+]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Pad:
+    """``zero_pad`` added ``pad`` zeros around height and width (one event per call)."""
+
+    code: ClassVar[int] = 0
+    kind: ClassVar[str] = "pad"
+    call: int
+    pad: int
+
+    def describe(self) -> str:
+        return f"pad every example with {self.pad} row(s) and column(s) of zeros"
+
+    def __repr__(self) -> str:
+        return f"Pad(call={self.call}, pad={self.pad})"
+
+
+@dataclass(frozen=True, slots=True)
+class SingleStep:
+    """``conv_single_step``: sum of the element-wise product, plus the bias once."""
+
+    code: ClassVar[int] = 1
+    kind: ClassVar[str] = "single_step"
+    call: int
+    value: float
+
+    def describe(self) -> str:
+        return f"sum(a_slice_prev * W) + b = {_fmt(self.value)}"
+
+    def __repr__(self) -> str:
+        return f"SingleStep(call={self.call}, value={_fmt(self.value)})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """Fields shared by every window event."""
+
+    call: int
+    i: int
+    h: int
+    w: int
+    c: int
+    vert_start: int
+    vert_end: int
+    horiz_start: int
+    horiz_end: int
+
+    @property
+    def cell(self) -> tuple[int, int]:
+        """The output cell ``(h, w)`` this window belongs to."""
+        return (self.h, self.w)
+
+    def _where(self) -> str:
+        return (
+            f"i={self.i} (h={self.h}, w={self.w}) c={self.c} "
+            f"rows {self.vert_start}:{self.vert_end} cols {self.horiz_start}:{self.horiz_end}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ConvWindow(_Window):
+    """``conv_forward`` wrote ``Z[i, h, w, c] = value`` from one window and filter ``c``."""
+
+    code: ClassVar[int] = 2
+    kind: ClassVar[str] = "conv_window"
+    value: float
+
+    def describe(self) -> str:
+        return (
+            f"Z[{self.i}, {self.h}, {self.w}, {self.c}] = sum(window * W[..., {self.c}]) "
+            f"+ b[{self.c}] = {_fmt(self.value)} (window rows {self.vert_start}:{self.vert_end}, "
+            f"cols {self.horiz_start}:{self.horiz_end})"
+        )
+
+    def __repr__(self) -> str:
+        return f"ConvWindow(call={self.call}, {self._where()}, value={_fmt(self.value)})"
+
+
+@dataclass(frozen=True, slots=True)
+class PoolWindow(_Window):
+    """``pool_forward`` wrote ``A[i, h, w, c] = value``.
+
+    For max pooling ``max_row, max_col`` is the chosen cell in ``A_prev`` (the
+    first maximum in row-major order); for average pooling both are ``-1`` and
+    ``value`` is the mean.
+    """
+
+    code: ClassVar[int] = 3
+    kind: ClassVar[str] = "pool_window"
+    value: float
+    max_row: int
+    max_col: int
+
+    @property
+    def mode(self) -> str:
+        return "max" if self.max_row >= 0 else "average"
+
+    def describe(self) -> str:
+        where = f"A[{self.i}, {self.h}, {self.w}, {self.c}]"
+        if self.mode == "max":
+            return (
+                f"{where} = max of the window = {_fmt(self.value)}, "
+                f"found at row {self.max_row}, column {self.max_col}"
+            )
+        return f"{where} = mean of the window = {_fmt(self.value)}"
+
+    def __repr__(self) -> str:
+        extra = f", max at ({self.max_row}, {self.max_col})" if self.mode == "max" else ""
+        return f"PoolWindow(call={self.call}, {self.mode}, {self._where()}, value={_fmt(self.value)}{extra})"
+
+
+@dataclass(frozen=True, slots=True)
+class Mask:
+    """``create_mask_from_window`` marked ``n_max`` cell(s) equal to the window's maximum."""
+
+    code: ClassVar[int] = 4
+    kind: ClassVar[str] = "mask"
+    call: int
+    maximum: float
+    n_max: int
+
+    def describe(self) -> str:
+        ties = f" ({self.n_max} tied cells)" if self.n_max > 1 else ""
+        return f"mask = (x == max(x)), max = {_fmt(self.maximum)}{ties}"
+
+    def __repr__(self) -> str:
+        return f"Mask(call={self.call}, maximum={_fmt(self.maximum)}, n_max={self.n_max})"
+
+
+@dataclass(frozen=True, slots=True)
+class Distribute:
+    """``distribute_value`` spread ``dz`` evenly: every cell receives ``share``."""
+
+    code: ClassVar[int] = 5
+    kind: ClassVar[str] = "distribute"
+    call: int
+    dz: float
+    share: float
+
+    def describe(self) -> str:
+        return f"each cell gets dz / (n_H * n_W) = {_fmt(self.dz)} / n = {_fmt(self.share)}"
+
+    def __repr__(self) -> str:
+        return f"Distribute(call={self.call}, dz={_fmt(self.dz)}, share={_fmt(self.share)})"
+
+
+@dataclass(frozen=True, slots=True)
+class ConvBackWindow(_Window):
+    """``conv_backward`` accumulated one window with upstream ``grad = dZ[i, h, w, c]``.
+
+    Its contributions: ``dA_prev_pad[window] += W[..., c] * grad``,
+    ``dW[..., c] += a_slice * grad`` and ``db[..., c] += grad``.
+    """
+
+    code: ClassVar[int] = 6
+    kind: ClassVar[str] = "conv_back_window"
+    grad: float
+
+    def describe(self) -> str:
+        return (
+            f"g = dZ[{self.i}, {self.h}, {self.w}, {self.c}] = {_fmt(self.grad)}: "
+            f"dA_prev[rows {self.vert_start}:{self.vert_end}, cols {self.horiz_start}:{self.horiz_end}] "
+            f"+= W[..., {self.c}] * g, dW[..., {self.c}] += window * g, db[{self.c}] += g"
+        )
+
+    def __repr__(self) -> str:
+        return f"ConvBackWindow(call={self.call}, {self._where()}, grad={_fmt(self.grad)})"
+
+
+@dataclass(frozen=True, slots=True)
+class PoolBackWindow(_Window):
+    """``pool_backward`` routed upstream ``grad = dA[i, h, w, c]`` into one window.
+
+    Max mode: to the ``n_max`` cell(s) of the window's mask (every tied maximum,
+    as the course does). Average mode: ``grad / (f * f)`` to each cell, and
+    ``n_max`` is ``-1``.
+    """
+
+    code: ClassVar[int] = 7
+    kind: ClassVar[str] = "pool_back_window"
+    grad: float
+    n_max: int
+
+    @property
+    def mode(self) -> str:
+        return "max" if self.n_max >= 0 else "average"
+
+    def describe(self) -> str:
+        src = f"dA[{self.i}, {self.h}, {self.w}, {self.c}] = {_fmt(self.grad)}"
+        win = f"rows {self.vert_start}:{self.vert_end}, cols {self.horiz_start}:{self.horiz_end}"
+        if self.mode == "max":
+            ties = f" (all {self.n_max} tied maxima)" if self.n_max > 1 else ""
+            return f"{src} goes to the max of the window {win} through its mask{ties}"
+        n = (self.vert_end - self.vert_start) * (self.horiz_end - self.horiz_start)
+        return f"{src} is spread evenly over the window {win}: {_fmt(self.grad / n)} per cell"
+
+    def __repr__(self) -> str:
+        ties = f", n_max={self.n_max}" if self.mode == "max" else ""
+        return f"PoolBackWindow(call={self.call}, {self.mode}, {self._where()}, grad={_fmt(self.grad)}{ties})"
+
+
+Event = Union[Pad, SingleStep, ConvWindow, PoolWindow, Mask, Distribute, ConvBackWindow, PoolBackWindow]
+WindowEvent = Union[ConvWindow, PoolWindow, ConvBackWindow, PoolBackWindow]
+
+#: Event classes by their ``code`` (the first item of a recorded row).
+EVENT_TYPES: dict[int, type] = {
+    cls.code: cls
+    for cls in (Pad, SingleStep, ConvWindow, PoolWindow, Mask, Distribute, ConvBackWindow, PoolBackWindow)
+}
+
+#: Event classes by their ``kind`` name, for filters given as strings.
+EVENT_KINDS: dict[str, type] = {cls.kind: cls for cls in EVENT_TYPES.values()}
+
+
+def from_row(call: int, row: tuple) -> Event:
+    """Build the event a recorded row stands for.
+
+    Parameters
+    ----------
+    call : int
+        Index of the recorded call the row belongs to.
+    row : tuple
+        ``(code, *fields)`` as appended by the instrumented loops.
+
+    Examples
+    --------
+    >>> from_row(0, (2, 0, 1, 2, 0, 1, 4, 2, 5, 0.5))
+    ConvWindow(call=0, i=0 (h=1, w=2) c=0 rows 1:4 cols 2:5, value=0.5)
+    """
+    return EVENT_TYPES[row[0]](call, *row[1:])

@@ -1,0 +1,518 @@
+"""Recording trace events: ``with tracer.record() as trace: ...``.
+
+The instrumented loops ask :func:`start` for a :class:`Call` when they begin.
+With no recording active it returns ``None`` and the loop's only extra cost is
+``if emit is not None`` per window. While recording, every call stores its
+input arrays once (copies, so that later changes by the caller do not alter
+the trace) and appends one compact row per step; :class:`Trace` reads rows
+back as event dataclasses and replays them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextvars
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, overload
+
+import numpy as np
+
+from . import events as ev
+
+__all__ = ["record", "Trace", "Call", "Step", "TraceLimitError", "DEFAULT_MAX_EVENTS"]
+
+#: Default limit on the number of events one recording may hold (about 160 MB of rows).
+DEFAULT_MAX_EVENTS = 1_000_000
+
+
+class TraceLimitError(ValueError):
+    """Recording a call would take the trace past its ``max_events`` limit."""
+
+
+@dataclass
+class Call:
+    """One recorded call: its function, the arrays it read, its result and its rows.
+
+    Attributes
+    ----------
+    name : str
+        Course function name, e.g. ``"conv_forward"``.
+    arrays : dict of str to ndarray
+        Copies of the input arrays (``A_prev``, ``W``, ``b``, ``dZ``...), stored once.
+    params : dict
+        Scalars of the call: ``stride``, ``pad``, ``f``, ``mode``.
+    result : dict of str to ndarray
+        What the call returned, by course name (``Z``, ``A``, ``dA_prev``...).
+    rows : list of tuple
+        One compact row per recorded event (see :mod:`tracer.events`).
+    """
+
+    name: str
+    arrays: dict[str, np.ndarray]
+    params: dict[str, Any]
+    result: dict[str, Any] = field(default_factory=dict)
+    rows: list[tuple] = field(default_factory=list)
+    emit: Callable[[tuple], None] | None = field(default=None, repr=False)
+    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def padded_input(self) -> np.ndarray:
+        """``A_prev`` zero-padded by the call's ``pad``, computed once per call."""
+        if "A_prev_pad" not in self._cache:
+            pad = self.params["pad"]
+            self._cache["A_prev_pad"] = np.pad(self.arrays["A_prev"], ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+        return self._cache["A_prev_pad"]
+
+    def done(self, **result: Any) -> None:
+        """Store what the call returned (copied, like its inputs)."""
+        self.result = {k: np.array(v, copy=True) if isinstance(v, np.ndarray) else v for k, v in result.items()}
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(f"{k} {tuple(v.shape)}" for k, v in self.arrays.items())
+        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        sep = ", " if params else ""
+        return f"<Call {self.name}({shapes}{sep}{params}): {len(self.rows)} events>"
+
+
+class _Recorder:
+    """The state behind one ``with record()`` block."""
+
+    def __init__(self, max_events: int, examples: frozenset[int] | None, channels: frozenset[int] | None):
+        self.max_events = max_events
+        self.examples = examples
+        self.channels = channels
+        self.calls: list[Call] = []
+
+    def n_events(self) -> int:
+        return sum(len(call.rows) for call in self.calls)
+
+    def expected(self, windows: tuple[int, int, int, int] | None) -> int:
+        """How many rows a call over ``windows = (m, n_H, n_W, n_C)`` adds after filters."""
+        if windows is None:
+            return 1
+        m, n_H, n_W, n_C = windows
+        n_i = m if self.examples is None else sum(1 for i in self.examples if 0 <= i < m)
+        n_c = n_C if self.channels is None else sum(1 for c in self.channels if 0 <= c < n_C)
+        return n_i * n_H * n_W * n_c + 1  # one more for a padding event
+
+    def make_emit(self, rows: list[tuple]) -> Callable[[tuple], None]:
+        if self.examples is None and self.channels is None:
+            return rows.append  # the limit was checked before the call started
+        examples, channels, append = self.examples, self.channels, rows.append
+
+        def emit(row: tuple) -> None:
+            # window rows are (code, i, h, w, c, ...); other rows have no example or channel
+            if len(row) > 4 and (
+                (examples is not None and row[1] not in examples)
+                or (channels is not None and row[4] not in channels)
+            ):
+                return
+            append(row)
+
+        return emit
+
+
+_active: contextvars.ContextVar[_Recorder | None] = contextvars.ContextVar("tracer_recorder", default=None)
+
+
+def start(
+    name: str,
+    arrays: dict[str, np.ndarray],
+    params: dict[str, Any],
+    windows: tuple[int, int, int, int] | None = None,
+) -> Call | None:
+    """Begin recording one call, or return ``None`` when no recording is active.
+
+    Called by the instrumented functions after their input checks and before any
+    work. ``windows = (m, n_H, n_W, n_C)`` is the shape of the loop, so that a
+    call that would exceed the limit is refused before it starts.
+
+    Raises
+    ------
+    TraceLimitError
+        If the call's events would take the trace past ``max_events``.
+    """
+    recorder = _active.get()
+    if recorder is None:
+        return None
+    have, adding = recorder.n_events(), recorder.expected(windows)
+    if have + adding > recorder.max_events:
+        raise TraceLimitError(
+            f"recording {name} would add {adding:,} events to the {have:,} already recorded, "
+            f"past max_events={recorder.max_events:,}; pass a larger max_events to record(), "
+            f"or keep fewer events with record(examples=[0], channels=[0])"
+        )
+    call = Call(name, {k: np.array(v, copy=True) for k, v in arrays.items()}, dict(params))
+    call.emit = recorder.make_emit(call.rows)
+    recorder.calls.append(call)
+    return call
+
+
+def _as_index_set(name: str, value: int | Iterable[int] | None) -> frozenset[int] | None:
+    if value is None:
+        return None
+    items = [value] if isinstance(value, (int, np.integer)) else list(value)
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, np.integer)) or item < 0:
+            raise TypeError(f"record(): {name} must be a non-negative int or a list of them, got {item!r}")
+    return frozenset(int(x) for x in items)
+
+
+@contextmanager
+def record(
+    *,
+    max_events: int = DEFAULT_MAX_EVENTS,
+    examples: int | Iterable[int] | None = None,
+    channels: int | Iterable[int] | None = None,
+) -> Iterator[Trace]:
+    """Record the events of every tracer call made inside the block.
+
+    Parameters
+    ----------
+    max_events : int, optional
+        Refuse (with :class:`TraceLimitError`, before the call does any work) a
+        call whose events would take the trace past this many.
+    examples, channels : int or iterable of int, optional
+        Keep only the window events of these examples ``i`` and channels ``c``
+        (the output channel for convolutions), so that big calls stay traceable.
+
+    Yields
+    ------
+    Trace
+        Filled as the calls run; complete when the block ends.
+
+    Examples
+    --------
+    >>> import numpy as np, tracer
+    >>> with tracer.record() as trace:
+    ...     A, cache = tracer.pool_forward(np.arange(16.0).reshape(1, 4, 4, 1), {"f": 2, "stride": 2})
+    >>> len(trace)
+    4
+    """
+    if isinstance(max_events, bool) or not isinstance(max_events, (int, np.integer)) or max_events < 1:
+        raise ValueError(f"record(): max_events must be a positive int, got {max_events!r}")
+    recorder = _Recorder(int(max_events), _as_index_set("examples", examples), _as_index_set("channels", channels))
+    token = _active.set(recorder)
+    trace = Trace(recorder.calls)
+    try:
+        yield trace
+    finally:
+        _active.reset(token)
+        trace._refresh()
+
+
+def recording() -> bool:
+    """Whether a ``record()`` block is active in this context."""
+    return _active.get() is not None
+
+
+# ----------------------------------------------------------------------------------------------
+# Replay: the effect of each event on the arrays of its call, recomputed from the stored inputs.
+
+
+def _initial_state(call: Call) -> dict[str, np.ndarray]:
+    """The arrays of a call before its first event: outputs zero, or NaN where not yet written."""
+    a, p, r = call.arrays, call.params, call.result
+    if call.name == "zero_pad":
+        return {"X": a["X"], "X_pad": np.full_like(r["X_pad"], np.nan)}
+    if call.name == "conv_single_step":
+        return {"Z": np.array(np.nan)}
+    if call.name == "conv_forward":
+        pad = p["pad"]
+        return {"A_prev_pad": np.full(_padded_shape(a["A_prev"].shape, pad), np.nan), "Z": np.full_like(r["Z"], np.nan)}
+    if call.name == "pool_forward":
+        return {"A": np.full_like(r["A"], np.nan)}
+    if call.name == "create_mask_from_window":
+        return {"mask": np.zeros(a["x"].shape, dtype=bool)}
+    if call.name == "distribute_value":
+        return {"a": np.full(p["shape"], np.nan)}
+    if call.name == "conv_backward":
+        pad = p["pad"]
+        return {
+            "dA_prev_pad": np.zeros(_padded_shape(a["A_prev"].shape, pad)),
+            "dA_prev": np.zeros_like(a["A_prev"]),
+            "dW": np.zeros_like(a["W"]),
+            "db": np.zeros_like(a["b"]),
+        }
+    if call.name == "pool_backward":
+        return {"dA_prev": np.zeros_like(a["A_prev"])}
+    raise ValueError(f"no replay rule for a call to {call.name!r}")
+
+
+def _padded_shape(shape: tuple[int, ...], pad: int) -> tuple[int, ...]:
+    m, n_H, n_W, n_C = shape
+    return (m, n_H + 2 * pad, n_W + 2 * pad, n_C)
+
+
+def _apply(call: Call, state: dict[str, np.ndarray], event: ev.Event) -> None:
+    """Apply one event to ``state`` in place, as the loop that emitted it did."""
+    a, p = call.arrays, call.params
+    if isinstance(event, ev.Pad):
+        if call.name == "zero_pad":
+            state["X_pad"] = call.result["X_pad"].copy()
+        else:
+            state["A_prev_pad"] = call.padded_input().copy()
+    elif isinstance(event, ev.SingleStep):
+        state["Z"] = np.array(event.value)
+    elif isinstance(event, ev.ConvWindow):
+        state["Z"][event.i, event.h, event.w, event.c] = event.value
+    elif isinstance(event, ev.PoolWindow):
+        state["A"][event.i, event.h, event.w, event.c] = event.value
+    elif isinstance(event, ev.Mask):
+        state["mask"] = a["x"] == event.maximum
+    elif isinstance(event, ev.Distribute):
+        state["a"] = np.ones(p["shape"]) * event.share
+    elif isinstance(event, ev.ConvBackWindow):
+        pad = p["pad"]
+        A_prev_pad = call.padded_input()
+        vs, ve, hs, he, c, g = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end, event.c, event.grad
+        a_slice = A_prev_pad[event.i, vs:ve, hs:he, :]
+        state["dA_prev_pad"][event.i, vs:ve, hs:he, :] += a["W"][:, :, :, c] * g
+        state["dW"][:, :, :, c] += a_slice * g
+        state["db"][:, :, :, c] += g
+        n_H_prev, n_W_prev = a["A_prev"].shape[1:3]
+        state["dA_prev"][event.i] = state["dA_prev_pad"][event.i, pad : pad + n_H_prev, pad : pad + n_W_prev, :]
+    elif isinstance(event, ev.PoolBackWindow):
+        vs, ve, hs, he = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end
+        if event.mode == "max":
+            window = a["A_prev"][event.i, vs:ve, hs:he, event.c]
+            state["dA_prev"][event.i, vs:ve, hs:he, event.c] += (window == np.max(window)) * event.grad
+        else:
+            f = ve - vs
+            state["dA_prev"][event.i, vs:ve, hs:he, event.c] += np.ones((f, f)) * (event.grad / (f * f))
+    else:  # pragma: no cover - every event type above is handled
+        raise TypeError(f"cannot replay {event!r}")
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a trace, as the cursor shows it: ``repr`` is its text picture."""
+
+    index: int
+    event: ev.Event
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class Trace(Sequence):
+    """The events recorded by a ``with tracer.record()`` block, as a sequence.
+
+    ``len(trace)``, ``trace[k]`` (an event dataclass), slices and iteration work
+    as on a list; :meth:`where` keeps the events of one kind, example, channel or
+    output cell; :meth:`replay` rebuilds the arrays as they stood after ``k``
+    events; a cursor (:meth:`next`, :meth:`prev`, :meth:`goto`) steps through the
+    events and shows each one as a text picture.
+
+    Attributes
+    ----------
+    calls : list of Call
+        The recorded calls in order, each with its stored arrays and rows.
+    cursor : int
+        The current step for :meth:`next`, :meth:`prev` and :meth:`text`.
+    """
+
+    def __init__(self, calls: list[Call], positions: np.ndarray | None = None):
+        self.calls = calls
+        self._positions = positions
+        self.cursor = 0
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self._offsets = [0]
+        for call in self.calls:
+            self._offsets.append(self._offsets[-1] + len(call.rows))
+
+    # -- sequence ------------------------------------------------------------------------------
+
+    @property
+    def _n_all(self) -> int:
+        return self._offsets[-1]
+
+    def __len__(self) -> int:
+        return self._n_all if self._positions is None else len(self._positions)
+
+    def _position(self, k: int) -> int:
+        """Position in the unfiltered sequence of this trace's ``k``-th event."""
+        n = len(self)
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+            raise TypeError(f"a step index must be an int, got {type(k).__name__}")
+        if not -n <= k < n:
+            raise IndexError(f"step {k} is out of range: this trace has {n} events (0 to {n - 1})")
+        k = int(k) % n
+        return k if self._positions is None else int(self._positions[k])
+
+    def _locate(self, position: int) -> tuple[int, int]:
+        call = bisect.bisect_right(self._offsets, position) - 1
+        return call, position - self._offsets[call]
+
+    def _event_at(self, position: int) -> ev.Event:
+        call, local = self._locate(position)
+        return ev.from_row(call, self.calls[call].rows[local])
+
+    @overload
+    def __getitem__(self, k: int) -> ev.Event: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[ev.Event]: ...
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self._event_at(self._position(j)) for j in range(*k.indices(len(self)))]
+        return self._event_at(self._position(k))
+
+    def __iter__(self) -> Iterator[ev.Event]:
+        for j in range(len(self)):
+            yield self._event_at(self._position(j))
+
+    def call_of(self, k: int) -> Call:
+        """The recorded call that event ``k`` belongs to."""
+        return self.calls[self._locate(self._position(k))[0]]
+
+    # -- filters -------------------------------------------------------------------------------
+
+    def where(
+        self,
+        kind: str | type | None = None,
+        *,
+        i: int | None = None,
+        c: int | None = None,
+        cell: tuple[int, int] | None = None,
+        call: int | None = None,
+    ) -> Trace:
+        """The events of one kind, example ``i``, channel ``c``, output ``cell`` or call.
+
+        Returns a :class:`Trace` over the same recording: its :meth:`replay` still
+        applies every event before the kept ones, so the arrays stay right.
+
+        Examples
+        --------
+        >>> trace.where("conv_window", i=0, c=2)  # doctest: +SKIP
+        """
+        if isinstance(kind, str):
+            if kind not in ev.EVENT_KINDS:
+                raise ValueError(f"where(): unknown kind {kind!r}; expected one of {sorted(ev.EVENT_KINDS)}")
+            kind = ev.EVENT_KINDS[kind]
+        if kind is not None and kind not in ev.EVENT_TYPES.values():
+            raise ValueError(f"where(): kind must be an event class or name, got {kind!r}")
+        if cell is not None and (not isinstance(cell, tuple) or len(cell) != 2):
+            raise ValueError(f"where(): cell must be a tuple (h, w), got {cell!r}")
+        kept = []
+        for j in range(len(self)):
+            pos = self._position(j)
+            e = self._event_at(pos)
+            if kind is not None and not isinstance(e, kind):
+                continue
+            if call is not None and e.call != call:
+                continue
+            window = isinstance(e, ev._Window)
+            if (i is not None or c is not None or cell is not None) and not window:
+                continue
+            if i is not None and e.i != i or c is not None and e.c != c:
+                continue
+            if cell is not None and (e.h, e.w) != tuple(cell):
+                continue
+            kept.append(pos)
+        return Trace(self.calls, np.array(kept, dtype=np.int64))
+
+    # -- replay --------------------------------------------------------------------------------
+
+    def replay(self, k: int | None = None) -> dict[str, np.ndarray]:
+        """The arrays of the current call as they stand after the first ``k`` events.
+
+        Parameters
+        ----------
+        k : int, optional
+            Number of events of this trace applied (default: all of them). On a
+            filtered trace every event before the ``k``-th kept one is applied.
+
+        Returns
+        -------
+        dict of str to ndarray
+            The outputs of the call that event ``k - 1`` belongs to, by course name:
+            ``Z`` (and ``A_prev_pad``) for ``conv_forward``, ``A`` for ``pool_forward``,
+            ``dA_prev``, ``dW``, ``db`` (and ``dA_prev_pad``) for ``conv_backward``,
+            ``dA_prev`` for ``pool_backward``... Cells a forward call has not written
+            yet are NaN; gradients start at zero. Replaying every event rebuilds
+            exactly what the call returned.
+        """
+        n = len(self)
+        if k is None:
+            k = n
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
+            raise IndexError(f"replay(k): k must be an int from 0 to {n}, got {k!r}")
+        if not self.calls:
+            raise ValueError("replay(): the trace recorded no call")
+        if k == 0:
+            first = self._locate(self._position(0))[0] if n else 0
+            return _initial_state(self.calls[first])
+        end = self._position(k - 1) + 1
+        call_index, local_end = self._locate(end - 1)
+        call = self.calls[call_index]
+        state = _initial_state(call)
+        for row in call.rows[: local_end + 1]:
+            _apply(call, state, ev.from_row(call_index, row))
+        return state
+
+    def states(self) -> Iterator[tuple[int, ev.Event, dict[str, np.ndarray]]]:
+        """Yield ``(k, event, arrays after event k)`` for every event, replaying each once.
+
+        The arrays are updated in place between steps: copy them to keep one.
+        """
+        current, state, applied = None, None, 0
+        for j in range(len(self)):
+            pos = self._position(j)
+            call_index, local = self._locate(pos)
+            call = self.calls[call_index]
+            if call_index != current:
+                current, state, applied = call_index, _initial_state(call), 0
+            for row in call.rows[applied : local + 1]:
+                _apply(call, state, ev.from_row(call_index, row))
+            applied = local + 1
+            yield j, self._event_at(pos), state
+
+    # -- cursor and text -----------------------------------------------------------------------
+
+    def goto(self, k: int) -> Step:
+        """Move the cursor to step ``k`` and return it (its ``repr`` is the text picture)."""
+        self._position(k)
+        self.cursor = int(k) % len(self)
+        return self.step()
+
+    def next(self) -> Step:
+        """Move the cursor one step forward (it stops at the last step) and return it."""
+        return self.goto(min(self.cursor + 1, len(self) - 1) if self.cursor < len(self) else 0)
+
+    def prev(self) -> Step:
+        """Move the cursor one step back (it stops at the first step) and return it."""
+        return self.goto(max(self.cursor - 1, 0))
+
+    def step(self, k: int | None = None) -> Step:
+        """Step ``k`` (default: the cursor) with its event and text picture."""
+        k = self.cursor if k is None else k
+        return Step(int(k) % max(len(self), 1), self[k], self.text(k))
+
+    def text(self, k: int | None = None) -> str:
+        """A text picture of step ``k`` (default: the cursor), at most 80 columns wide."""
+        from .text import step_text
+
+        k = self.cursor if k is None else k
+        event = self[k]
+        call = self.call_of(k)
+        k = int(k) % len(self)
+        return step_text(event, call, self.replay(k + 1), k, len(self))
+
+    def __repr__(self) -> str:
+        if not self.calls:
+            return "<Trace: no call recorded>"
+        parts = "; ".join(
+            f"{c.name} ({', '.join(f'{n} {tuple(a.shape)}' for n, a in c.arrays.items())})"
+            for c in self.calls[:3]
+        )
+        more = f"; and {len(self.calls) - 3} more" if len(self.calls) > 3 else ""
+        filt = " (filtered)" if self._positions is not None else ""
+        return f"<Trace of {len(self)} events{filt} from {len(self.calls)} call(s): {parts}{more}; cursor at {self.cursor}>"

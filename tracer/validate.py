@@ -1,0 +1,175 @@
+"""Input checks shared by the course loops and their vectorized twins.
+
+Every check runs before any work and raises ``TypeError`` (wrong type) or
+``ValueError`` (wrong shape or value) with a message that names the function
+and the argument, says what was expected and repeats what was received.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["ConvShapes", "PoolShapes", "conv_shapes", "pool_shapes", "check_array", "check_mode", "check_int"]
+
+POOL_MODES = ("max", "average")
+
+
+def check_array(fn: str, name: str, x: Any, ndim: int | None, layout: str = "") -> np.ndarray:
+    """``x`` as a finite floating-point ndarray with ``ndim`` dimensions."""
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{fn}: {name} must be a numpy array{_layout(layout)}, got {type(x).__name__}")
+    if not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(
+            f"{fn}: {name} must hold floating-point numbers, got dtype {x.dtype}; "
+            f"convert it with {name}.astype(float)"
+        )
+    if ndim is not None and x.ndim != ndim:
+        raise ValueError(f"{fn}: {name} must be a {ndim}-D array{_layout(layout)}, got shape {x.shape}")
+    if not np.isfinite(x).all():
+        bad = tuple(int(j) for j in np.argwhere(~np.isfinite(x))[0])
+        raise ValueError(f"{fn}: {name} must hold finite values, got {x[bad]} at index {bad}")
+    return x
+
+
+def _layout(layout: str) -> str:
+    return f" {layout}" if layout else ""
+
+
+def check_int(fn: str, name: str, value: Any, minimum: int) -> int:
+    """``value`` as an int at least ``minimum`` (numpy integers accepted, bools refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{fn}: {name} must be an int >= {minimum}, got {value!r} ({type(value).__name__})")
+    if value < minimum:
+        raise ValueError(f"{fn}: {name} must be an int >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_hparameters(fn: str, hparameters: Any, keys: tuple[str, ...]) -> dict:
+    if not isinstance(hparameters, dict):
+        raise TypeError(f"{fn}: hparameters must be a dict with keys {list(keys)}, got {type(hparameters).__name__}")
+    missing = [k for k in keys if k not in hparameters]
+    if missing:
+        raise ValueError(
+            f"{fn}: hparameters is missing {missing}; expected keys {list(keys)}, got {sorted(hparameters)}"
+        )
+    return hparameters
+
+
+def check_mode(fn: str, mode: Any) -> str:
+    if mode not in POOL_MODES:
+        raise ValueError(f"{fn}: mode must be one of {list(POOL_MODES)}, got {mode!r}")
+    return mode
+
+
+def _out_size(fn: str, what: str, n_prev: int, f: int, pad: int, stride: int) -> int:
+    if n_prev + 2 * pad < f:
+        raise ValueError(
+            f"{fn}: the {f}x{f} window is larger than the input's {what} {n_prev}"
+            + (f" padded by {pad} on each side ({n_prev + 2 * pad})" if pad else "")
+            + "; the output would be empty"
+        )
+    return (n_prev - f + 2 * pad) // stride + 1
+
+
+@dataclass(frozen=True)
+class ConvShapes:
+    """The sizes of a convolution, as the course names them."""
+
+    m: int
+    n_H_prev: int
+    n_W_prev: int
+    n_C_prev: int
+    f: int
+    n_C: int
+    stride: int
+    pad: int
+    n_H: int
+    n_W: int
+
+
+@dataclass(frozen=True)
+class PoolShapes:
+    """The sizes of a pooling layer, as the course names them."""
+
+    m: int
+    n_H_prev: int
+    n_W_prev: int
+    n_C: int
+    f: int
+    stride: int
+    n_H: int
+    n_W: int
+
+
+def conv_shapes(fn: str, A_prev: Any, W: Any, b: Any, hparameters: Any) -> ConvShapes:
+    """Check ``conv_forward``'s arguments and return its sizes."""
+    hp = check_hparameters(fn, hparameters, ("stride", "pad"))
+    stride = check_int(fn, 'hparameters["stride"]', hp["stride"], 1)
+    pad = check_int(fn, 'hparameters["pad"]', hp["pad"], 0)
+    check_array(fn, "A_prev", A_prev, 4, "(m, n_H_prev, n_W_prev, n_C_prev)")
+    check_array(fn, "W", W, 4, "(f, f, n_C_prev, n_C)")
+    check_array(fn, "b", b, 4, "(1, 1, 1, n_C)")
+    m, n_H_prev, n_W_prev, n_C_prev = A_prev.shape
+    f, f2, W_C_prev, n_C = W.shape
+    if f != f2:
+        raise ValueError(f"{fn}: W must hold square f x f filters (f, f, n_C_prev, n_C), got shape {W.shape}")
+    if W_C_prev != n_C_prev:
+        raise ValueError(
+            f"{fn}: W has {W_C_prev} input channels (W.shape[2]) but A_prev has {n_C_prev} (A_prev.shape[3]); "
+            f"got A_prev {A_prev.shape} and W {W.shape}"
+        )
+    if b.shape != (1, 1, 1, n_C):
+        raise ValueError(f"{fn}: b must have shape (1, 1, 1, n_C) = (1, 1, 1, {n_C}), got {b.shape}")
+    if min(A_prev.shape + W.shape) == 0:
+        raise ValueError(f"{fn}: A_prev and W must not be empty, got A_prev {A_prev.shape} and W {W.shape}")
+    n_H = _out_size(fn, "height", n_H_prev, f, pad, stride)
+    n_W = _out_size(fn, "width", n_W_prev, f, pad, stride)
+    return ConvShapes(m, n_H_prev, n_W_prev, n_C_prev, f, n_C, stride, pad, n_H, n_W)
+
+
+def pool_shapes(fn: str, A_prev: Any, hparameters: Any, mode: Any) -> PoolShapes:
+    """Check ``pool_forward``'s arguments and return its sizes."""
+    check_mode(fn, mode)
+    hp = check_hparameters(fn, hparameters, ("f", "stride"))
+    f = check_int(fn, 'hparameters["f"]', hp["f"], 1)
+    stride = check_int(fn, 'hparameters["stride"]', hp["stride"], 1)
+    check_array(fn, "A_prev", A_prev, 4, "(m, n_H_prev, n_W_prev, n_C)")
+    if min(A_prev.shape) == 0:
+        raise ValueError(f"{fn}: A_prev must not be empty, got shape {A_prev.shape}")
+    m, n_H_prev, n_W_prev, n_C = A_prev.shape
+    n_H = _out_size(fn, "height", n_H_prev, f, 0, stride)
+    n_W = _out_size(fn, "width", n_W_prev, f, 0, stride)
+    return PoolShapes(m, n_H_prev, n_W_prev, n_C, f, stride, n_H, n_W)
+
+
+def check_cache(fn: str, cache: Any, length: int, layout: str) -> tuple:
+    if not isinstance(cache, tuple) or len(cache) != length:
+        got = f"a tuple of length {len(cache)}" if isinstance(cache, tuple) else type(cache).__name__
+        raise ValueError(f"{fn}: cache must be the forward call's tuple {layout}, got {got}")
+    return cache
+
+
+def check_upstream(fn: str, name: str, d: Any, expected: tuple[int, ...], source: str) -> np.ndarray:
+    check_array(fn, name, d, 4, f"shaped like {source}")
+    if d.shape != expected:
+        raise ValueError(f"{fn}: {name} must have the shape of {source}, {expected}, got {d.shape}")
+    return d
+
+
+def conv_backward_shapes(fn: str, dZ: Any, cache: Any) -> tuple[ConvShapes, tuple]:
+    """Check ``conv_backward``'s arguments and return the forward sizes and the cache."""
+    A_prev, W, b, hparameters = check_cache(fn, cache, 4, "(A_prev, W, b, hparameters)")
+    shapes = conv_shapes(fn, A_prev, W, b, hparameters)
+    check_upstream(fn, "dZ", dZ, (shapes.m, shapes.n_H, shapes.n_W, shapes.n_C), "the forward output Z")
+    return shapes, (A_prev, W, b, hparameters)
+
+
+def pool_backward_shapes(fn: str, dA: Any, cache: Any, mode: Any) -> tuple[PoolShapes, tuple]:
+    """Check ``pool_backward``'s arguments and return the forward sizes and the cache."""
+    A_prev, hparameters = check_cache(fn, cache, 2, "(A_prev, hparameters)")
+    shapes = pool_shapes(fn, A_prev, hparameters, mode)
+    check_upstream(fn, "dA", dA, (shapes.m, shapes.n_H, shapes.n_W, shapes.n_C), "the forward output A")
+    return shapes, (A_prev, hparameters)

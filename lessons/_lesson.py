@@ -1,0 +1,322 @@
+"""The lesson format: one lesson file makes one page of the site.
+
+A lesson is a plain Python file under ``lessons/`` that runs on its own::
+
+    python lessons/padding.py --out out/        # writes out/padding.md and out/padding/*
+
+It defines ``build(page)``, which runs top to bottom with fixed seeds and adds
+to the page, in reading order, the prose and the things the prose talks about;
+the file ends with ``if __name__ == "__main__": run(build, __file__, TITLE)``.
+Importing a lesson does no work.
+
+The model to copy is ``lessons/padding.py``. Its shape::
+
+    '''Padding: what zero_pad does and why (the docstring says what the page teaches).'''
+
+    # --8<-- [start:imports]
+    import numpy as np
+
+    import tracer
+    # --8<-- [end:imports]
+    from _lesson import Page, run
+
+    TITLE = "Padding"
+
+
+    def build(page: Page) -> None:
+        page.md(r'''
+            Prose in Markdown, dedented. Math in $...$ (inline) or $$...$$ (display),
+            rendered by KaTeX. Admonitions (!!! note), tables and footnotes work.
+        ''')
+        page.code("tracer/conv.py:zero_pad")      # quotes a named region, never pasted
+        # --8<-- [start:repl]
+        np.random.seed(1)
+        x = np.random.randn(1, 3, 3, 1)
+        with tracer.record() as trace:
+            x_pad = tracer.zero_pad(x, 2)
+        fig = trace.plot(0)
+        # --8<-- [end:repl]
+        page.figure(fig, "zero_pad", "x and zero_pad(x, 2) side by side")
+        page.player(trace, "steps", "zero_pad, step by step")
+        page.repl()                                 # the "try it in the REPL" box
+
+
+    if __name__ == "__main__":
+        run(build, __file__, TITLE)
+
+What each :class:`Page` method adds:
+
+``page.md(text)``
+    Markdown prose (dedented). Write ``$$`` blocks on their own lines.
+``page.code("path.py:region", title=None)``
+    A code block that quotes the region between ``# --8<-- [start:region]`` and
+    ``# --8<-- [end:region]`` of a file of the repository (path from its root),
+    through ``pymdownx.snippets`` at site build time: pages never drift from the code.
+``page.figure(fig, name, alt, caption=None)``
+    Saves a matplotlib ``Figure`` as ``<slug>/<name>.png`` and shows it.
+``page.player(trace, name, alt, steps=None, dpi=None)``
+    Renders a step player (one frame per event, via ``tracer.render.write_player``)
+    into ``<slug>/<name>/``. Keep players short: 40 frames at most (pass ``steps``,
+    or record with ``tracer.record(examples=0, channels=0)``, or ``trace.where(...)``).
+``page.repl(title=None)``
+    The "try it in the REPL" box: quotes this lesson's ``imports`` and ``repl``
+    regions, which must reproduce the lesson's main figure on their own.
+
+Rules: fixed seeds (``np.random.seed``, the course's legacy seeding); the object
+interface of matplotlib (``Figure``, ``fig.subplots()``), never pyplot state;
+small traces (1 example, 1 or 2 channels, 5x5 inputs); every page shows at least
+one figure or player from a real trace. A new lesson also needs its line in the
+``nav`` of ``mkdocs.yml`` (the site tests say so when it is missing).
+
+Output of ``run`` in ``--out DIR``: ``DIR/<slug>/page.json`` (the blocks, in order),
+the figures and players under ``DIR/<slug>/``, and the page itself, ``DIR/<slug>.md``,
+made by :func:`assemble`, which embeds each player's frame list and captions in the
+page (so the player works from ``file://``, with no request) and falls back to the
+animated GIF without JavaScript. ``scripts/build_figures.py`` runs lessons into
+``docs/generated/``; ``scripts/assemble_pages.py`` re-assembles every page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+__all__ = ["Page", "run", "assemble", "REPO", "PAGE_FILE", "MAX_FRAMES"]
+
+#: The repository's root: snippet paths are relative to it.
+REPO = Path(__file__).resolve().parent.parent
+
+#: Name of the file that holds a lesson's blocks, in ``DIR/<slug>/``.
+PAGE_FILE = "page.json"
+
+#: Longest player a page may show (frames).
+MAX_FRAMES = 40
+
+
+class Page:
+    """The page a lesson builds: an ordered list of blocks, and its output directory.
+
+    Parameters
+    ----------
+    slug : str
+        The lesson's file name without ``.py``; names the page and its directory.
+    title : str
+        The page's title (its only ``#`` heading).
+    source : path
+        The lesson file, for its own snippet regions.
+    out : path
+        Output directory: figures go to ``out/<slug>/``.
+    """
+
+    def __init__(self, slug: str, title: str, source: str | os.PathLike, out: str | os.PathLike):
+        self.slug = slug
+        self.title = title
+        self.source = Path(source).resolve()
+        self.out = Path(out)
+        self.dir = self.out / slug
+        self.blocks: list[dict[str, Any]] = []
+        self._names: set[str] = set()
+
+    def __repr__(self) -> str:
+        kinds = [b["type"] for b in self.blocks]
+        return f"<Page {self.slug!r} ({self.title}): {len(kinds)} blocks, {kinds.count('player')} players, {kinds.count('figure')} figures>"
+
+    def _claim(self, name: str) -> None:
+        if not name or not all(ch.isalnum() or ch in "_-" for ch in name):
+            raise ValueError(f"{self.slug}: a figure or player name must be letters, digits, _ or -, got {name!r}")
+        if name in self._names:
+            raise ValueError(f"{self.slug}: the name {name!r} is already used by another figure or player")
+        self._names.add(name)
+
+    def md(self, text: str) -> None:
+        """Add Markdown prose (dedented, surrounding blank lines stripped)."""
+        if not isinstance(text, str):
+            raise TypeError(f"{self.slug}: page.md() takes a str, got {type(text).__name__}")
+        self.blocks.append({"type": "md", "text": textwrap.dedent(text).strip("\n")})
+
+    def code(self, region: str, title: str | None = None) -> None:
+        """Quote a named region ``"path/to/file.py:name"`` of the repository as a code block."""
+        path, _, name = region.partition(":")
+        file = REPO / path
+        if not name or not file.is_file():
+            raise ValueError(f"{self.slug}: page.code() needs 'path/from/repo/root.py:region', got {region!r}")
+        if f"--8<-- [start:{name}]" not in file.read_text(encoding="utf-8"):
+            raise ValueError(f"{self.slug}: {path} has no region '# --8<-- [start:{name}]'")
+        lang = "python" if path.endswith(".py") else ""
+        self.blocks.append({"type": "code", "region": region, "lang": lang, "title": title or path})
+
+    def figure(self, fig: Any, name: str, alt: str, caption: str | None = None, dpi: int = 100) -> Path:
+        """Save a matplotlib ``Figure`` as ``<slug>/<name>.png`` and show it on the page.
+
+        Returns the path of the PNG. The figure is closed (its canvas dropped) afterwards.
+        """
+        self._claim(name)
+        if not hasattr(fig, "savefig"):
+            raise TypeError(f"{self.slug}: page.figure() takes a matplotlib Figure, got {type(fig).__name__}")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        path = self.dir / f"{name}.png"
+        t0 = time.perf_counter()
+        fig.savefig(path, dpi=dpi, bbox_inches="tight", pil_kwargs={"optimize": True})
+        self.blocks.append({"type": "figure", "src": f"{name}.png", "alt": alt, "caption": caption or ""})
+        _progress(f"{self.slug}: figure {name} ({time.perf_counter() - t0:.1f} s)")
+        return path
+
+    def player(self, trace: Any, name: str, alt: str, steps: list[int] | None = None, dpi: int | None = None) -> dict:
+        """Render a step player of ``trace`` (or of its ``steps``) into ``<slug>/<name>/``.
+
+        Returns the player's description (``player.json``).
+        """
+        from tracer import render
+
+        self._claim(name)
+        n = len(trace) if steps is None else len(steps)
+        if n == 0:
+            raise ValueError(f"{self.slug}: player {name!r} has no step to show")
+        if n > MAX_FRAMES:
+            raise ValueError(
+                f"{self.slug}: player {name!r} would have {n} frames, more than {MAX_FRAMES}; "
+                f"pass steps=, record fewer events (record(examples=0, channels=0)) or filter with trace.where()"
+            )
+        self.dir.mkdir(parents=True, exist_ok=True)
+        t0 = time.perf_counter()
+        info = render.write_player(trace, self.dir, name, steps=steps, dpi=dpi)
+        self.blocks.append({"type": "player", "dir": name, "alt": alt})
+        _progress(f"{self.slug}: player {name}, {n} frames ({time.perf_counter() - t0:.1f} s)")
+        return info
+
+    def repl(self, title: str = "Try it in the REPL") -> None:
+        """The box with this lesson's ``imports`` and ``repl`` regions, ready to paste."""
+        text = self.source.read_text(encoding="utf-8")
+        for name in ("imports", "repl"):
+            if f"--8<-- [start:{name}]" not in text:
+                raise ValueError(f"{self.slug}: page.repl() needs a '# --8<-- [start:{name}]' region in {self.source.name}")
+        rel = self.source.relative_to(REPO).as_posix()
+        self.blocks.append({"type": "repl", "regions": [f"{rel}:imports", f"{rel}:repl"], "title": title})
+
+    def save(self) -> Path:
+        """Write ``<slug>/page.json`` and the assembled page ``<slug>.md``; return the page's path."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        data = {"slug": self.slug, "title": self.title, "blocks": self.blocks}
+        (self.dir / PAGE_FILE).write_text(json.dumps(data, indent=1), encoding="utf-8")
+        return assemble(self.out, self.slug)
+
+
+# ----------------------------------------------------------------------------------------------
+# Assembling a page: blocks -> Markdown, with every player's frames and captions embedded.
+
+
+def _player_html(slug: str, directory: Path, name: str, alt: str) -> str:
+    info = json.loads((directory / name / "player.json").read_text(encoding="utf-8"))
+    ident = f"player-{slug}-{name}"
+    data = {
+        "name": info.get("name", name),
+        "width": info["width"],
+        "height": info["height"],
+        "frames": [s["src"] for s in info["steps"]],
+        "captions": [s["caption"] for s in info["steps"]],
+        "index": [s["index"] for s in info["steps"]],
+    }
+    # "</" must not appear inside a <script> element
+    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    first = html.escape(info["steps"][0]["caption"]) if info["steps"] else ""
+    gif = f"{slug}/{name}/{info.get('gif', 'anim.gif')}"
+    # The GIF is a Markdown image, so MkDocs rewrites its URL for any URL style; the
+    # player script swaps it for the frames (resolved against the GIF's URL).
+    return (
+        f'<script type="application/json" id="{ident}">{payload}</script>\n\n'
+        f'![{_md_escape(alt)}]({gif}){{ .tracer-player data-player="{ident}" '
+        f'width="{info["width"]}" height="{info["height"]}" }}\n\n'
+        f'<p class="tracer-player-caption" data-player-caption="{ident}">{first}</p>'
+    )
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("[", "\\[").replace("]", "\\]")
+
+
+def _fence(lang: str, title: str, lines: list[str], indent: str = "") -> str:
+    head = f'{indent}```{lang} title="{title}"' if title else f"{indent}```{lang}"
+    return "\n".join([head, *(f"{indent}{line}" for line in lines), f"{indent}```"])
+
+
+def assemble(out: str | os.PathLike, slug: str) -> Path:
+    """Write ``out/<slug>.md`` from ``out/<slug>/page.json`` and the players' ``player.json``.
+
+    Returns the path of the page written.
+    """
+    out = Path(out)
+    directory = out / slug
+    source = directory / PAGE_FILE
+    if not source.is_file():
+        raise FileNotFoundError(f"assemble: {source} is missing; run the lesson first (python lessons/{slug}.py)")
+    data = json.loads(source.read_text(encoding="utf-8"))
+    parts = [f"# {data['title']}"]
+    for block in data["blocks"]:
+        kind = block["type"]
+        if kind == "md":
+            parts.append(block["text"])
+        elif kind == "code":
+            parts.append(_fence(block["lang"], block["title"], [f'--8<-- "{block["region"]}"']))
+        elif kind == "figure":
+            caption = block["caption"]
+            img = f"![{_md_escape(block['alt'])}]({slug}/{block['src']}){{ .tracer-figure loading=lazy }}"
+            parts.append(img + (f'\n\n<p class="tracer-figure-caption">{html.escape(caption)}</p>' if caption else ""))
+        elif kind == "player":
+            parts.append(_player_html(slug, directory, block["dir"], block["alt"]))
+        elif kind == "repl":
+            lines = [f'--8<-- "{region}"' for region in block["regions"]]
+            parts.append(f'!!! example "{block["title"]}"\n\n' + _fence("python", "", lines, indent="    "))
+        else:
+            raise ValueError(f"assemble: unknown block type {kind!r} in {source}")
+    page = out / f"{slug}.md"
+    page.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+    return page
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(build: Callable[[Page], None], source: str, title: str, argv: list[str] | None = None) -> Path:
+    """Run a lesson from the command line: ``python lessons/<slug>.py [--out DIR]``.
+
+    Parameters
+    ----------
+    build : callable
+        The lesson's ``build(page)``.
+    source : str
+        The lesson's ``__file__``.
+    title : str
+        The page's title.
+
+    Returns
+    -------
+    Path
+        The page written, ``DIR/<slug>.md``.
+    """
+    slug = Path(source).stem
+    parser = argparse.ArgumentParser(
+        prog=f"lessons/{slug}.py",
+        description=f"Render the lesson '{title}': its page {slug}.md and its figures and players under {slug}/.",
+    )
+    parser.add_argument("--out", default="out", help="output directory (default: %(default)s)")
+    args = parser.parse_args(argv)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    t0 = time.perf_counter()
+    page = Page(slug, title, source, args.out)
+    build(page)
+    path = page.save()
+    _progress(f"{slug}: page {path} ({time.perf_counter() - t0:.1f} s)")
+    return path

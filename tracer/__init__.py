@@ -26,6 +26,22 @@ from .conv import (
     pool_forward,
     zero_pad,
 )
+from .network import (
+    L_model_backward,
+    L_model_forward,
+    compute_cost,
+    initialize_parameters,
+    initialize_parameters_deep,
+    linear_activation_backward,
+    linear_activation_forward,
+    linear_backward,
+    linear_forward,
+    relu,
+    relu_backward,
+    sigmoid,
+    sigmoid_backward,
+    update_parameters,
+)
 from .recording import Call, Step, Trace, TraceLimitError, record
 
 __version__ = "0.1.0"
@@ -39,6 +55,20 @@ __all__ = [
     "pool_backward",
     "create_mask_from_window",
     "distribute_value",
+    "initialize_parameters",
+    "initialize_parameters_deep",
+    "sigmoid",
+    "relu",
+    "sigmoid_backward",
+    "relu_backward",
+    "linear_forward",
+    "linear_activation_forward",
+    "L_model_forward",
+    "compute_cost",
+    "linear_backward",
+    "linear_activation_backward",
+    "L_model_backward",
+    "update_parameters",
     "record",
     "Trace",
     "Call",

@@ -269,3 +269,183 @@ def from_row(call: int, row: tuple) -> Event:
     ConvWindow(call=0, i=0 (h=1, w=2) c=0 rows 1:4 cols 2:5, value=0.5)
     """
     return EVENT_TYPES[row[0]](call, *row[1:])
+
+
+# ----------------------------------------------------------------------------------------------
+# The L-layer network (tracer.network): one event per layer and phase. ``layer`` is l = 1 .. L
+# inside L_model_forward / L_model_backward / update_parameters, and 0 for a standalone call
+# (then the names are the course's argument names: A_prev, W, b, Z, dA...). Shapes are tuples
+# of ints; ``cache`` holds the names of the cache entries the step used.
+
+
+def _shape(s: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(n) for n in s) + ")"
+
+
+def _named(base: str, layer: int) -> str:
+    return f"{base}{layer}" if layer else base
+
+
+def _layer(layer: int) -> str:
+    return f"layer {layer} " if layer else ""
+
+
+@dataclass(frozen=True, slots=True)
+class LinearForward:
+    """``Z = W @ A_prev + b`` for one layer; ``cache`` names the linear cache ``(A_prev, W, b)``."""
+
+    code: ClassVar[int] = 20
+    kind: ClassVar[str] = "linear_forward"
+    call: int
+    layer: int
+    A_prev_shape: tuple[int, ...]
+    W_shape: tuple[int, ...]
+    b_shape: tuple[int, ...]
+    Z_shape: tuple[int, ...]
+    cache: tuple[str, str, str]
+
+    def describe(self) -> str:
+        A, W, b = self.cache
+        return (
+            f"{_layer(self.layer)}linear: {_named('Z', self.layer)} = {W} @ {A} + {b}, "
+            f"{_shape(self.W_shape)} @ {_shape(self.A_prev_shape)} + {_shape(self.b_shape)} -> {_shape(self.Z_shape)}; "
+            f"linear cache ({A}, {W}, {b})"
+        )
+
+    def __repr__(self) -> str:
+        return f"LinearForward(call={self.call}, layer={self.layer}, Z {self.Z_shape}, cache={self.cache})"
+
+
+@dataclass(frozen=True, slots=True)
+class ActivationForward:
+    """``A = relu(Z)`` or ``sigmoid(Z)`` for one layer; ``cache`` names the activation cache ``Z``."""
+
+    code: ClassVar[int] = 21
+    kind: ClassVar[str] = "activation_forward"
+    call: int
+    layer: int
+    activation: str
+    Z_shape: tuple[int, ...]
+    A_shape: tuple[int, ...]
+    cache: str
+
+    def describe(self) -> str:
+        return (
+            f"{_layer(self.layer)}{self.activation}: {_named('A', self.layer)} = {self.activation}({self.cache}), "
+            f"{_shape(self.A_shape)}; activation cache {self.cache}"
+        )
+
+    def __repr__(self) -> str:
+        return f"ActivationForward(call={self.call}, layer={self.layer}, {self.activation}, A {self.A_shape}, cache={self.cache!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    """``compute_cost``: the cross-entropy ``value`` of ``AL`` against ``Y``, averaged over m."""
+
+    code: ClassVar[int] = 22
+    kind: ClassVar[str] = "cost"
+    call: int
+    AL_shape: tuple[int, ...]
+    value: float
+
+    def describe(self) -> str:
+        return (
+            f"cost = -(1/m) sum(Y log(AL) + (1 - Y) log(1 - AL)) = {_fmt(self.value)} "
+            f"over m = {self.AL_shape[-1]} examples"
+        )
+
+    def __repr__(self) -> str:
+        return f"Cost(call={self.call}, AL {self.AL_shape}, value={_fmt(self.value)})"
+
+
+@dataclass(frozen=True, slots=True)
+class ActivationBackward:
+    """``dZ = dA * g'(Z)`` for one layer, ``Z`` read from the activation cache named ``cache``.
+
+    ``dA`` names the gradient read: ``"dAL"`` for the last layer, ``"dA{l}"`` (the
+    key of ``grads``) for the others.
+    """
+
+    code: ClassVar[int] = 23
+    kind: ClassVar[str] = "activation_backward"
+    call: int
+    layer: int
+    activation: str
+    dA_shape: tuple[int, ...]
+    dZ_shape: tuple[int, ...]
+    dA: str
+    cache: str
+
+    def describe(self) -> str:
+        dZ, Z = _named("dZ", self.layer), self.cache
+        slope = f"s(1 - s) with s = sigmoid({Z})" if self.activation == "sigmoid" else f"({Z} > 0)"
+        return f"{_layer(self.layer)}{self.activation} backward: {dZ} = {self.dA} * {slope}, {_shape(self.dZ_shape)}; reads the cache {Z}"
+
+    def __repr__(self) -> str:
+        return (
+            f"ActivationBackward(call={self.call}, layer={self.layer}, {self.activation}, "
+            f"{self.dA} {self.dA_shape}, cache={self.cache!r})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LinearBackward:
+    """``dW = dZ @ A_prev.T / m``, ``db = sum(dZ) / m``, ``dA_prev = W.T @ dZ`` from the linear ``cache``."""
+
+    code: ClassVar[int] = 24
+    kind: ClassVar[str] = "linear_backward"
+    call: int
+    layer: int
+    dZ_shape: tuple[int, ...]
+    dA_prev_shape: tuple[int, ...]
+    dW_shape: tuple[int, ...]
+    db_shape: tuple[int, ...]
+    cache: tuple[str, str, str]
+
+    @property
+    def outputs(self) -> tuple[str, str, str]:
+        """Names of what the step wrote: ``(dA_prev, dW, db)`` or ``(dA{l-1}, dW{l}, db{l})``."""
+        l = self.layer
+        return ("dA_prev", "dW", "db") if l == 0 else (f"dA{l - 1}", f"dW{l}", f"db{l}")
+
+    def describe(self) -> str:
+        A, W, _ = self.cache
+        dA_prev, dW, db = self.outputs
+        dZ = _named("dZ", self.layer)
+        return (
+            f"{_layer(self.layer)}linear backward: {dW} = {dZ} @ {A}.T / m {_shape(self.dW_shape)}, "
+            f"{db} = sum({dZ}) / m {_shape(self.db_shape)}, {dA_prev} = {W}.T @ {dZ} {_shape(self.dA_prev_shape)}; "
+            f"reads the cache ({', '.join(self.cache)})"
+        )
+
+    def __repr__(self) -> str:
+        return f"LinearBackward(call={self.call}, layer={self.layer}, dW {self.dW_shape}, cache={self.cache})"
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """``update_parameters`` moved ``W{l}`` and ``b{l}`` against their gradients."""
+
+    code: ClassVar[int] = 25
+    kind: ClassVar[str] = "update"
+    call: int
+    layer: int
+    W_shape: tuple[int, ...]
+    b_shape: tuple[int, ...]
+    learning_rate: float
+
+    def describe(self) -> str:
+        l, lr = self.layer, _fmt(self.learning_rate)
+        return f"layer {l} update: W{l} = W{l} - {lr} * dW{l} {_shape(self.W_shape)}, b{l} = b{l} - {lr} * db{l} {_shape(self.b_shape)}"
+
+    def __repr__(self) -> str:
+        return f"Update(call={self.call}, layer={self.layer}, W {self.W_shape}, learning_rate={_fmt(self.learning_rate)})"
+
+
+NetworkEvent = Union[LinearForward, ActivationForward, Cost, ActivationBackward, LinearBackward, Update]
+NETWORK_EVENTS = (LinearForward, ActivationForward, Cost, ActivationBackward, LinearBackward, Update)
+EVENT_TYPES.update({cls.code: cls for cls in NETWORK_EVENTS})
+EVENT_KINDS.update({cls.kind: cls for cls in NETWORK_EVENTS})
+__all__ += ["LinearForward", "ActivationForward", "Cost", "ActivationBackward", "LinearBackward", "Update",
+            "NetworkEvent", "NETWORK_EVENTS"]

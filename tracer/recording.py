@@ -87,10 +87,12 @@ class _Recorder:
     def n_events(self) -> int:
         return sum(len(call.rows) for call in self.calls)
 
-    def expected(self, windows: tuple[int, int, int, int] | None) -> int:
+    def expected(self, windows: tuple[int, int, int, int] | int | None) -> int:
         """How many rows a call over ``windows = (m, n_H, n_W, n_C)`` adds after filters."""
         if windows is None:
             return 1
+        if isinstance(windows, int):  # a call without windows that emits this many rows (network layers)
+            return windows
         m, n_H, n_W, n_C = windows
         n_i = m if self.examples is None else sum(1 for i in self.examples if 0 <= i < m)
         n_c = n_C if self.channels is None else sum(1 for c in self.channels if 0 <= c < n_C)
@@ -211,9 +213,20 @@ def recording() -> bool:
 # Replay: the effect of each event on the arrays of its call, recomputed from the stored inputs.
 
 
+#: Calls of tracer.network, whose replay rules live in that module.
+_NETWORK_CALLS = frozenset({
+    "linear_forward", "linear_activation_forward", "L_model_forward", "compute_cost",
+    "linear_backward", "linear_activation_backward", "L_model_backward", "update_parameters",
+})
+
+
 def _initial_state(call: Call) -> dict[str, np.ndarray]:
     """The arrays of a call before its first event: outputs zero, or NaN where not yet written."""
     a, p, r = call.arrays, call.params, call.result
+    if call.name in _NETWORK_CALLS:
+        from . import network
+
+        return network.initial_state(call)
     if call.name == "zero_pad":
         return {"X": a["X"], "X_pad": np.full_like(r["X_pad"], np.nan)}
     if call.name == "conv_single_step":
@@ -248,6 +261,10 @@ def _padded_shape(shape: tuple[int, ...], pad: int) -> tuple[int, ...]:
 def _apply(call: Call, state: dict[str, np.ndarray], event: ev.Event) -> None:
     """Apply one event to ``state`` in place, as the loop that emitted it did."""
     a, p = call.arrays, call.params
+    if isinstance(event, ev.NETWORK_EVENTS):
+        from . import network
+
+        return network.apply(call, state, event)
     if isinstance(event, ev.Pad):
         if call.name == "zero_pad":
             state["X_pad"] = call.result["X_pad"].copy()

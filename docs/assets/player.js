@@ -1,0 +1,127 @@
+/* Step player for the traces on this site.
+ *
+ * A lesson page holds, for every player, a <script type="application/json" id="...">
+ * with the frame list and the captions, and an <img class="tracer-player"
+ * data-player="..."> showing the animated GIF. This script replaces the GIF by
+ * the frames with previous / play / next buttons, a slider and a caption. Keys:
+ * left and right arrows step, space plays or pauses (when the player has focus).
+ * Without JavaScript the GIF stays. No request is made besides the frame images,
+ * whose URLs are resolved against the GIF's, so file:// works.
+ */
+(function () {
+  "use strict";
+
+  var DELAY_MS = 700;
+
+  function button(label, title) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "tracer-player-button md-button";
+    b.textContent = label;
+    b.title = title;
+    b.setAttribute("aria-label", title);
+    return b;
+  }
+
+  function setup(img) {
+    if (img.dataset.playerReady) return;
+    var holder = document.getElementById(img.dataset.player);
+    if (!holder) return;
+    var data;
+    try {
+      data = JSON.parse(holder.textContent);
+    } catch (err) {
+      return; // keep the GIF
+    }
+    var n = data.frames.length;
+    if (!n) return;
+    img.dataset.playerReady = "1";
+    var base = img.src;
+    var urls = data.frames.map(function (f) { return new URL(f, base).href; });
+    var caption = document.querySelector('[data-player-caption="' + img.dataset.player + '"]');
+
+    var box = document.createElement("div");
+    box.className = "tracer-player-box";
+    box.tabIndex = 0;
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", img.alt || "step player");
+    var host = img.parentNode;
+    host.parentNode.insertBefore(box, host);
+    box.appendChild(img);
+    if (host.tagName === "P" && !host.textContent.trim() && !host.children.length) host.remove();
+    if (caption) box.appendChild(caption);
+
+    var controls = document.createElement("div");
+    controls.className = "tracer-player-controls";
+    var prev = button("\u25C0", "Previous step (left arrow)");
+    var play = button("\u25B6 Play", "Play or pause (space)");
+    var next = button("\u25B6", "Next step (right arrow)");
+    prev.classList.add("tracer-player-prev");
+    play.classList.add("tracer-player-play");
+    next.classList.add("tracer-player-next");
+    var slider = document.createElement("input");
+    slider.type = "range";
+    slider.min = "0";
+    slider.max = String(n - 1);
+    slider.value = "0";
+    slider.className = "tracer-player-slider";
+    slider.setAttribute("aria-label", "Step");
+    var counter = document.createElement("span");
+    counter.className = "tracer-player-counter";
+    [prev, play, next, slider, counter].forEach(function (el) { controls.appendChild(el); });
+    box.insertBefore(controls, caption || null);
+
+    var k = 0;
+    var timer = null;
+
+    function show(j) {
+      k = Math.max(0, Math.min(n - 1, j));
+      img.src = urls[k];
+      slider.value = String(k);
+      counter.textContent = "step " + (k + 1) + " / " + n;
+      if (caption) caption.textContent = data.captions[k];
+      prev.disabled = k === 0;
+      next.disabled = k === n - 1;
+      // fetch the next frame ahead, so that playing does not flicker
+      if (k + 1 < n) (new Image()).src = urls[k + 1];
+    }
+    function stop() {
+      if (timer !== null) window.clearInterval(timer);
+      timer = null;
+      play.textContent = "\u25B6 Play";
+    }
+    function start() {
+      if (k === n - 1) show(0);
+      play.textContent = "\u275A\u275A Pause";
+      timer = window.setInterval(function () {
+        if (k >= n - 1) stop(); else show(k + 1);
+      }, DELAY_MS);
+    }
+    prev.addEventListener("click", function () { stop(); show(k - 1); });
+    next.addEventListener("click", function () { stop(); show(k + 1); });
+    play.addEventListener("click", function () { if (timer === null) start(); else stop(); });
+    slider.addEventListener("input", function () { stop(); show(parseInt(slider.value, 10)); });
+    box.addEventListener("keydown", function (e) {
+      if (e.target === slider && (e.key === "ArrowLeft" || e.key === "ArrowRight")) return; // the slider steps itself
+      if (e.key === "ArrowLeft") { stop(); show(k - 1); e.preventDefault(); }
+      else if (e.key === "ArrowRight") { stop(); show(k + 1); e.preventDefault(); }
+      else if (e.key === " " || e.key === "Spacebar") {
+        if (timer === null) start(); else stop();
+        e.preventDefault();
+      }
+    });
+    show(0);
+  }
+
+  function init() {
+    document.querySelectorAll("img.tracer-player[data-player]").forEach(setup);
+  }
+
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(init); // Material: runs on every page, instant navigation included
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

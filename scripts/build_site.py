@@ -1,0 +1,70 @@
+"""Build the site into site/: lesson figures (incremental), pages, then ``mkdocs build --strict``.
+
+Prints the time of each stage and the total. The result works offline, from a
+web server or straight from the file system (open ``site/index.html``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+
+import assemble_pages  # noqa: E402
+import build_figures  # noqa: E402
+
+
+def mkdocs_build(site_dir: Path) -> None:
+    """``mkdocs build --strict`` into ``site_dir``; exit with mkdocs' output if it fails."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site_dir)],
+        cwd=REPO, env=env, capture_output=True, text=True,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"mkdocs build --strict failed:\n{proc.stdout}{proc.stderr}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("--force", action="store_true", help="rebuild every lesson's figures")
+    parser.add_argument("--jobs", type=int, default=2, help="lessons run at once (default: %(default)s)")
+    parser.add_argument("--site-dir", type=Path, default=REPO / "site", help="output folder (default: site/)")
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}")
+    times = {}
+    start = time.perf_counter()
+
+    print("[1/3] figures", flush=True)
+    t0 = time.perf_counter()
+    built = build_figures.build(force=args.force, jobs=args.jobs)
+    times["figures"] = time.perf_counter() - t0
+    print(f"      {len(built)} lesson(s) rebuilt in {times['figures']:.1f} s", flush=True)
+
+    print("[2/3] pages", flush=True)
+    t0 = time.perf_counter()
+    pages = assemble_pages.assemble_all()
+    times["pages"] = time.perf_counter() - t0
+    print(f"      {len(pages)} page(s) assembled in {times['pages']:.1f} s", flush=True)
+
+    print("[3/3] mkdocs build --strict", flush=True)
+    t0 = time.perf_counter()
+    mkdocs_build(args.site_dir.resolve())
+    times["mkdocs"] = time.perf_counter() - t0
+    print(f"      site built in {times['mkdocs']:.1f} s", flush=True)
+
+    total = time.perf_counter() - start
+    stages = ", ".join(f"{k} {v:.1f} s" for k, v in times.items())
+    print(f"done in {total:.1f} s ({stages}): open {args.site_dir / 'index.html'}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

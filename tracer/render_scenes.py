@@ -1,0 +1,746 @@
+"""The drawings of each kind of trace event: grids of numbers, outlines and a formula.
+
+A *scene* draws one step of a call on a :class:`matplotlib.figure.Figure` and
+keeps its artists, so that the next step of the same call only updates them
+(``set_data``, ``set_text``, ``set_xy``) instead of drawing a new figure.
+Scenes read what the trace recorded (the event, the call's stored arrays and
+the replayed state); the only arithmetic they do is for display (the
+element-wise products shown beside a window, the mask of a window).
+
+Colours: value tints from a light blue-red diverging map (readable by
+colour-blind readers: blue and red stay apart under every common deficiency),
+marks from the Okabe-Ito palette, and dark outlines for the current window and
+cell. Every figure has an opaque white card, so it reads the same on a light
+and on a dark page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.cm import ScalarMappable
+from matplotlib.collections import LineCollection
+from matplotlib.colors import Normalize, to_rgba
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib import colormaps
+
+from . import events as ev
+from .recording import Call
+
+__all__ = [
+    "Grid",
+    "Panel",
+    "Scene",
+    "PadScene",
+    "ConvWindowScene",
+    "SingleStepScene",
+    "PoolWindowScene",
+    "MaskScene",
+    "DistributeScene",
+    "ConvBackScene",
+    "PoolBackScene",
+    "FIG_WIDTH",
+    "HEADER",
+    "FOOTER",
+    "ROW_HEIGHT",
+    "figure_height",
+    "fmt",
+]
+
+# -- palette (Okabe-Ito for marks) ---------------------------------------------------------------
+CARD = "#ffffff"  # opaque figure background
+INK = "#1b1b1b"  # text and the current window / cell outline
+MUTED = "#5f5f5f"  # secondary text (indices, padding zeros)
+GRID_LINE = "#b8b8b8"
+PAD_FILL = "#dcdcdc"  # padding cells
+EMPTY_FILL = "#ffffff"  # cells not written yet
+CURRENT_FILL = "#F0E442"  # Okabe-Ito yellow: the output cell being written
+CHOSEN = "#009E73"  # Okabe-Ito bluish green: the chosen maximum, the mask, where a gradient goes
+CHOSEN_FILL = "#9fdcc6"
+ADDED = "#0072B2"  # Okabe-Ito blue: cells a backward step adds to
+ADDED_FILL = "#bcd9ee"
+CMAP = colormaps["RdBu_r"]
+TINT = 0.55  # how much white is mixed into value colours when numbers are written on them
+
+# -- geometry (inches) ---------------------------------------------------------------------------
+FIG_WIDTH = 10.0
+HEADER = 0.45  # the title line
+NOTE = 0.5  # the formula line of a scene
+FOOTER = 0.55  # the caption (two lines)
+ROW_HEIGHT = 2.7  # one row of grids, with their titles and index labels
+SIDE = 0.3
+MAX_CELL = 0.46  # the largest cell drawn
+MIN_NUMBER_CELL_PT = 21.0  # smaller cells get a colour scale instead of numbers
+
+
+def figure_height(rows: int) -> float:
+    """Height in inches of a figure whose scenes use ``rows`` rows of grids."""
+    return HEADER + rows * ROW_HEIGHT + NOTE + FOOTER
+
+
+def fmt(v: float) -> str:
+    """A cell's number: at most 5 characters for the values a lesson shows."""
+    if not np.isfinite(v):
+        return ""
+    a = abs(v)
+    if a < 9.995:
+        s = f"{v:.2f}"
+    elif a < 99.95:
+        s = f"{v:.1f}"
+    elif a < 99999.5:
+        s = f"{v:.0f}"
+    else:
+        s = f"{v:.0e}"
+    return "0.00" if s == "-0.00" else s
+
+
+def fmt_long(v: float) -> str:
+    """A number in a formula line."""
+    return f"{v:.4g}" if np.isfinite(v) else "?"
+
+
+def _vmax(*arrays: np.ndarray) -> float:
+    """The colour range ``[-vmax, vmax]`` that covers every finite value of ``arrays``."""
+    m = 0.0
+    for a in arrays:
+        a = np.asarray(a, dtype=float)
+        finite = a[np.isfinite(a)]
+        if finite.size:
+            m = max(m, float(np.max(np.abs(finite))))
+    return m if m > 0 else 1.0
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A grid to place: its key, its size in cells, and the symbol drawn after it."""
+
+    key: str
+    n_rows: int
+    n_cols: int
+    after: str = ""
+
+
+def place_panels(fig: Figure, panels: Sequence[Panel], row: int, n_rows_fig: int) -> dict[str, tuple[Axes, float]]:
+    """Lay ``panels`` out left to right in row ``row`` (0 = top) of the scene area.
+
+    Small grids keep readable cells (up to ``MAX_CELL`` inches); when the row is
+    too narrow, the widest grids shrink first (water filling).
+
+    Returns
+    -------
+    dict of str to (Axes, float)
+        Each panel's axes and its cell size in inches.
+    """
+    W, H = fig.get_size_inches()
+    gap = 0.55
+    band_top = H - HEADER - row * ROW_HEIGHT - 0.45  # room for the title and column indices
+    band_h = ROW_HEIGHT - 0.75
+    avail = W - 2 * SIDE - gap * (len(panels) - 1)
+    desired = [p.n_cols * MAX_CELL for p in panels]
+    # water filling: the cap L such that sum(min(d, L)) fits the row
+    cap = max(desired)
+    if sum(desired) > avail:
+        ds = sorted(desired)
+        rest = avail
+        for j, d in enumerate(ds):
+            share = rest / (len(ds) - j)
+            if d <= share:
+                rest -= d
+            else:
+                cap = share
+                break
+    out = {}
+    widths, cells = [], []
+    for p, d in zip(panels, desired):
+        w = min(d, cap)
+        cell = min(w / p.n_cols, band_h / p.n_rows)
+        widths.append(cell * p.n_cols)
+        cells.append(cell)
+    total = sum(widths) + gap * (len(panels) - 1)
+    x = (W - total) / 2
+    for p, w, cell in zip(panels, widths, cells):
+        h = cell * p.n_rows
+        y = band_top - band_h / 2 - h / 2
+        ax = fig.add_axes((x / W, y / H, w / W, h / H))
+        out[p.key] = (ax, cell)
+        if p.after:
+            fig.text((x + w + gap / 2) / W, (band_top - band_h / 2) / H, p.after, ha="center", va="center",
+                     fontsize=16 if len(p.after) <= 2 else 10, color=INK)
+        x += w + gap
+    return out
+
+
+class Grid:
+    """A 2-D array drawn as cells, with numbers when they fit and a colour scale when not.
+
+    Parameters
+    ----------
+    ax : Axes
+        Where to draw; its aspect is set so cells are square.
+    shape : tuple of int
+        ``(n_rows, n_cols)``.
+    cell_in : float
+        Cell size in inches (from :func:`place_panels`): numbers are written
+        when a cell is at least ``MIN_NUMBER_CELL_PT`` points wide.
+    vmax : float
+        Colours span ``[-vmax, vmax]``.
+    title : str
+        Shown above the grid.
+    """
+
+    def __init__(self, ax: Axes, shape: tuple[int, int], cell_in: float, vmax: float, title: str):
+        self.ax = ax
+        self.shape = n_rows, n_cols = shape
+        cell_pt = cell_in * 72
+        self.numbers = cell_pt >= MIN_NUMBER_CELL_PT
+        self.fontsize = float(np.clip(cell_pt * 0.3, 6.5, 11))
+        self.norm = Normalize(-vmax, vmax)
+        ax.set_xlim(-0.5, n_cols - 0.5)
+        ax.set_ylim(n_rows - 0.5, -0.5)
+        ax.set_aspect("auto")
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        small = max(shape) <= 16
+        ax.tick_params(length=0, labelsize=7, colors=MUTED, pad=1.5, top=small, labeltop=small,
+                       bottom=False, labelbottom=False, left=small, labelleft=small)
+        step = 1 if max(shape) <= 16 else 5
+        ax.set_xticks(range(0, n_cols, step) if small else [])
+        ax.set_yticks(range(0, n_rows, step) if small else [])
+        self.title = ax.set_title(title, fontsize=10, color=INK, pad=14 if small else 4)
+        self.rgba = np.ones((n_rows, n_cols, 4))
+        self.image = ax.imshow(self.rgba, extent=(-0.5, n_cols - 0.5, n_rows - 0.5, -0.5),
+                               interpolation="nearest", aspect="auto", zorder=0)
+        segs = [[(x - 0.5, -0.5), (x - 0.5, n_rows - 0.5)] for x in range(n_cols + 1)]
+        segs += [[(-0.5, y - 0.5), (n_cols - 0.5, y - 0.5)] for y in range(n_rows + 1)]
+        lw = 0.8 if self.numbers else (0.4 if max(shape) <= 32 else 0.0)
+        self.lines = ax.add_collection(LineCollection(segs, colors=GRID_LINE, linewidths=lw, zorder=1))
+        self.texts: list[list[Any]] = []
+        if self.numbers:
+            self.texts = [
+                [ax.text(c, r, "", ha="center", va="center", fontsize=self.fontsize, color=INK, zorder=3)
+                 for c in range(n_cols)]
+                for r in range(n_rows)
+            ]
+        self.colorbar = None
+        self.artists: list[Artist] = [self.title, self.image, self.lines] + [t for row in self.texts for t in row]
+
+    def add_colorbar(self, fig: Figure) -> None:
+        """A horizontal colour scale under the grid (used when the numbers do not fit)."""
+        if self.numbers:
+            return
+        pos = self.ax.get_position()
+        W, H = fig.get_size_inches()
+        cax = fig.add_axes((pos.x0, pos.y0 - 0.22 / H, pos.width, 0.09 / H))
+        sm = ScalarMappable(self.norm, CMAP)
+        self.colorbar = fig.colorbar(sm, cax=cax, orientation="horizontal")
+        self.colorbar.outline.set_visible(False)
+        cax.tick_params(labelsize=7, colors=MUTED, length=2)
+
+    def set_values(
+        self,
+        values: np.ndarray,
+        *,
+        pad: int = 0,
+        fills: dict[tuple[int, int], str] | None = None,
+        bold: set[tuple[int, int]] | frozenset = frozenset(),
+        labels: np.ndarray | None = None,
+    ) -> list[Artist]:
+        """Colour the cells by ``values`` (NaN = not written yet: white, no number).
+
+        ``pad`` cells on each side are padding: grey, their zeros in grey.
+        ``fills`` overrides the colour of some cells; ``bold`` cells have bold
+        numbers; ``labels`` replaces the numbers by strings.
+        """
+        values = np.asarray(values, dtype=float)
+        if values.shape != self.shape:
+            raise ValueError(f"Grid.set_values: values must have shape {self.shape}, got {values.shape}")
+        nan = ~np.isfinite(values)
+        rgba = CMAP(self.norm(np.where(nan, 0.0, values)))
+        if self.numbers:
+            rgba[..., :3] = rgba[..., :3] * (1 - TINT) + TINT
+        rgba[nan] = to_rgba(EMPTY_FILL)
+        padded = np.zeros(self.shape, dtype=bool)
+        if pad:
+            padded[:, :] = True
+            padded[pad:-pad, pad:-pad] = False
+            rgba[padded] = to_rgba(PAD_FILL)
+        for (r, c), color in (fills or {}).items():
+            rgba[r, c] = to_rgba(color)
+        self.rgba = rgba
+        self.image.set_data(rgba)
+        changed: list[Artist] = [self.image]
+        if self.numbers:
+            for r in range(self.shape[0]):
+                for c in range(self.shape[1]):
+                    t = self.texts[r][c]
+                    t.set_text(labels[r, c] if labels is not None else fmt(values[r, c]))
+                    t.set_color(MUTED if padded[r, c] else INK)
+                    t.set_fontweight("bold" if (r, c) in bold else "normal")
+                    changed.append(t)
+        return changed
+
+    def box(self, color: str = INK, lw: float = 3.0, ls: str = "-", inset: float = 0.0, z: float = 4) -> Rectangle:
+        """An outline (initially over cell (0, 0)); move it with :meth:`move_box`."""
+        rect = Rectangle((-0.5 + inset, -0.5 + inset), 1 - 2 * inset, 1 - 2 * inset, fill=False, ec=color, lw=lw,
+                         ls=ls, zorder=z, joinstyle="miter")
+        rect._inset = inset  # type: ignore[attr-defined]
+        self.ax.add_patch(rect)
+        self.artists.append(rect)
+        return rect
+
+    @staticmethod
+    def move_box(rect: Rectangle, r0: int, r1: int, c0: int, c1: int) -> Rectangle:
+        """Place ``rect`` around rows ``r0:r1`` and columns ``c0:c1``."""
+        inset = rect._inset  # type: ignore[attr-defined]
+        rect.set_xy((c0 - 0.5 + inset, r0 - 0.5 + inset))
+        rect.set_width(c1 - c0 - 2 * inset)
+        rect.set_height(r1 - r0 - 2 * inset)
+        return rect
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+class Scene:
+    """Draws the steps of one call on a figure and updates its artists from step to step.
+
+    Subclasses build their grids in :meth:`build` and fill them in :meth:`update`.
+    A scene is a drawer: ``Scene(fig, event, call, state, channel=0)`` draws the
+    step and ``scene.artists`` lists what it made.
+
+    Parameters
+    ----------
+    fig : Figure
+        A figure of width ``FIG_WIDTH`` and height ``figure_height(rows)``.
+    event : Event
+        The step to draw.
+    call : Call
+        The recorded call the event belongs to (its stored arrays).
+    state : dict of str to ndarray
+        The call's arrays after the event (``Trace.replay`` / ``Trace.states``).
+    channel : int
+        The input channel shown for convolutions (pooling shows the event's own channel).
+    """
+
+    rows: ClassVar[int] = 1
+    events: ClassVar[tuple[type, ...]] = ()
+
+    def __init__(self, fig: Figure, event: ev.Event, call: Call, state: dict[str, np.ndarray], *, channel: int = 0):
+        self.fig = fig
+        self.call = call
+        self.channel = channel
+        self.artists: list[Artist] = []
+        _, H = fig.get_size_inches()
+        self.note = fig.text(0.5, (FOOTER + NOTE / 2) / H, "", ha="center", va="center", fontsize=11, color=INK)
+        self.build(event, state)
+        self.artists.append(self.note)
+        self.update(event, state)
+
+    def build(self, event: ev.Event, state: dict[str, np.ndarray]) -> None:
+        raise NotImplementedError
+
+    def update(self, event: ev.Event, state: dict[str, np.ndarray]) -> list[Artist]:
+        """Show ``event`` with the arrays ``state``; return the artists that changed."""
+        raise NotImplementedError
+
+    def accepts(self, event: ev.Event, call: Call) -> bool:
+        """Whether :meth:`update` can draw ``event`` (same call, a kind this scene draws)."""
+        return call is self.call and isinstance(event, self.events)
+
+    def grids(self, panels: Sequence[Panel], titles: dict[str, str], vmax: dict[str, float], row: int = 0) -> dict[str, Grid]:
+        placed = place_panels(self.fig, panels, row, self.rows)
+        out = {}
+        for p in panels:
+            ax, cell = placed[p.key]
+            g = Grid(ax, (p.n_rows, p.n_cols), cell, vmax[p.key], titles[p.key])
+            g.add_colorbar(self.fig)
+            out[p.key] = g
+            self.artists += g.artists
+        return out
+
+
+def _cell_fill(h: int, w: int) -> dict[tuple[int, int], str]:
+    return {(h, w): CURRENT_FILL}
+
+
+class PadScene(Scene):
+    """``zero_pad`` (or the padding step of ``conv_forward``): the original cells and the added zeros."""
+
+    events = (ev.Pad,)
+
+    def build(self, event: ev.Pad, state: dict[str, np.ndarray]) -> None:
+        a = self.call.arrays
+        self.src_name, self.dst_name = ("X", "X_pad") if "X" in a else ("A_prev", "A_prev_pad")
+        X = a[self.src_name]
+        p = event.pad
+        n_H, n_W = X.shape[1:3]
+        ch = self.channel
+        vmax = _vmax(X[0, :, :, ch])
+        self.g = self.grids(
+            [Panel("src", n_H, n_W, "→"), Panel("dst", n_H + 2 * p, n_W + 2 * p)],
+            {"src": f"{self.src_name}[0, :, :, {ch}]", "dst": f"{self.dst_name}[0, :, :, {ch}]"},
+            {"src": vmax, "dst": vmax},
+        )
+        self.frame = self.g["dst"].box(color=INK, lw=2.0, ls="--")
+        Grid.move_box(self.frame, p, p + n_H, p, p + n_W)
+
+    def update(self, event: ev.Pad, state: dict[str, np.ndarray]) -> list[Artist]:
+        X = self.call.arrays[self.src_name]
+        ch, p = self.channel, event.pad
+        changed = self.g["src"].set_values(X[0, :, :, ch])
+        changed += self.g["dst"].set_values(state[self.dst_name][0, :, :, ch], pad=p)
+        m, n_H, n_W, n_C = X.shape
+        shown = f"example 0 of {m}, channel {ch} of {n_C}" if m > 1 or n_C > 1 else "the only example and channel"
+        self.note.set_text(
+            f"pad = {p}: {p} row(s) and column(s) of zeros (grey) on every side;  "
+            f"{X.shape} → {(m, n_H + 2 * p, n_W + 2 * p, n_C)};  {shown}"
+        )
+        return changed + [self.note]
+
+
+def _channel_sums(a_slice: np.ndarray, W_c: np.ndarray) -> np.ndarray:
+    """Sum of the element-wise products per input channel (display only): shape (n_C_prev,)."""
+    return np.sum(a_slice * W_c, axis=(0, 1))
+
+
+def _formula(sums: np.ndarray, ch: int, bias: float, value: float, target: str, n_products: int) -> str:
+    """``Σ products = s  (+ the other channels) + b = value → target``."""
+    n = len(sums)
+    if n == 1:
+        head = f"Σ of the {n_products} products = {fmt_long(sums[0])}"
+    elif n <= 4:
+        terms = " + ".join(f"({fmt_long(s)})" if s < 0 else fmt_long(s) for s in sums)
+        head = f"Σ channel {ch} = {fmt_long(sums[ch])};  Σ over the {n} input channels: {terms}"
+    else:
+        head = f"Σ channel {ch} = {fmt_long(sums[ch])};  Σ over the {n} input channels = {fmt_long(np.sum(sums))}"
+    return f"{head}  + b = {fmt_long(bias)}  →  {target} = {fmt_long(value)}"
+
+
+class ConvWindowScene(Scene):
+    """``conv_forward``: the window, the filter, their products, the sum plus the bias, the output."""
+
+    events = (ev.ConvWindow,)
+
+    def build(self, event: ev.ConvWindow, state: dict[str, np.ndarray]) -> None:
+        a = self.call.arrays
+        f = a["W"].shape[0]
+        _, n_Hp, n_Wp, _ = state["A_prev_pad"].shape
+        n_H, n_W = self.call.result["Z"].shape[1:3]
+        ch = self.channel
+        v_in = _vmax(a["A_prev"][..., ch])
+        v_w = _vmax(a["W"][:, :, ch])
+        self.g = self.grids(
+            [Panel("x", n_Hp, n_Wp, "×"), Panel("w", f, f, "="), Panel("prod", f, f, "Σ→"), Panel("z", n_H, n_W)],
+            {"x": "", "w": "", "prod": "", "z": ""},
+            {"x": v_in, "w": v_w, "prod": v_in * v_w, "z": _vmax(self.call.result["Z"])},
+        )
+        self.window = self.g["x"].box()
+        self.cell = self.g["z"].box()
+
+    def update(self, event: ev.ConvWindow, state: dict[str, np.ndarray]) -> list[Artist]:
+        a, p = self.call.arrays, self.call.params
+        i, c, ch = event.i, event.c, self.channel
+        vs, ve, hs, he = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end
+        a_slice = state["A_prev_pad"][i, vs:ve, hs:he, :]
+        W_c = a["W"][:, :, :, c]
+        n_C_prev = a["A_prev"].shape[3]
+        changed = self.g["x"].set_values(state["A_prev_pad"][i, :, :, ch], pad=p["pad"])
+        changed += self.g["w"].set_values(W_c[:, :, ch])
+        changed += self.g["prod"].set_values(a_slice[:, :, ch] * W_c[:, :, ch])
+        changed += self.g["z"].set_values(state["Z"][i, :, :, c], fills=_cell_fill(event.h, event.w))
+        Grid.move_box(self.window, vs, ve, hs, he)
+        Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
+        titles = {
+            "x": f"A_prev_pad[{i}, :, :, {ch}]" + (f"\nchannel {ch} of {n_C_prev}" if n_C_prev > 1 else ""),
+            "w": f"W[:, :, {ch}, {c}]",
+            "prod": "window × W" + (f"\n(channel {ch})" if n_C_prev > 1 else ""),
+            "z": f"Z[{i}, :, :, {c}]",
+        }
+        for key, title in titles.items():
+            self.g[key].title.set_text(title)
+        sums = _channel_sums(a_slice, W_c)
+        n = a_slice.shape[0] * a_slice.shape[1]
+        self.note.set_text(_formula(sums, ch, float(a["b"][0, 0, 0, c]), event.value, f"Z[{i}, {event.h}, {event.w}, {c}]", n))
+        return changed + [self.window, self.cell, self.note] + [g.title for g in self.g.values()]
+
+
+class SingleStepScene(Scene):
+    """``conv_single_step``: one window times one filter, summed, plus the bias once."""
+
+    events = (ev.SingleStep,)
+
+    def build(self, event: ev.SingleStep, state: dict[str, np.ndarray]) -> None:
+        a = self.call.arrays
+        f1, f2, n_C_prev = a["a_slice_prev"].shape
+        if not 0 <= self.channel < n_C_prev:
+            raise ValueError(f"channel must be from 0 to {n_C_prev - 1} (a_slice_prev has {n_C_prev}), got {self.channel}")
+        ch = self.channel
+        vx, vw = _vmax(a["a_slice_prev"][..., ch]), _vmax(a["W"][..., ch])
+        self.g = self.grids(
+            [Panel("x", f1, f2, "×"), Panel("w", f1, f2, "="), Panel("prod", f1, f2)],
+            {"x": f"a_slice_prev[:, :, {ch}]", "w": f"W[:, :, {ch}]",
+             "prod": "a_slice_prev × W" + (f"\n(channel {ch} of {n_C_prev})" if n_C_prev > 1 else "")},
+            {"x": vx, "w": vw, "prod": vx * vw},
+        )
+
+    def update(self, event: ev.SingleStep, state: dict[str, np.ndarray]) -> list[Artist]:
+        a, ch = self.call.arrays, self.channel
+        changed = self.g["x"].set_values(a["a_slice_prev"][:, :, ch])
+        changed += self.g["w"].set_values(a["W"][:, :, ch])
+        changed += self.g["prod"].set_values(a["a_slice_prev"][:, :, ch] * a["W"][:, :, ch])
+        sums = _channel_sums(a["a_slice_prev"], a["W"])
+        n = a["W"].shape[0] * a["W"].shape[1]
+        self.note.set_text(_formula(sums, ch, float(a["b"].item()), event.value, "Z", n))
+        return changed + [self.note]
+
+
+class PoolWindowScene(Scene):
+    """``pool_forward``: the window; for max the chosen cell, for average the mean; the output."""
+
+    events = (ev.PoolWindow,)
+
+    def build(self, event: ev.PoolWindow, state: dict[str, np.ndarray]) -> None:
+        A_prev, A = self.call.arrays["A_prev"], self.call.result["A"]
+        self.g = self.grids(
+            [Panel("x", A_prev.shape[1], A_prev.shape[2], "→"), Panel("a", A.shape[1], A.shape[2])],
+            {"x": "", "a": ""},
+            {"x": _vmax(A_prev), "a": _vmax(A_prev)},
+        )
+        self.window = self.g["x"].box()
+        self.chosen = self.g["x"].box(color=CHOSEN, lw=3.0, inset=0.12, z=5)
+        self.cell = self.g["a"].box()
+
+    def update(self, event: ev.PoolWindow, state: dict[str, np.ndarray]) -> list[Artist]:
+        A_prev = self.call.arrays["A_prev"]
+        i, c = event.i, event.c
+        vs, ve, hs, he = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end
+        n_C = A_prev.shape[3]
+        maxed = event.mode == "max"
+        bold = {(event.max_row, event.max_col)} if maxed else frozenset()
+        changed = self.g["x"].set_values(A_prev[i, :, :, c], bold=bold)
+        changed += self.g["a"].set_values(state["A"][i, :, :, c], fills=_cell_fill(event.h, event.w))
+        Grid.move_box(self.window, vs, ve, hs, he)
+        Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
+        self.chosen.set_visible(maxed)
+        if maxed:
+            Grid.move_box(self.chosen, event.max_row, event.max_row + 1, event.max_col, event.max_col + 1)
+        chan = f"  (channel {c} of {n_C})" if n_C > 1 else ""
+        self.g["x"].title.set_text(f"A_prev[{i}, :, :, {c}]" + ("\nthe max in green" if maxed else ""))
+        self.g["a"].title.set_text(f"A[{i}, :, :, {c}]")
+        target = f"A[{i}, {event.h}, {event.w}, {c}]"
+        n = (ve - vs) * (he - hs)
+        if maxed:
+            text = f"{target} = max of the {n} window cells = {fmt_long(event.value)}, at row {event.max_row}, column {event.max_col}"
+        else:
+            cells = A_prev[i, vs:ve, hs:he, c].ravel()
+            if n <= 9:
+                terms = " + ".join(f"({fmt_long(v)})" if v < 0 else fmt_long(v) for v in cells)
+                text = f"{target} = ({terms}) / {n} = {fmt_long(event.value)}"
+            else:
+                text = f"{target} = mean of the {n} window cells = {fmt_long(event.value)}"
+        self.note.set_text(text + chan)
+        return changed + [self.window, self.cell, self.chosen, self.note, self.g["x"].title, self.g["a"].title]
+
+
+class MaskScene(Scene):
+    """``create_mask_from_window``: the window and its mask, every tied maximum True."""
+
+    events = (ev.Mask,)
+
+    def build(self, event: ev.Mask, state: dict[str, np.ndarray]) -> None:
+        x = self.call.arrays["x"]
+        self.g = self.grids(
+            [Panel("x", *x.shape, "→"), Panel("mask", *x.shape)],
+            {"x": "x", "mask": "mask = (x == max(x))"},
+            {"x": _vmax(x), "mask": 1.0},
+        )
+
+    def update(self, event: ev.Mask, state: dict[str, np.ndarray]) -> list[Artist]:
+        x, mask = self.call.arrays["x"], state["mask"]
+        marked = {tuple(int(j) for j in rc) for rc in np.argwhere(mask)}
+        changed = self.g["x"].set_values(x, bold=marked, fills={rc: CHOSEN_FILL for rc in marked})
+        labels = np.where(mask, "True", "False")
+        changed += self.g["mask"].set_values(np.zeros(mask.shape), labels=labels, bold=marked,
+                                             fills={rc: CHOSEN_FILL for rc in marked})
+        ties = f": {event.n_max} tied cells are all True (the course keeps every tie)" if event.n_max > 1 else ""
+        self.note.set_text(f"max(x) = {fmt_long(event.maximum)}{ties}")
+        return changed + [self.note]
+
+
+class DistributeScene(Scene):
+    """``distribute_value``: ``dz`` spread evenly, every cell showing its share."""
+
+    events = (ev.Distribute,)
+
+    def build(self, event: ev.Distribute, state: dict[str, np.ndarray]) -> None:
+        n_H, n_W = self.call.params["shape"]
+        v = _vmax(np.array([event.dz]))
+        self.g = self.grids(
+            [Panel("dz", 1, 1, "→"), Panel("a", n_H, n_W)],
+            {"dz": "dz", "a": f"a, shape ({n_H}, {n_W})"},
+            {"dz": v, "a": v},
+        )
+
+    def update(self, event: ev.Distribute, state: dict[str, np.ndarray]) -> list[Artist]:
+        n_H, n_W = self.call.params["shape"]
+        changed = self.g["dz"].set_values(np.array([[event.dz]]))
+        changed += self.g["a"].set_values(state["a"])
+        self.note.set_text(
+            f"each of the {n_H} × {n_W} = {n_H * n_W} cells gets dz / {n_H * n_W} = "
+            f"{fmt_long(event.dz)} / {n_H * n_W} = {fmt_long(event.share)}"
+        )
+        return changed + [self.note]
+
+
+class ConvBackScene(Scene):
+    """``conv_backward``: which cells of dA_prev, dW and db one window adds to, and by how much."""
+
+    rows = 2
+    events = (ev.ConvBackWindow,)
+
+    def build(self, event: ev.ConvBackWindow, state: dict[str, np.ndarray]) -> None:
+        a, r = self.call.arrays, self.call.result
+        f = a["W"].shape[0]
+        _, n_Hp, n_Wp, _ = state["dA_prev_pad"].shape
+        n_H, n_W = a["dZ"].shape[1:3]
+        ch = self.channel
+        v_dz, v_w, v_x = _vmax(a["dZ"]), _vmax(a["W"][:, :, ch]), _vmax(a["A_prev"][..., ch])
+        v_da = _vmax(r["dA_prev"][..., ch])
+        self.g = self.grids(
+            [Panel("dz", n_H, n_W, "g ×"), Panel("w", f, f, "="), Panel("wg", f, f, "+="), Panel("da", n_Hp, n_Wp)],
+            dict.fromkeys(("dz", "w", "wg", "da"), ""),
+            {"dz": v_dz, "w": v_w, "wg": v_w * v_dz, "da": v_da},
+            row=0,
+        )
+        self.g.update(self.grids(
+            [Panel("x", n_Hp, n_Wp, "g ×"), Panel("xg", f, f, "+="), Panel("dw", f, f, ""), Panel("db", 1, 1)],
+            dict.fromkeys(("x", "xg", "dw", "db"), ""),
+            {"x": v_x, "xg": v_x * v_dz, "dw": _vmax(r["dW"][:, :, ch]), "db": _vmax(r["db"])},
+            row=1,
+        ))
+        self.cell = self.g["dz"].box()
+        self.win_da = self.g["da"].box(color=ADDED)
+        self.win_x = self.g["x"].box()
+        pad, n_H_prev, n_W_prev = self.call.params["pad"], a["A_prev"].shape[1], a["A_prev"].shape[2]
+        if pad:
+            frame = self.g["da"].box(color=MUTED, lw=1.5, ls="--", z=3)
+            Grid.move_box(frame, pad, pad + n_H_prev, pad, pad + n_W_prev)
+
+    def update(self, event: ev.ConvBackWindow, state: dict[str, np.ndarray]) -> list[Artist]:
+        a = self.call.arrays
+        i, c, ch, g = event.i, event.c, self.channel, event.grad
+        vs, ve, hs, he = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end
+        pad = self.call.params["pad"]
+        A_prev_pad = self.call.padded_input()
+        a_slice = A_prev_pad[i, vs:ve, hs:he, ch]
+        W_c = a["W"][:, :, ch, c]
+        n_C_prev = a["A_prev"].shape[3]
+        window = {(r, q) for r in range(vs, ve) for q in range(hs, he)}
+        changed = self.g["dz"].set_values(a["dZ"][i, :, :, c], fills=_cell_fill(event.h, event.w))
+        changed += self.g["w"].set_values(W_c)
+        changed += self.g["wg"].set_values(W_c * g)
+        changed += self.g["da"].set_values(state["dA_prev_pad"][i, :, :, ch], fills={rc: ADDED_FILL for rc in window})
+        changed += self.g["x"].set_values(A_prev_pad[i, :, :, ch], pad=pad)
+        changed += self.g["xg"].set_values(a_slice * g)
+        changed += self.g["dw"].set_values(state["dW"][:, :, ch, c])
+        changed += self.g["db"].set_values(state["db"][:, :, 0, c])
+        Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
+        Grid.move_box(self.win_da, vs, ve, hs, he)
+        Grid.move_box(self.win_x, vs, ve, hs, he)
+        chan = f"\nchannel {ch} of {n_C_prev}" if n_C_prev > 1 else ""
+        titles = {
+            "dz": f"dZ[{i}, :, :, {c}]",
+            "w": f"W[:, :, {ch}, {c}]",
+            "wg": "W × g",
+            "da": f"dA_prev_pad[{i}, :, :, {ch}]{chan}",
+            "x": f"A_prev_pad[{i}, :, :, {ch}]{chan}",
+            "xg": "window × g",
+            "dw": f"dW[:, :, {ch}, {c}]",
+            "db": f"db[{c}]",
+        }
+        for key, title in titles.items():
+            self.g[key].title.set_text(title)
+        self.note.set_text(
+            f"g = dZ[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)}:  dA_prev_pad[window] += W × g (blue),  "
+            f"dW[..., {c}] += window × g,  db[{c}] += g → {fmt_long(float(state['db'][0, 0, 0, c]))}"
+        )
+        return changed + [self.cell, self.win_da, self.win_x, self.note] + [gr.title for gr in self.g.values()]
+
+
+class PoolBackScene(Scene):
+    """``pool_backward``: max routes the gradient through the window's mask, average spreads it."""
+
+    events = (ev.PoolBackWindow,)
+
+    def build(self, event: ev.PoolBackWindow, state: dict[str, np.ndarray]) -> None:
+        a = self.call.arrays
+        f = self.call.params["f"]
+        A_prev, dA = a["A_prev"], a["dA"]
+        n_Hp, n_Wp = A_prev.shape[1:3]
+        n_H, n_W = dA.shape[1:3]
+        self.mode = self.call.params["mode"]
+        v_da, v_prev = _vmax(dA), _vmax(self.call.result["dA_prev"])
+        if self.mode == "max":
+            panels = [Panel("x", n_Hp, n_Wp, "→"), Panel("mask", f, f, ""), Panel("da", n_H, n_W, "→"),
+                      Panel("dprev", n_Hp, n_Wp)]
+            vmax = {"x": _vmax(A_prev), "mask": 1.0, "da": v_da, "dprev": v_prev}
+        else:
+            panels = [Panel("da", n_H, n_W, "→"), Panel("share", f, f, "+="), Panel("dprev", n_Hp, n_Wp)]
+            vmax = {"da": v_da, "share": v_da / (f * f), "dprev": v_prev}
+        self.g = self.grids(panels, {p.key: "" for p in panels}, vmax)
+        self.cell = self.g["da"].box()
+        self.win_prev = self.g["dprev"].box(color=ADDED)
+        if self.mode == "max":
+            self.window = self.g["x"].box()
+
+    def update(self, event: ev.PoolBackWindow, state: dict[str, np.ndarray]) -> list[Artist]:
+        a = self.call.arrays
+        i, c, g = event.i, event.c, event.grad
+        vs, ve, hs, he = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end
+        f = ve - vs
+        n_C = a["A_prev"].shape[3]
+        changed = self.g["da"].set_values(a["dA"][i, :, :, c], fills=_cell_fill(event.h, event.w))
+        window_cells = [(r, q) for r in range(vs, ve) for q in range(hs, he)]
+        chan = f"  (channel {c} of {n_C})" if n_C > 1 else ""
+        target = f"dA_prev[{i}, {vs}:{ve}, {hs}:{he}, {c}]"
+        if self.mode == "max":
+            win = a["A_prev"][i, vs:ve, hs:he, c]
+            mask = win == np.max(win)  # display only: the event records how many cells are tied
+            marked = {(vs + int(r), hs + int(q)) for r, q in np.argwhere(mask)}
+            changed += self.g["x"].set_values(a["A_prev"][i, :, :, c], bold=marked,
+                                              fills={rc: CHOSEN_FILL for rc in marked})
+            local = {(r - vs, q - hs) for r, q in marked}
+            changed += self.g["mask"].set_values(np.zeros(mask.shape), labels=np.where(mask, "1", "0"), bold=local,
+                                                 fills={rc: CHOSEN_FILL for rc in local})
+            fills = {rc: ADDED_FILL for rc in window_cells}
+            fills.update({rc: CHOSEN_FILL for rc in marked})
+            changed += self.g["dprev"].set_values(state["dA_prev"][i, :, :, c], fills=fills, bold=marked)
+            Grid.move_box(self.window, vs, ve, hs, he)
+            changed.append(self.window)
+            self.g["x"].title.set_text(f"A_prev[{i}, :, :, {c}]")
+            self.g["mask"].title.set_text("mask of the window")
+            ties = f" (all {event.n_max} tied maxima get it)" if event.n_max > 1 else ""
+            self.note.set_text(f"g = dA[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)} goes where the mask is 1{ties}: "
+                               f"{target} += mask × g{chan}")
+        else:
+            share = g / (f * f)
+            changed += self.g["share"].set_values(np.full((f, f), share))
+            changed += self.g["dprev"].set_values(state["dA_prev"][i, :, :, c],
+                                                  fills={rc: ADDED_FILL for rc in window_cells})
+            self.g["share"].title.set_text("g / (f × f)")
+            self.note.set_text(f"g = dA[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)} spread evenly: "
+                               f"{fmt_long(g)} / {f * f} = {fmt_long(share)} added to each cell of {target}{chan}")
+        Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
+        Grid.move_box(self.win_prev, vs, ve, hs, he)
+        self.g["da"].title.set_text(f"dA[{i}, :, :, {c}]")
+        self.g["dprev"].title.set_text(f"dA_prev[{i}, :, :, {c}]")
+        return changed + [self.cell, self.win_prev, self.note] + [gr.title for gr in self.g.values()]

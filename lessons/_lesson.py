@@ -34,7 +34,7 @@ The model to copy is ``lessons/padding.py``. Its shape::
         x = np.random.randn(1, 3, 3, 1)
         with tracer.record() as trace:
             x_pad = tracer.zero_pad(x, 2)
-        fig = trace.plot(0)
+        fig = render.plot(trace, 0)
         # --8<-- [end:repl]
         page.figure(fig, "zero_pad", "x and zero_pad(x, 2) side by side")
         page.player(trace, "steps", "zero_pad, step by step")
@@ -88,7 +88,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["Page", "run", "assemble", "REPO", "PAGE_FILE", "MAX_FRAMES"]
+__all__ = ["Page", "run", "assemble", "REPO", "PAGE_FILE", "MAX_FRAMES", "PLAYER_DPI"]
 
 #: The repository's root: snippet paths are relative to it.
 REPO = Path(__file__).resolve().parent.parent
@@ -98,6 +98,9 @@ PAGE_FILE = "page.json"
 
 #: Longest player a page may show (frames).
 MAX_FRAMES = 40
+
+#: Resolution of the players' frames.
+PLAYER_DPI = 80
 
 
 class Page:
@@ -168,10 +171,12 @@ class Page:
         _progress(f"{self.slug}: figure {name} ({time.perf_counter() - t0:.1f} s)")
         return path
 
-    def player(self, trace: Any, name: str, alt: str, steps: list[int] | None = None, dpi: int | None = None) -> dict:
+    def player(self, trace: Any, name: str, alt: str, steps: list[int] | None = None, dpi: int = PLAYER_DPI) -> dict:
         """Render a step player of ``trace`` (or of its ``steps``) into ``<slug>/<name>/``.
 
-        Returns the player's description (``player.json``).
+        Frames are drawn at ``dpi`` (80 by default: the page's column is narrower than
+        the frames, and a page with its frames must stay under 3 MB). Returns the
+        player's description (``player.json``).
         """
         from tracer import render
 
@@ -186,7 +191,8 @@ class Page:
             )
         self.dir.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
-        info = render.write_player(trace, self.dir, name, steps=steps, dpi=dpi)
+        # one process per player: the build already runs two lessons at once
+        info = render.write_player(trace, self.dir, name, steps=steps, dpi=dpi, workers=1)
         self.blocks.append({"type": "player", "dir": name, "alt": alt})
         _progress(f"{self.slug}: player {name}, {n} frames ({time.perf_counter() - t0:.1f} s)")
         return info

@@ -1,0 +1,138 @@
+"""Same convolution: the padding that keeps the size, odd against even filters, and stride.
+
+Output sizes are read from real ``conv_forward`` calls; the player shows a
+5x5 filter over a 4x4 input with pad 2, whose output is 4x4 again.
+"""
+
+# --8<-- [start:imports]
+import numpy as np
+
+import tracer
+from tracer import render
+# --8<-- [end:imports]
+from matplotlib.figure import Figure
+
+from _lesson import Page, run
+
+TITLE = "Same convolution"
+
+
+def out_size(n_prev: int, f: int, pad: int, stride: int) -> int:
+    """Height of ``Z`` from a real call on an ``n_prev x n_prev`` input of zeros."""
+    Z, _ = tracer.fast.conv_forward(np.zeros((1, n_prev, n_prev, 1)), np.zeros((f, f, 1, 1)),
+                                    np.zeros((1, 1, 1, 1)), {"stride": stride, "pad": pad})
+    return Z.shape[1]
+
+
+def sizes_figure(n_prev: int, filters: list[int], pads: range) -> Figure:
+    """Output size against pad, one line per filter size, at stride 1; the input size dashed."""
+    fig = Figure(figsize=(6.4, 3.4), layout="constrained")
+    ax = fig.subplots()
+    for f in filters:
+        sizes = [out_size(n_prev, f, p, 1) for p in pads]
+        ax.plot(list(pads), sizes, marker="o", label=f"f = {f}")
+    ax.axhline(n_prev, color="0.3", ls="--", lw=1)
+    ax.text(pads[-1], n_prev + 0.15, f"input size {n_prev}", ha="right", va="bottom", color="0.3")
+    ax.set_xlabel("pad p")
+    ax.set_ylabel("output size n_H")
+    ax.set_xticks(list(pads))
+    ax.grid(alpha=0.3)
+    ax.legend(ncols=len(filters), fontsize=8, loc="upper left")
+    ax.set_title(f"conv_forward on a {n_prev}x{n_prev} input, stride 1", fontsize=10)
+    return fig
+
+
+def build(page: Page) -> None:
+    page.md(r"""
+        A **same** convolution pads its input just enough for the output to keep the input's
+        height and width. Stacking same convolutions lets a network go deep without the image
+        shrinking at every layer; the other kind, with no padding, is called **valid**.
+
+        ## The pad that keeps the size
+
+        At stride 1 the output size is $n_H = n_{H_{prev}} - f + 2p + 1$. Asking for
+        $n_H = n_{H_{prev}}$ leaves
+
+        $$
+        2p = f - 1 \qquad\Longleftrightarrow\qquad p = \frac{f - 1}{2}.
+        $$
+
+        So $p = 1$ for a $3 \times 3$ filter, $p = 2$ for $5 \times 5$, $p = 3$ for $7 \times 7$.
+        The curves below come from real `conv_forward` calls on a $6 \times 6$ input: each
+        added ring of zeros adds 2 to the output size, and each odd filter crosses the dashed
+        line exactly once.
+    """)
+    page.figure(sizes_figure(6, [2, 3, 4, 5], range(0, 4)), "sizes_by_pad",
+                "Output size against pad for filters of size 2 to 5 on a 6 by 6 input",
+                "Output size of conv_forward at stride 1 against the pad: odd filters reach the input size "
+                "(dashed) at p = (f - 1) / 2; even filters jump over it.")
+    page.md(r"""
+        ## Odd against even filters
+
+        When $f$ is even, $(f - 1)/2$ is not a whole number: one ring of zeros too few gives an
+        output one cell smaller, one ring more gives one cell bigger. `zero_pad` pads every side
+        by the same amount, so an even filter cannot make a same convolution with it. (Libraries
+        that offer "same" padding with even filters pad one side more than the other.) This is
+        one reason why filters are almost always odd; the other is that an odd filter has a
+        centre cell, so output cell $(h, w)$ sits right over input cell $(h, w)$.
+    """)
+    rows = []
+    for f in (2, 3, 4, 5, 7):
+        p = (f - 1) // 2
+        rows.append(f"| {f} | {(f - 1) / 2:g} | {out_size(6, f, p, 1)} | {out_size(6, f, p + 1, 1)} |")
+    page.md("| $f$ | $(f-1)/2$ | $n_H$ at $p = \\lfloor (f-1)/2 \\rfloor$ | $n_H$ at one more |\n"
+            "|---|---|---|---|\n" + "\n".join(rows)
+            + "\n\nOn a $6 \\times 6$ input, from real calls: only the odd filters give 6.")
+
+    page.md(r"""
+        ## Step by step
+
+        A $5 \times 5$ filter over a $4 \times 4$ input, with $p = (5 - 1)/2 = 2$: the padded
+        input is $8 \times 8$, and the window fits $8 - 5 + 1 = 4$ times along each axis, so
+        `Z` is $4 \times 4$ like the input. The corner windows read mostly zeros.
+    """)
+    # --8<-- [start:repl]
+    np.random.seed(2)
+    A_prev = np.random.randn(1, 4, 4, 1)
+    W = np.random.randn(5, 5, 1, 1)
+    b = np.zeros((1, 1, 1, 1))
+    with tracer.record() as trace:
+        Z, cache = tracer.conv_forward(A_prev, W, b, {"stride": 1, "pad": (5 - 1) // 2})
+    print(A_prev.shape, "->", Z.shape)  # (1, 4, 4, 1) -> (1, 4, 4, 1)
+    fig = render.plot(trace, 1)  # the first window: the top-left corner
+    # --8<-- [end:repl]
+    page.figure(fig, "corner", "The first window of a same convolution: mostly padding",
+                "The first window of a 5x5 same convolution covers 16 zeros of padding and 9 real cells.")
+    page.player(trace, "same5", "A 5 by 5 same convolution over a 4 by 4 input, one window per frame")
+
+    page.md(r"""
+        ## What stride does to it
+
+        With stride $s$ the output size is $\lfloor (n_{H_{prev}} - f + 2p)/s \rfloor + 1$.
+        The same pad $p = (f - 1)/2$ then gives
+
+        $$
+        n_H = \left\lfloor \frac{n_{H_{prev}} - 1}{s} \right\rfloor + 1 = \left\lceil \frac{n_{H_{prev}}}{s} \right\rceil ,
+        $$
+
+        the input size divided by the stride, rounded up: padding keeps the border, and the
+        stride alone decides how much the image shrinks. With stride 2 a $6 \times 6$ input
+        gives $3 \times 3$, and a $7 \times 7$ input gives $4 \times 4$:
+    """)
+    rows = []
+    for n_prev in (5, 6, 7, 8):
+        for s in (1, 2, 3):
+            rows.append(f"| {n_prev} | 3 | 1 | {s} | {out_size(n_prev, 3, 1, s)} | {-(-n_prev // s)} |")
+    page.md("| $n_{H_{prev}}$ | $f$ | $p$ | $s$ | $n_H$ (real call) | $\\lceil n_{H_{prev}} / s \\rceil$ |\n"
+            "|---|---|---|---|---|---|\n" + "\n".join(rows))
+    page.md(r"""
+        !!! tip "Same, for short"
+            At stride 1, $p = (f - 1)/2$ keeps the size for any odd $f$. At stride $s$ it keeps
+            $\lceil n / s \rceil$: the "same" of frameworks with a stride means "the stride is
+            the only thing that shrinks the image".
+    """)
+    page.repl()
+
+
+if __name__ == "__main__":
+    run(build, __file__, TITLE)

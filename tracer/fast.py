@@ -43,6 +43,11 @@ def _windows(X: np.ndarray, f: int, stride: int, n_H: int, n_W: int) -> np.ndarr
     return sliding_window_view(X, (f, f), axis=(1, 2))[:, : (n_H - 1) * stride + 1 : stride, : (n_W - 1) * stride + 1 : stride]
 
 
+def _float64(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The arrays as float64, like the loops' results (no copy when they already are)."""
+    return tuple(np.asarray(x, dtype=np.float64) for x in arrays)
+
+
 def _pad(X: np.ndarray, pad: int) -> np.ndarray:
     return np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0))) if pad else X
 
@@ -72,16 +77,18 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: 
     multiply-adds, with one copy of the windows made by BLAS.
     """
     s = conv_shapes("conv_forward", A_prev, W, b, hparameters)
-    windows = _windows(_pad(A_prev, s.pad), s.f, s.stride, s.n_H, s.n_W)  # (m, n_H, n_W, C_prev, f, f)
-    Z = np.tensordot(windows, W, axes=([4, 5, 3], [0, 1, 2])) + b.reshape(1, 1, 1, -1)
+    A, Wf, bf = _float64(A_prev, W, b)
+    windows = _windows(_pad(A, s.pad), s.f, s.stride, s.n_H, s.n_W)  # (m, n_H, n_W, C_prev, f, f)
+    Z = np.tensordot(windows, Wf, axes=([4, 5, 3], [0, 1, 2])) + bf.reshape(1, 1, 1, -1)
     return Z, (A_prev, W, b, hparameters)
 
 
 def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Vectorized :func:`tracer.conv_backward`: ``(dA_prev, dW, db)`` shaped like ``A_prev, W, b``."""
-    s, (A_prev, W, b, hparameters) = conv_backward_shapes("conv_backward", dZ, cache)
+    s, cached = conv_backward_shapes("conv_backward", dZ, cache)
+    dZ, A_prev, W = _float64(dZ, *cached[:2])
     windows = _windows(_pad(A_prev, s.pad), s.f, s.stride, s.n_H, s.n_W)  # (m, n_H, n_W, C_prev, f, f)
-    dW = np.tensordot(windows, dZ, axes=([0, 1, 2], [0, 1, 2])).transpose(1, 2, 0, 3)  # (f, f, C_prev, C)
+    dW = np.tensordot(windows, dZ, axes=([0, 1, 2], [0, 1, 2])).transpose(1, 2, 0, 3).copy()  # (f, f, C_prev, C)
     db = dZ.sum(axis=(0, 1, 2)).reshape(1, 1, 1, -1)
     dwindows = np.tensordot(dZ, W, axes=([3], [3]))  # (m, n_H, n_W, f, f, C_prev)
     padded = (s.m, s.n_H_prev + 2 * s.pad, s.n_W_prev + 2 * s.pad, s.n_C_prev)
@@ -93,7 +100,7 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
 def pool_forward(A_prev: np.ndarray, hparameters: dict, mode: str = "max") -> tuple[np.ndarray, tuple]:
     """Vectorized :func:`tracer.pool_forward`: ``A (m, n_H, n_W, n_C)`` and its cache."""
     s = pool_shapes("pool_forward", A_prev, hparameters, mode)
-    windows = _windows(A_prev, s.f, s.stride, s.n_H, s.n_W)  # (m, n_H, n_W, C, f, f)
+    windows = _windows(_float64(A_prev)[0], s.f, s.stride, s.n_H, s.n_W)  # (m, n_H, n_W, C, f, f)
     A = windows.max(axis=(4, 5)) if mode == "max" else windows.mean(axis=(4, 5))
     return A, (A_prev, hparameters)
 
@@ -104,6 +111,7 @@ def pool_backward(dA: np.ndarray, cache: tuple, mode: str = "max") -> np.ndarray
     Max mode sends each gradient to every tied maximum of its window, as the course does.
     """
     s, (A_prev, hparameters) = pool_backward_shapes("pool_backward", dA, cache, mode)
+    dA, A_prev = _float64(dA, A_prev)
     f = s.f
     if mode == "max":
         windows = _windows(A_prev, f, s.stride, s.n_H, s.n_W)  # (m, n_H, n_W, C, f, f)

@@ -96,7 +96,7 @@ class _Recorder:
         m, n_H, n_W, n_C = windows
         n_i = m if self.examples is None else sum(1 for i in self.examples if 0 <= i < m)
         n_c = n_C if self.channels is None else sum(1 for c in self.channels if 0 <= c < n_C)
-        return n_i * n_H * n_W * n_c + 1  # one more for a padding event
+        return n_i * n_H * n_W * n_c
 
     def make_emit(self, rows: list[tuple]) -> Callable[[tuple], None]:
         if self.examples is None and self.channels is None:
@@ -138,7 +138,7 @@ def start(
     recorder = _active.get()
     if recorder is None:
         return None
-    have, adding = recorder.n_events(), recorder.expected(windows)
+    have, adding = recorder.n_events(), recorder.expected(windows) + (name == "conv_forward")  # its pad event
     if have + adding > recorder.max_events:
         raise TraceLimitError(
             f"recording {name} would add {adding:,} events to the {have:,} already recorded, "
@@ -338,6 +338,7 @@ class Trace(Sequence):
         self.calls = calls
         self._positions = positions
         self.cursor = 0
+        self._shown = False  # the first next() shows step 0 itself
         self._refresh()
 
     def _refresh(self) -> None:
@@ -360,7 +361,8 @@ class Trace(Sequence):
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
             raise TypeError(f"a step index must be an int, got {type(k).__name__}")
         if not -n <= k < n:
-            raise IndexError(f"step {k} is out of range: this trace has {n} events (0 to {n - 1})")
+            held = f"{n} events (0 to {n - 1})" if n else "no events"
+            raise IndexError(f"step {k} is out of range: this trace has {held}")
         k = int(k) % n
         return k if self._positions is None else int(self._positions[k])
 
@@ -498,10 +500,13 @@ class Trace(Sequence):
         """Move the cursor to step ``k`` and return it (its ``repr`` is the text picture)."""
         self._position(k)
         self.cursor = int(k) % len(self)
+        self._shown = True
         return self.step()
 
     def next(self) -> Step:
         """Move the cursor one step forward (it stops at the last step) and return it."""
+        if not self._shown:  # a fresh trace: show its first step
+            return self.goto(self.cursor)
         return self.goto(min(self.cursor + 1, len(self) - 1) if self.cursor < len(self) else 0)
 
     def prev(self) -> Step:

@@ -64,10 +64,10 @@ def check_mode(fn: str, mode: Any) -> str:
     return mode
 
 
-def _out_size(fn: str, what: str, n_prev: int, f: int, pad: int, stride: int) -> int:
+def _out_size(fn: str, window: str, what: str, n_prev: int, f: int, pad: int, stride: int) -> int:
     if n_prev + 2 * pad < f:
         raise ValueError(
-            f"{fn}: the {f}x{f} window is larger than the input's {what} {n_prev}"
+            f"{fn}: the {f}x{f} window ({window} = {f}) is larger than A_prev's {what} {n_prev}"
             + (f" padded by {pad} on each side ({n_prev + 2 * pad})" if pad else "")
             + "; the output would be empty"
         )
@@ -125,8 +125,8 @@ def conv_shapes(fn: str, A_prev: Any, W: Any, b: Any, hparameters: Any) -> ConvS
         raise ValueError(f"{fn}: b must have shape (1, 1, 1, n_C) = (1, 1, 1, {n_C}), got {b.shape}")
     if min(A_prev.shape + W.shape) == 0:
         raise ValueError(f"{fn}: A_prev and W must not be empty, got A_prev {A_prev.shape} and W {W.shape}")
-    n_H = _out_size(fn, "height", n_H_prev, f, pad, stride)
-    n_W = _out_size(fn, "width", n_W_prev, f, pad, stride)
+    n_H = _out_size(fn, "W.shape[0]", "height", n_H_prev, f, pad, stride)
+    n_W = _out_size(fn, "W.shape[0]", "width", n_W_prev, f, pad, stride)
     return ConvShapes(m, n_H_prev, n_W_prev, n_C_prev, f, n_C, stride, pad, n_H, n_W)
 
 
@@ -140,16 +140,22 @@ def pool_shapes(fn: str, A_prev: Any, hparameters: Any, mode: Any) -> PoolShapes
     if min(A_prev.shape) == 0:
         raise ValueError(f"{fn}: A_prev must not be empty, got shape {A_prev.shape}")
     m, n_H_prev, n_W_prev, n_C = A_prev.shape
-    n_H = _out_size(fn, "height", n_H_prev, f, 0, stride)
-    n_W = _out_size(fn, "width", n_W_prev, f, 0, stride)
+    n_H = _out_size(fn, 'hparameters["f"]', "height", n_H_prev, f, 0, stride)
+    n_W = _out_size(fn, 'hparameters["f"]', "width", n_W_prev, f, 0, stride)
     return PoolShapes(m, n_H_prev, n_W_prev, n_C, f, stride, n_H, n_W)
 
 
 def check_cache(fn: str, cache: Any, length: int, layout: str) -> tuple:
-    if not isinstance(cache, tuple) or len(cache) != length:
-        got = f"a tuple of length {len(cache)}" if isinstance(cache, tuple) else type(cache).__name__
-        raise ValueError(f"{fn}: cache must be the forward call's tuple {layout}, got {got}")
+    if not isinstance(cache, tuple):
+        raise TypeError(f"{fn}: cache must be the forward call's tuple {layout}, got {type(cache).__name__}")
+    if len(cache) != length:
+        raise ValueError(f"{fn}: cache must be the forward call's tuple {layout}, got a tuple of length {len(cache)}")
     return cache
+
+
+def _in_cache(fn: str, layout: str, error: Exception) -> Exception:
+    """``error`` (raised while checking what a cache holds) with a note that the cache is at fault."""
+    return type(error)(f"{error} (in the cache {layout} given to {fn})")
 
 
 def check_upstream(fn: str, name: str, d: Any, expected: tuple[int, ...], source: str) -> np.ndarray:
@@ -161,15 +167,24 @@ def check_upstream(fn: str, name: str, d: Any, expected: tuple[int, ...], source
 
 def conv_backward_shapes(fn: str, dZ: Any, cache: Any) -> tuple[ConvShapes, tuple]:
     """Check ``conv_backward``'s arguments and return the forward sizes and the cache."""
-    A_prev, W, b, hparameters = check_cache(fn, cache, 4, "(A_prev, W, b, hparameters)")
-    shapes = conv_shapes(fn, A_prev, W, b, hparameters)
+    layout = "(A_prev, W, b, hparameters)"
+    A_prev, W, b, hparameters = check_cache(fn, cache, 4, layout)
+    try:
+        shapes = conv_shapes(fn, A_prev, W, b, hparameters)
+    except (TypeError, ValueError) as error:
+        raise _in_cache(fn, layout, error) from None
     check_upstream(fn, "dZ", dZ, (shapes.m, shapes.n_H, shapes.n_W, shapes.n_C), "the forward output Z")
     return shapes, (A_prev, W, b, hparameters)
 
 
 def pool_backward_shapes(fn: str, dA: Any, cache: Any, mode: Any) -> tuple[PoolShapes, tuple]:
     """Check ``pool_backward``'s arguments and return the forward sizes and the cache."""
-    A_prev, hparameters = check_cache(fn, cache, 2, "(A_prev, hparameters)")
-    shapes = pool_shapes(fn, A_prev, hparameters, mode)
+    check_mode(fn, mode)
+    layout = "(A_prev, hparameters)"
+    A_prev, hparameters = check_cache(fn, cache, 2, layout)
+    try:
+        shapes = pool_shapes(fn, A_prev, hparameters, mode)
+    except (TypeError, ValueError) as error:
+        raise _in_cache(fn, layout, error) from None
     check_upstream(fn, "dA", dA, (shapes.m, shapes.n_H, shapes.n_W, shapes.n_C), "the forward output A")
     return shapes, (A_prev, hparameters)

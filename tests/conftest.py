@@ -1,0 +1,130 @@
+"""Shared test cases for the core: every shape of convolution and pooling a learner can hit.
+
+A test that takes a ``conv_case`` or ``pool_case`` argument runs once per case
+below (see :func:`pytest_generate_tests`). Centred finite differences come as
+the ``numerical_gradient`` fixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+
+@dataclass(frozen=True)
+class ConvCase:
+    """A convolution: A_prev ``(m, n_H_prev, n_W_prev, n_C_prev)``, W ``(f, f, n_C_prev, n_C)``."""
+
+    m: int
+    n_H_prev: int
+    n_W_prev: int
+    n_C_prev: int
+    f: int
+    n_C: int
+    stride: int
+    pad: int
+
+    @property
+    def out_shape(self) -> tuple[int, int, int, int]:
+        n_H = (self.n_H_prev - self.f + 2 * self.pad) // self.stride + 1
+        n_W = (self.n_W_prev - self.f + 2 * self.pad) // self.stride + 1
+        return (self.m, n_H, n_W, self.n_C)
+
+    def arrays(self, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+        """Random ``(A_prev, W, b, hparameters)`` for this case."""
+        rng = np.random.default_rng(seed)
+        A_prev = rng.standard_normal((self.m, self.n_H_prev, self.n_W_prev, self.n_C_prev))
+        W = rng.standard_normal((self.f, self.f, self.n_C_prev, self.n_C))
+        b = rng.standard_normal((1, 1, 1, self.n_C))
+        return A_prev, W, b, {"stride": self.stride, "pad": self.pad}
+
+    def __str__(self) -> str:
+        return (
+            f"A{self.m}x{self.n_H_prev}x{self.n_W_prev}x{self.n_C_prev}"
+            f"-f{self.f}-C{self.n_C}-s{self.stride}-p{self.pad}"
+        )
+
+
+@dataclass(frozen=True)
+class PoolCase:
+    """A pooling layer over A_prev ``(m, n_H_prev, n_W_prev, n_C)`` with an ``f x f`` window."""
+
+    m: int
+    n_H_prev: int
+    n_W_prev: int
+    n_C: int
+    f: int
+    stride: int
+
+    @property
+    def out_shape(self) -> tuple[int, int, int, int]:
+        n_H = (self.n_H_prev - self.f) // self.stride + 1
+        n_W = (self.n_W_prev - self.f) // self.stride + 1
+        return (self.m, n_H, n_W, self.n_C)
+
+    def arrays(self, seed: int = 0, distinct: bool = False) -> tuple[np.ndarray, dict]:
+        """Random ``(A_prev, hparameters)``; ``distinct=True`` spaces every value 0.5 apart (no ties)."""
+        rng = np.random.default_rng(seed)
+        shape = (self.m, self.n_H_prev, self.n_W_prev, self.n_C)
+        if distinct:
+            A_prev = rng.permutation(int(np.prod(shape))).reshape(shape) * 0.5 - 3.0
+        else:
+            A_prev = rng.standard_normal(shape)
+        return A_prev, {"f": self.f, "stride": self.stride}
+
+    def __str__(self) -> str:
+        return f"A{self.m}x{self.n_H_prev}x{self.n_W_prev}x{self.n_C}-f{self.f}-s{self.stride}"
+
+
+CONV_CASES = [
+    ConvCase(1, 3, 3, 1, 1, 1, 1, 0),  # 1x1 filter
+    ConvCase(2, 5, 7, 3, 3, 4, 1, 0),  # pad 0, non-square
+    ConvCase(2, 5, 7, 4, 3, 8, 2, 1),  # the course's forward case
+    ConvCase(2, 6, 5, 2, 2, 3, 1, 1),  # even filter, pad 1
+    ConvCase(3, 7, 6, 2, 4, 2, 3, 2),  # even filter, stride 3, pad 2
+    ConvCase(1, 4, 4, 1, 4, 1, 1, 0),  # the window is the whole input
+    ConvCase(2, 5, 4, 3, 2, 2, 2, 0),  # stride 2, pad 0, even filter, non-square
+    ConvCase(1, 8, 5, 2, 3, 2, 3, 0),  # stride 3, rows and columns left over
+    ConvCase(2, 4, 4, 3, 2, 3, 2, 2),  # the course's backward case, smaller
+]
+
+POOL_CASES = [
+    PoolCase(2, 5, 5, 3, 3, 1),  # the course's case
+    PoolCase(2, 4, 6, 2, 2, 2),  # non-overlapping, non-square
+    PoolCase(1, 7, 5, 2, 3, 2),  # overlapping windows, stride 2
+    PoolCase(2, 7, 8, 1, 2, 3),  # stride larger than the window: cells skipped
+    PoolCase(1, 3, 3, 1, 1, 1),  # 1x1 window
+    PoolCase(1, 4, 4, 2, 4, 1),  # the window is the whole input
+    PoolCase(1, 6, 7, 2, 3, 3),  # stride 3, rows and columns left over
+]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "conv_case" in metafunc.fixturenames:
+        metafunc.parametrize("conv_case", CONV_CASES, ids=str)
+    if "pool_case" in metafunc.fixturenames:
+        metafunc.parametrize("pool_case", POOL_CASES, ids=str)
+
+
+def _numerical_gradient(fun: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Centred differences ``(fun(x + eps e_j) - fun(x - eps e_j)) / (2 eps)`` for every entry ``j``."""
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for j in np.ndindex(x.shape):
+        old = x[j]
+        x[j] = old + eps
+        plus = fun(x)
+        x[j] = old - eps
+        minus = fun(x)
+        x[j] = old
+        grad[j] = (plus - minus) / (2 * eps)
+    return grad
+
+
+@pytest.fixture
+def numerical_gradient() -> Callable[..., np.ndarray]:
+    """Centred finite differences of a scalar function of one array."""
+    return _numerical_gradient

@@ -268,7 +268,10 @@ def from_row(call: int, row: tuple) -> Event:
     >>> from_row(0, (2, 0, 1, 2, 0, 1, 4, 2, 5, 0.5))
     ConvWindow(call=0, i=0 (h=1, w=2) c=0 rows 1:4 cols 2:5, value=0.5)
     """
-    return EVENT_TYPES[row[0]](call, *row[1:])
+    cls = EVENT_TYPES.get(row[0])
+    if cls is None:
+        raise ValueError(f"from_row(): unknown event code {row[0]!r} in row {row!r}; known codes {sorted(EVENT_TYPES)}")
+    return cls(call, *row[1:])
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,0 +1,111 @@
+"""Event dataclasses (tracer.events): rows decode to the right class and fields; every event is
+frozen, one line to print and one line to describe."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tracer import events as ev
+
+# one row per conv/pool event kind, as the loops append them: (code, *fields)
+ROWS = {
+    "pad": (0, 2),
+    "single_step": (1, -6.99908945068),
+    "conv_window": (2, 1, 2, 3, 4, 4, 7, 6, 9, 0.5),
+    "pool_window max": (3, 0, 1, 1, 2, 2, 4, 2, 4, 9.0, 3, 2),
+    "pool_window average": (3, 0, 1, 1, 2, 2, 4, 2, 4, 1.25, -1, -1),
+    "mask": (4, 3.0, 2),
+    "distribute": (5, 2.0, 0.5),
+    "conv_back_window": (6, 1, 0, 2, 5, 0, 3, 4, 7, -0.125),
+    "pool_back_window max": (7, 0, 1, 0, 1, 2, 4, 0, 2, 4.0, 1),
+    "pool_back_window average": (7, 0, 1, 0, 1, 2, 4, 0, 2, 4.0, -1),
+}
+
+
+@pytest.mark.parametrize("name", list(ROWS))
+def test_events_print_and_describe_on_one_line(name):
+    event = ev.from_row(3, ROWS[name])
+    assert event.kind == name.split()[0]
+    assert event.code == ROWS[name][0]
+    assert event.call == 3
+    for text in (repr(event), event.describe()):
+        assert isinstance(text, str) and text and "\n" not in text
+    assert repr(event).startswith(type(event).__name__ + "(call=3")
+
+
+@pytest.mark.parametrize("name", list(ROWS))
+def test_events_are_frozen(name):
+    event = ev.from_row(0, ROWS[name])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        event.call = 1
+    assert ev.from_row(0, ROWS[name]) == event  # equal by value
+    assert hash(ev.from_row(0, ROWS[name])) == hash(event)
+
+
+def test_window_fields_decode_in_order():
+    e = ev.from_row(0, ROWS["conv_window"])
+    assert type(e) is ev.ConvWindow
+    assert (e.i, e.h, e.w, e.c) == (1, 2, 3, 4)
+    assert (e.vert_start, e.vert_end, e.horiz_start, e.horiz_end) == (4, 7, 6, 9)
+    assert e.value == 0.5 and e.cell == (2, 3)
+    p = ev.from_row(0, ROWS["pool_window max"])
+    assert (p.value, p.max_row, p.max_col, p.mode) == (9.0, 3, 2, "max")
+    assert ev.from_row(0, ROWS["pool_window average"]).mode == "average"
+    b = ev.from_row(0, ROWS["pool_back_window max"])
+    assert (b.grad, b.n_max, b.mode) == (4.0, 1, "max")
+    assert ev.from_row(0, ROWS["pool_back_window average"]).mode == "average"
+
+
+def test_reprs_and_descriptions_literal():
+    assert repr(ev.from_row(0, ROWS["pad"])) == "Pad(call=0, pad=2)"
+    assert ev.from_row(0, ROWS["pad"]).describe() == "pad every example with 2 row(s) and column(s) of zeros"
+    assert repr(ev.from_row(0, ROWS["single_step"])) == "SingleStep(call=0, value=-6.99909)"
+    assert repr(ev.from_row(0, ROWS["conv_window"])) == "ConvWindow(call=0, i=1 (h=2, w=3) c=4 rows 4:7 cols 6:9, value=0.5)"
+    assert ev.from_row(0, ROWS["conv_window"]).describe() == (
+        "Z[1, 2, 3, 4] = sum(window * W[..., 4]) + b[4] = 0.5 (window rows 4:7, cols 6:9)"
+    )
+    assert repr(ev.from_row(0, ROWS["pool_window max"])) == (
+        "PoolWindow(call=0, max, i=0 (h=1, w=1) c=2 rows 2:4 cols 2:4, value=9, max at (3, 2))"
+    )
+    assert ev.from_row(0, ROWS["pool_window max"]).describe() == (
+        "A[0, 1, 1, 2] = max of the window = 9, found at row 3, column 2"
+    )
+    assert ev.from_row(0, ROWS["pool_window average"]).describe() == "A[0, 1, 1, 2] = mean of the window = 1.25"
+    assert ev.from_row(0, ROWS["mask"]).describe() == "mask = (x == max(x)), max = 3 (2 tied cells)"
+    assert ev.Mask(0, 3.0, 1).describe() == "mask = (x == max(x)), max = 3"
+    assert ev.from_row(0, ROWS["distribute"]).describe() == "each cell gets dz / (n_H * n_W) = 2 / n = 0.5"
+    assert ev.from_row(0, ROWS["conv_back_window"]).describe() == (
+        "g = dZ[1, 0, 2, 5] = -0.125: dA_prev[rows 0:3, cols 4:7] += W[..., 5] * g, "
+        "dW[..., 5] += window * g, db[5] += g"
+    )
+    # average pooling spreads 4.0 over the 2x2 window: 1 per cell
+    assert ev.from_row(0, ROWS["pool_back_window average"]).describe() == (
+        "dA[0, 1, 0, 1] = 4 is spread evenly over the window rows 2:4, cols 0:2: 1 per cell"
+    )
+    assert ev.PoolBackWindow(0, 0, 1, 0, 1, 2, 4, 0, 2, 4.0, 3).describe() == (
+        "dA[0, 1, 0, 1] = 4 goes to the max of the window rows 2:4, cols 0:2 through its mask (all 3 tied maxima)"
+    )
+
+
+def test_codes_and_kinds_are_unique():
+    classes = list(ev.EVENT_TYPES.values())
+    assert len({cls.code for cls in classes}) == len(classes)
+    assert len({cls.kind for cls in classes}) == len(classes)
+    assert all(ev.EVENT_TYPES[cls.code] is cls and ev.EVENT_KINDS[cls.kind] is cls for cls in classes)
+    for cls in (ev.Pad, ev.SingleStep, ev.ConvWindow, ev.PoolWindow, ev.Mask, ev.Distribute, ev.ConvBackWindow, ev.PoolBackWindow):
+        assert ev.EVENT_TYPES[cls.code] is cls
+
+
+def test_events_hold_no_arrays():
+    for name, row in ROWS.items():
+        event = ev.from_row(0, row)
+        for field in dataclasses.fields(event):
+            assert isinstance(getattr(event, field.name), (int, float)), (name, field.name)
+        assert not hasattr(event, "__dict__")  # slots: small and fixed
+
+
+def test_from_row_refuses_an_unknown_code():
+    with pytest.raises(ValueError, match=r"unknown event code 99 in row \(99, 1, 2\); known codes \[0, 1, "):
+        ev.from_row(0, (99, 1, 2))

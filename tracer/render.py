@@ -44,6 +44,7 @@ from matplotlib.figure import Figure
 
 from . import events as ev
 from .recording import Call, Trace
+from .render_network import draw_network_step
 from .render_scenes import (
     CARD,
     FIG_WIDTH,
@@ -88,6 +89,12 @@ DRAWERS: dict[type, Callable[..., Any]] = {
     ev.Distribute: DistributeScene,
     ev.ConvBackWindow: ConvBackScene,
     ev.PoolBackWindow: PoolBackScene,
+    ev.LinearForward: draw_network_step,
+    ev.ActivationForward: draw_network_step,
+    ev.Cost: draw_network_step,
+    ev.ActivationBackward: draw_network_step,
+    ev.LinearBackward: draw_network_step,
+    ev.Update: draw_network_step,
 }
 
 #: matplotlib settings every figure is made and drawn with, so that frames are identical
@@ -126,7 +133,7 @@ def _n_channels(call: Call) -> int:
     """How many channels the displayed input of ``call`` has (1 when it has none)."""
     a = call.arrays
     for name, axis in (("A_prev", 3), ("X", 3), ("a_slice_prev", 2)):
-        if name in a:
+        if name in a and a[name].ndim > axis:  # the network's X and A_prev are 2-D: no channels
             return int(a[name].shape[axis])
     return 1
 
@@ -311,23 +318,65 @@ class Renderer:
         return self.draw_state(k, event, call, state)
 
     def draw_state(self, k: int, event: ev.Event, call: Call, state: dict[str, np.ndarray]) -> list[Artist]:
-        """Draw step ``k`` from its event, call and replayed state."""
+        """Draw step ``k`` from its event, call and replayed state; return the artists that changed."""
         with matplotlib.rc_context(STYLE):
             scene = self.scene
             if scene is not None and hasattr(scene, "accepts") and scene.accepts(event, call):
-                changed = list(scene.update(event, state))
+                scene.update(event, state)
             else:
                 drawer = drawer_for(event)
                 self.fig.clear()
                 self._frame_artists()
                 out = drawer(self.fig, event, call, state, channel=self.channel)
                 self.scene = out if hasattr(out, "update") else None
-                changed = list(out.artists) if hasattr(out, "artists") else list(out)
+                self._watch = list(out.artists) if hasattr(out, "artists") else list(out)
+                self._watch += [self.header, self.counter, self.caption]
+                self._order = {id(a): j for j, a in enumerate(self.fig.axes)}
+                self._animated: set[Artist] = set()
+                self._background = None
             params = ", ".join(f"{key} {v}" for key, v in call.params.items() if key != "shape")
             self.header.set_text(f"{call.name}" + (f"  ({params})" if params else ""))
             self.counter.set_text(f"step {k + 1} of {len(self.trace)}")
             self.caption.set_text(textwrap.fill(event.describe(), CAPTION_WIDTH))
-        return changed + [self.header, self.counter, self.caption]
+        return [a for a in self._watch if a.stale]
+
+    def _dynamic(self, changed: list[Artist]) -> set[Artist]:
+        """``changed`` and every artist drawn over one of them (same axes, higher zorder)."""
+        dynamic = set(changed)
+        lowest: dict[int, float] = {}
+        for a in changed:
+            if a.axes is not None and not getattr(a, "_outside", False):
+                key = id(a.axes)
+                lowest[key] = min(lowest.get(key, np.inf), a.get_zorder())
+        for a in self._watch:
+            if a.axes is not None and id(a.axes) in lowest and not getattr(a, "_outside", False):
+                if a.get_zorder() >= lowest[id(a.axes)]:
+                    dynamic.add(a)
+        return dynamic
+
+    def render(self) -> None:
+        """Bring the canvas up to date, redrawing only the artists that changed.
+
+        The first frame of a scene is drawn in full; the artists that change
+        from step to step are then excluded from a cached background, and each
+        later frame restores the background and draws only them (blitting).
+        """
+        canvas = self.fig.canvas
+        with matplotlib.rc_context(STYLE):
+            dynamic = self._dynamic([a for a in self._watch if a.stale])
+            if self._background is None or not dynamic <= self._animated:
+                if self._background is not None:
+                    self._animated |= dynamic  # from the second frame on, cache what stays
+                for a in self._animated:
+                    a.set_animated(True)
+                canvas.draw()
+                self._background = canvas.copy_from_bbox(self.fig.bbox)
+            else:
+                canvas.restore_region(self._background)
+            renderer = canvas.get_renderer()
+            n = len(self._order)
+            for a in sorted(self._animated, key=lambda a: (self._order.get(id(a.axes), n), a.get_zorder())):
+                a.draw(renderer)
 
     def png(self) -> bytes:
         """The current frame as PNG bytes (no metadata: the same drawing gives the same bytes)."""
@@ -339,8 +388,7 @@ class Renderer:
         """The current frame as an RGB :class:`PIL.Image.Image`."""
         from PIL import Image
 
-        with matplotlib.rc_context(STYLE):
-            self.fig.canvas.draw()
+        self.render()
         rgba = np.asarray(self.fig.canvas.buffer_rgba())
         return Image.fromarray(rgba[..., :3].copy(), "RGB")
 

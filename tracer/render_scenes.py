@@ -28,6 +28,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import offset_copy
 from matplotlib import colormaps
 
 from . import events as ev
@@ -73,10 +74,10 @@ FIG_WIDTH = 10.0
 HEADER = 0.45  # the title line
 NOTE = 0.5  # the formula line of a scene
 FOOTER = 0.55  # the caption (two lines)
-ROW_HEIGHT = 2.7  # one row of grids, with their titles and index labels
+ROW_HEIGHT = 3.5  # one row of grids, with their titles and index labels
 SIDE = 0.3
 MAX_CELL = 0.46  # the largest cell drawn
-MIN_NUMBER_CELL_PT = 21.0  # smaller cells get a colour scale instead of numbers
+MIN_NUMBER_CELL_PT = 22.0  # smaller cells get a colour scale instead of numbers
 
 
 def figure_height(rows: int) -> float:
@@ -141,14 +142,18 @@ def place_panels(fig: Figure, panels: Sequence[Panel], row: int, n_rows_fig: int
         Each panel's axes and its cell size in inches.
     """
     W, H = fig.get_size_inches()
-    gap = 0.55
+    gap = 0.5
     band_top = H - HEADER - row * ROW_HEIGHT - 0.45  # room for the title and column indices
     band_h = ROW_HEIGHT - 0.75
     avail = W - 2 * SIDE - gap * (len(panels) - 1)
+    uniform = min(MAX_CELL, avail / sum(p.n_cols for p in panels), band_h / max(p.n_rows for p in panels))
     desired = [p.n_cols * MAX_CELL for p in panels]
-    # water filling: the cap L such that sum(min(d, L)) fits the row
-    cap = max(desired)
-    if sum(desired) > avail:
+    if uniform * 72 >= MIN_NUMBER_CELL_PT:
+        cap = max(p.n_cols for p in panels) * uniform  # every grid with the same cell size
+        desired = [p.n_cols * uniform for p in panels]
+    else:
+        # water filling: the widest grids shrink first, to the cap L with sum(min(d, L)) = avail
+        cap = max(desired)
         ds = sorted(desired)
         rest = avail
         for j, d in enumerate(ds):
@@ -182,10 +187,14 @@ def place_panels(fig: Figure, panels: Sequence[Panel], row: int, n_rows_fig: int
 class Grid:
     """A 2-D array drawn as cells, with numbers when they fit and a colour scale when not.
 
+    Setters change an artist only when what it shows changes, so that a
+    renderer can redraw just the artists left stale (see :class:`tracer.render.Renderer`).
+
     Parameters
     ----------
     ax : Axes
-        Where to draw; its aspect is set so cells are square.
+        Where to draw (its axis lines and ticks are turned off; row and column
+        indices are plain texts).
     shape : tuple of int
         ``(n_rows, n_cols)``.
     cell_in : float
@@ -206,16 +215,24 @@ class Grid:
         self.norm = Normalize(-vmax, vmax)
         ax.set_xlim(-0.5, n_cols - 0.5)
         ax.set_ylim(n_rows - 0.5, -0.5)
-        ax.set_aspect("auto")
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        small = max(shape) <= 16
-        ax.tick_params(length=0, labelsize=7, colors=MUTED, pad=1.5, top=small, labeltop=small,
-                       bottom=False, labelbottom=False, left=small, labelleft=small)
+        ax.set_axis_off()
+        fig = ax.get_figure()
+        self.artists: list[Artist] = []
+        # row and column indices, every one on small grids, every 5th on big ones
         step = 1 if max(shape) <= 16 else 5
-        ax.set_xticks(range(0, n_cols, step) if small else [])
-        ax.set_yticks(range(0, n_rows, step) if small else [])
-        self.title = ax.set_title(title, fontsize=10, color=INK, pad=14 if small else 4)
+        index_kw = dict(fontsize=7, color=MUTED, clip_on=False)
+        above = offset_copy(ax.transData, fig=fig, x=0, y=3, units="points")
+        left = offset_copy(ax.transData, fig=fig, x=-3, y=0, units="points")
+        for c in range(0, n_cols, step):
+            self.artists.append(ax.text(c, -0.5, str(c), ha="center", va="bottom", transform=above, **index_kw))
+        for r in range(0, n_rows, step):
+            self.artists.append(ax.text(-0.5, r, str(r), ha="right", va="center", transform=left, **index_kw))
+        for t in self.artists:
+            t._outside = True  # type: ignore[attr-defined]  # drawn beside the cells, never over them
+        title_at = offset_copy(ax.transAxes, fig=fig, x=0, y=14, units="points")
+        self.title = ax.text(0.5, 1.0, title, ha="center", va="bottom", fontsize=10, color=INK,
+                             transform=title_at, linespacing=1.15)
+        self.title._outside = True  # type: ignore[attr-defined]
         self.rgba = np.ones((n_rows, n_cols, 4))
         self.image = ax.imshow(self.rgba, extent=(-0.5, n_cols - 0.5, n_rows - 0.5, -0.5),
                                interpolation="nearest", aspect="auto", zorder=0)
@@ -223,15 +240,18 @@ class Grid:
         segs += [[(-0.5, y - 0.5), (n_cols - 0.5, y - 0.5)] for y in range(n_rows + 1)]
         lw = 0.8 if self.numbers else (0.4 if max(shape) <= 32 else 0.0)
         self.lines = ax.add_collection(LineCollection(segs, colors=GRID_LINE, linewidths=lw, zorder=1))
+        self.lines.set_clip_on(False)
         self.texts: list[list[Any]] = []
+        self._shown: list[list[tuple]] = []
         if self.numbers:
             self.texts = [
                 [ax.text(c, r, "", ha="center", va="center", fontsize=self.fontsize, color=INK, zorder=3)
                  for c in range(n_cols)]
                 for r in range(n_rows)
             ]
+            self._shown = [[("", INK, "normal")] * n_cols for _ in range(n_rows)]
         self.colorbar = None
-        self.artists: list[Artist] = [self.title, self.image, self.lines] + [t for row in self.texts for t in row]
+        self.artists += [self.title, self.image, self.lines] + [t for row in self.texts for t in row]
 
     def add_colorbar(self, fig: Figure) -> None:
         """A horizontal colour scale under the grid (used when the numbers do not fit)."""
@@ -253,7 +273,7 @@ class Grid:
         fills: dict[tuple[int, int], str] | None = None,
         bold: set[tuple[int, int]] | frozenset = frozenset(),
         labels: np.ndarray | None = None,
-    ) -> list[Artist]:
+    ) -> None:
         """Colour the cells by ``values`` (NaN = not written yet: white, no number).
 
         ``pad`` cells on each side are padding: grey, their zeros in grey.
@@ -275,36 +295,48 @@ class Grid:
             rgba[padded] = to_rgba(PAD_FILL)
         for (r, c), color in (fills or {}).items():
             rgba[r, c] = to_rgba(color)
-        self.rgba = rgba
-        self.image.set_data(rgba)
-        changed: list[Artist] = [self.image]
-        if self.numbers:
-            for r in range(self.shape[0]):
-                for c in range(self.shape[1]):
-                    t = self.texts[r][c]
-                    t.set_text(labels[r, c] if labels is not None else fmt(values[r, c]))
-                    t.set_color(MUTED if padded[r, c] else INK)
-                    t.set_fontweight("bold" if (r, c) in bold else "normal")
-                    changed.append(t)
-        return changed
+        if not np.array_equal(rgba, self.rgba):
+            self.rgba = rgba
+            self.image.set_data(rgba)
+        if not self.numbers:
+            return
+        for r in range(self.shape[0]):
+            row, shown = self.texts[r], self._shown[r]
+            for c in range(self.shape[1]):
+                want = (
+                    labels[r, c] if labels is not None else fmt(values[r, c]),
+                    MUTED if padded[r, c] else INK,
+                    "bold" if (r, c) in bold else "normal",
+                )
+                if want != shown[c]:
+                    t = row[c]
+                    t.set_text(want[0])
+                    if want[1] != shown[c][1]:
+                        t.set_color(want[1])
+                    if want[2] != shown[c][2]:
+                        t.set_fontweight(want[2])
+                    shown[c] = want
 
     def box(self, color: str = INK, lw: float = 3.0, ls: str = "-", inset: float = 0.0, z: float = 4) -> Rectangle:
         """An outline (initially over cell (0, 0)); move it with :meth:`move_box`."""
         rect = Rectangle((-0.5 + inset, -0.5 + inset), 1 - 2 * inset, 1 - 2 * inset, fill=False, ec=color, lw=lw,
                          ls=ls, zorder=z, joinstyle="miter")
         rect._inset = inset  # type: ignore[attr-defined]
+        rect.set_clip_on(False)
         self.ax.add_patch(rect)
         self.artists.append(rect)
         return rect
 
     @staticmethod
-    def move_box(rect: Rectangle, r0: int, r1: int, c0: int, c1: int) -> Rectangle:
-        """Place ``rect`` around rows ``r0:r1`` and columns ``c0:c1``."""
+    def move_box(rect: Rectangle, r0: int, r1: int, c0: int, c1: int) -> None:
+        """Place ``rect`` around rows ``r0:r1`` and columns ``c0:c1`` (untouched if already there)."""
         inset = rect._inset  # type: ignore[attr-defined]
-        rect.set_xy((c0 - 0.5 + inset, r0 - 0.5 + inset))
-        rect.set_width(c1 - c0 - 2 * inset)
-        rect.set_height(r1 - r0 - 2 * inset)
-        return rect
+        xy = (c0 - 0.5 + inset, r0 - 0.5 + inset)
+        w, h = c1 - c0 - 2 * inset, r1 - r0 - 2 * inset
+        if rect.get_xy() != xy or rect.get_width() != w or rect.get_height() != h:
+            rect.set_xy(xy)
+            rect.set_width(w)
+            rect.set_height(h)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -341,7 +373,9 @@ class Scene:
         self.artists: list[Artist] = []
         _, H = fig.get_size_inches()
         self.note = fig.text(0.5, (FOOTER + NOTE / 2) / H, "", ha="center", va="center", fontsize=11, color=INK)
+        self._grids: list[Grid] = []
         self.build(event, state)
+        self.artists += [a for g in self._grids for a in g.artists]
         self.artists.append(self.note)
         self.update(event, state)
 
@@ -351,6 +385,10 @@ class Scene:
     def update(self, event: ev.Event, state: dict[str, np.ndarray]) -> list[Artist]:
         """Show ``event`` with the arrays ``state``; return the artists that changed."""
         raise NotImplementedError
+
+    def changed(self) -> list[Artist]:
+        """The artists changed since they were last drawn (matplotlib marks them stale)."""
+        return [a for a in self.artists if a.stale]
 
     def accepts(self, event: ev.Event, call: Call) -> bool:
         """Whether :meth:`update` can draw ``event`` (same call, a kind this scene draws)."""
@@ -364,7 +402,7 @@ class Scene:
             g = Grid(ax, (p.n_rows, p.n_cols), cell, vmax[p.key], titles[p.key])
             g.add_colorbar(self.fig)
             out[p.key] = g
-            self.artists += g.artists
+            self._grids.append(g)
         return out
 
 
@@ -396,15 +434,15 @@ class PadScene(Scene):
     def update(self, event: ev.Pad, state: dict[str, np.ndarray]) -> list[Artist]:
         X = self.call.arrays[self.src_name]
         ch, p = self.channel, event.pad
-        changed = self.g["src"].set_values(X[0, :, :, ch])
-        changed += self.g["dst"].set_values(state[self.dst_name][0, :, :, ch], pad=p)
+        self.g["src"].set_values(X[0, :, :, ch])
+        self.g["dst"].set_values(state[self.dst_name][0, :, :, ch], pad=p)
         m, n_H, n_W, n_C = X.shape
         shown = f"example 0 of {m}, channel {ch} of {n_C}" if m > 1 or n_C > 1 else "the only example and channel"
         self.note.set_text(
             f"pad = {p}: {p} row(s) and column(s) of zeros (grey) on every side;  "
             f"{X.shape} → {(m, n_H + 2 * p, n_W + 2 * p, n_C)};  {shown}"
         )
-        return changed + [self.note]
+        return self.changed()
 
 
 def _channel_sums(a_slice: np.ndarray, W_c: np.ndarray) -> np.ndarray:
@@ -453,10 +491,10 @@ class ConvWindowScene(Scene):
         a_slice = state["A_prev_pad"][i, vs:ve, hs:he, :]
         W_c = a["W"][:, :, :, c]
         n_C_prev = a["A_prev"].shape[3]
-        changed = self.g["x"].set_values(state["A_prev_pad"][i, :, :, ch], pad=p["pad"])
-        changed += self.g["w"].set_values(W_c[:, :, ch])
-        changed += self.g["prod"].set_values(a_slice[:, :, ch] * W_c[:, :, ch])
-        changed += self.g["z"].set_values(state["Z"][i, :, :, c], fills=_cell_fill(event.h, event.w))
+        self.g["x"].set_values(state["A_prev_pad"][i, :, :, ch], pad=p["pad"])
+        self.g["w"].set_values(W_c[:, :, ch])
+        self.g["prod"].set_values(a_slice[:, :, ch] * W_c[:, :, ch])
+        self.g["z"].set_values(state["Z"][i, :, :, c], fills=_cell_fill(event.h, event.w))
         Grid.move_box(self.window, vs, ve, hs, he)
         Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
         titles = {
@@ -470,7 +508,7 @@ class ConvWindowScene(Scene):
         sums = _channel_sums(a_slice, W_c)
         n = a_slice.shape[0] * a_slice.shape[1]
         self.note.set_text(_formula(sums, ch, float(a["b"][0, 0, 0, c]), event.value, f"Z[{i}, {event.h}, {event.w}, {c}]", n))
-        return changed + [self.window, self.cell, self.note] + [g.title for g in self.g.values()]
+        return self.changed()
 
 
 class SingleStepScene(Scene):
@@ -494,13 +532,13 @@ class SingleStepScene(Scene):
 
     def update(self, event: ev.SingleStep, state: dict[str, np.ndarray]) -> list[Artist]:
         a, ch = self.call.arrays, self.channel
-        changed = self.g["x"].set_values(a["a_slice_prev"][:, :, ch])
-        changed += self.g["w"].set_values(a["W"][:, :, ch])
-        changed += self.g["prod"].set_values(a["a_slice_prev"][:, :, ch] * a["W"][:, :, ch])
+        self.g["x"].set_values(a["a_slice_prev"][:, :, ch])
+        self.g["w"].set_values(a["W"][:, :, ch])
+        self.g["prod"].set_values(a["a_slice_prev"][:, :, ch] * a["W"][:, :, ch])
         sums = _channel_sums(a["a_slice_prev"], a["W"])
         n = a["W"].shape[0] * a["W"].shape[1]
         self.note.set_text(_formula(sums, ch, float(a["b"].item()), event.value, "Z", n))
-        return changed + [self.note]
+        return self.changed()
 
 
 class PoolWindowScene(Scene):
@@ -526,8 +564,8 @@ class PoolWindowScene(Scene):
         n_C = A_prev.shape[3]
         maxed = event.mode == "max"
         bold = {(event.max_row, event.max_col)} if maxed else frozenset()
-        changed = self.g["x"].set_values(A_prev[i, :, :, c], bold=bold)
-        changed += self.g["a"].set_values(state["A"][i, :, :, c], fills=_cell_fill(event.h, event.w))
+        self.g["x"].set_values(A_prev[i, :, :, c], bold=bold)
+        self.g["a"].set_values(state["A"][i, :, :, c], fills=_cell_fill(event.h, event.w))
         Grid.move_box(self.window, vs, ve, hs, he)
         Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
         self.chosen.set_visible(maxed)
@@ -548,7 +586,7 @@ class PoolWindowScene(Scene):
             else:
                 text = f"{target} = mean of the {n} window cells = {fmt_long(event.value)}"
         self.note.set_text(text + chan)
-        return changed + [self.window, self.cell, self.chosen, self.note, self.g["x"].title, self.g["a"].title]
+        return self.changed()
 
 
 class MaskScene(Scene):
@@ -567,13 +605,13 @@ class MaskScene(Scene):
     def update(self, event: ev.Mask, state: dict[str, np.ndarray]) -> list[Artist]:
         x, mask = self.call.arrays["x"], state["mask"]
         marked = {tuple(int(j) for j in rc) for rc in np.argwhere(mask)}
-        changed = self.g["x"].set_values(x, bold=marked, fills={rc: CHOSEN_FILL for rc in marked})
+        self.g["x"].set_values(x, bold=marked, fills={rc: CHOSEN_FILL for rc in marked})
         labels = np.where(mask, "True", "False")
-        changed += self.g["mask"].set_values(np.zeros(mask.shape), labels=labels, bold=marked,
+        self.g["mask"].set_values(np.zeros(mask.shape), labels=labels, bold=marked,
                                              fills={rc: CHOSEN_FILL for rc in marked})
         ties = f": {event.n_max} tied cells are all True (the course keeps every tie)" if event.n_max > 1 else ""
         self.note.set_text(f"max(x) = {fmt_long(event.maximum)}{ties}")
-        return changed + [self.note]
+        return self.changed()
 
 
 class DistributeScene(Scene):
@@ -592,13 +630,13 @@ class DistributeScene(Scene):
 
     def update(self, event: ev.Distribute, state: dict[str, np.ndarray]) -> list[Artist]:
         n_H, n_W = self.call.params["shape"]
-        changed = self.g["dz"].set_values(np.array([[event.dz]]))
-        changed += self.g["a"].set_values(state["a"])
+        self.g["dz"].set_values(np.array([[event.dz]]))
+        self.g["a"].set_values(state["a"])
         self.note.set_text(
             f"each of the {n_H} × {n_W} = {n_H * n_W} cells gets dz / {n_H * n_W} = "
             f"{fmt_long(event.dz)} / {n_H * n_W} = {fmt_long(event.share)}"
         )
-        return changed + [self.note]
+        return self.changed()
 
 
 class ConvBackScene(Scene):
@@ -645,14 +683,14 @@ class ConvBackScene(Scene):
         W_c = a["W"][:, :, ch, c]
         n_C_prev = a["A_prev"].shape[3]
         window = {(r, q) for r in range(vs, ve) for q in range(hs, he)}
-        changed = self.g["dz"].set_values(a["dZ"][i, :, :, c], fills=_cell_fill(event.h, event.w))
-        changed += self.g["w"].set_values(W_c)
-        changed += self.g["wg"].set_values(W_c * g)
-        changed += self.g["da"].set_values(state["dA_prev_pad"][i, :, :, ch], fills={rc: ADDED_FILL for rc in window})
-        changed += self.g["x"].set_values(A_prev_pad[i, :, :, ch], pad=pad)
-        changed += self.g["xg"].set_values(a_slice * g)
-        changed += self.g["dw"].set_values(state["dW"][:, :, ch, c])
-        changed += self.g["db"].set_values(state["db"][:, :, 0, c])
+        self.g["dz"].set_values(a["dZ"][i, :, :, c], fills=_cell_fill(event.h, event.w))
+        self.g["w"].set_values(W_c)
+        self.g["wg"].set_values(W_c * g)
+        self.g["da"].set_values(state["dA_prev_pad"][i, :, :, ch], fills={rc: ADDED_FILL for rc in window})
+        self.g["x"].set_values(A_prev_pad[i, :, :, ch], pad=pad)
+        self.g["xg"].set_values(a_slice * g)
+        self.g["dw"].set_values(state["dW"][:, :, ch, c])
+        self.g["db"].set_values(state["db"][:, :, 0, c])
         Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
         Grid.move_box(self.win_da, vs, ve, hs, he)
         Grid.move_box(self.win_x, vs, ve, hs, he)
@@ -673,7 +711,7 @@ class ConvBackScene(Scene):
             f"g = dZ[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)}:  dA_prev_pad[window] += W × g (blue),  "
             f"dW[..., {c}] += window × g,  db[{c}] += g → {fmt_long(float(state['db'][0, 0, 0, c]))}"
         )
-        return changed + [self.cell, self.win_da, self.win_x, self.note] + [gr.title for gr in self.g.values()]
+        return self.changed()
 
 
 class PoolBackScene(Scene):
@@ -708,7 +746,7 @@ class PoolBackScene(Scene):
         vs, ve, hs, he = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end
         f = ve - vs
         n_C = a["A_prev"].shape[3]
-        changed = self.g["da"].set_values(a["dA"][i, :, :, c], fills=_cell_fill(event.h, event.w))
+        self.g["da"].set_values(a["dA"][i, :, :, c], fills=_cell_fill(event.h, event.w))
         window_cells = [(r, q) for r in range(vs, ve) for q in range(hs, he)]
         chan = f"  (channel {c} of {n_C})" if n_C > 1 else ""
         target = f"dA_prev[{i}, {vs}:{ve}, {hs}:{he}, {c}]"
@@ -716,16 +754,15 @@ class PoolBackScene(Scene):
             win = a["A_prev"][i, vs:ve, hs:he, c]
             mask = win == np.max(win)  # display only: the event records how many cells are tied
             marked = {(vs + int(r), hs + int(q)) for r, q in np.argwhere(mask)}
-            changed += self.g["x"].set_values(a["A_prev"][i, :, :, c], bold=marked,
+            self.g["x"].set_values(a["A_prev"][i, :, :, c], bold=marked,
                                               fills={rc: CHOSEN_FILL for rc in marked})
             local = {(r - vs, q - hs) for r, q in marked}
-            changed += self.g["mask"].set_values(np.zeros(mask.shape), labels=np.where(mask, "1", "0"), bold=local,
+            self.g["mask"].set_values(np.zeros(mask.shape), labels=np.where(mask, "1", "0"), bold=local,
                                                  fills={rc: CHOSEN_FILL for rc in local})
             fills = {rc: ADDED_FILL for rc in window_cells}
             fills.update({rc: CHOSEN_FILL for rc in marked})
-            changed += self.g["dprev"].set_values(state["dA_prev"][i, :, :, c], fills=fills, bold=marked)
+            self.g["dprev"].set_values(state["dA_prev"][i, :, :, c], fills=fills, bold=marked)
             Grid.move_box(self.window, vs, ve, hs, he)
-            changed.append(self.window)
             self.g["x"].title.set_text(f"A_prev[{i}, :, :, {c}]")
             self.g["mask"].title.set_text("mask of the window")
             ties = f" (all {event.n_max} tied maxima get it)" if event.n_max > 1 else ""
@@ -733,8 +770,8 @@ class PoolBackScene(Scene):
                                f"{target} += mask × g{chan}")
         else:
             share = g / (f * f)
-            changed += self.g["share"].set_values(np.full((f, f), share))
-            changed += self.g["dprev"].set_values(state["dA_prev"][i, :, :, c],
+            self.g["share"].set_values(np.full((f, f), share))
+            self.g["dprev"].set_values(state["dA_prev"][i, :, :, c],
                                                   fills={rc: ADDED_FILL for rc in window_cells})
             self.g["share"].title.set_text("g / (f × f)")
             self.note.set_text(f"g = dA[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)} spread evenly: "
@@ -743,4 +780,4 @@ class PoolBackScene(Scene):
         Grid.move_box(self.win_prev, vs, ve, hs, he)
         self.g["da"].title.set_text(f"dA[{i}, :, :, {c}]")
         self.g["dprev"].title.set_text(f"dA_prev[{i}, :, :, {c}]")
-        return changed + [self.cell, self.win_prev, self.note] + [gr.title for gr in self.g.values()]
+        return self.changed()

@@ -15,8 +15,8 @@ from . import events as ev
 from .recording import Call
 
 WIDTH = 80
-CELL = 7  # characters per cell
-MAX_CELLS = 10  # cells per row or column before the grid is cropped
+CELL = 8  # characters per cell: a 6-character number between brackets or spaces
+MAX_CELLS = 10  # cells per row or column before the grid is cropped (10 * CELL = WIDTH)
 
 
 def _span(lo: int, hi: int, n: int) -> range:
@@ -28,27 +28,43 @@ def _span(lo: int, hi: int, n: int) -> range:
     return range(start, start + MAX_CELLS)
 
 
+def _number(v: float) -> str:
+    """``v`` in exactly 6 characters; ``.`` for a cell not written yet (NaN)."""
+    if np.isnan(v):
+        return "     ."
+    if abs(v) < 99.995:
+        return f"{v:6.2f}"
+    if abs(v) < 9999.5:
+        return f"{v:6.0f}"
+    text = f"{v:6.0e}"
+    return text if len(text) <= 6 else text.replace("e+", "e")
+
+
 def grid(
     title: str,
     x: np.ndarray,
     window: tuple[int, int, int, int] | None = None,
     marks: set[tuple[int, int]] = frozenset(),
+    focus: tuple[int, int] | None = None,
 ) -> str:
     """A 2-D array as text: ``window = (vert_start, vert_end, horiz_start, horiz_end)`` in brackets.
 
     ``marks`` are cells written with ``*`` after the number (the chosen maximum).
+    A grid larger than ``MAX_CELLS`` is cropped around the window, or around
+    the cell ``focus = (row, col)`` when given. Every line fits in ``WIDTH``.
     """
     x = np.asarray(x, dtype=float)
     vs, ve, hs, he = window if window is not None else (0, 0, 0, 0)
-    rows, cols = _span(vs, ve, x.shape[0]), _span(hs, he, x.shape[1])
+    fr, fc = ((vs + ve) // 2, (hs + he) // 2) if focus is None else focus
+    rows, cols = _span(fr, fr + 1, x.shape[0]), _span(fc, fc + 1, x.shape[1])
     cropped = len(rows) < x.shape[0] or len(cols) < x.shape[1]
     head = f"{title}  ({x.shape[0]}x{x.shape[1]}" + (f", rows {rows[0]}-{rows[-1]}, cols {cols[0]}-{cols[-1]} shown)" if cropped else ")")
-    lines = [head]
+    lines = [textwrap.fill(head, WIDTH, subsequent_indent="  ")]
     for r in rows:
         cells = []
         for c in cols:
             v = x[r, c]
-            body = "    ." if np.isnan(v) else f"{v:5.2f}" if abs(v) < 100 else f"{v:5.0e}"
+            body = _number(v)
             inside = vs <= r < ve and hs <= c < he
             star = "*" if (r, c) in marks else " "
             cells.append(f"[{body}]" if inside else f" {body}{star}")
@@ -71,8 +87,8 @@ def step_text(event: ev.Event, call: Call, state: dict[str, np.ndarray], k: int,
         key = "X_pad" if "X_pad" in state else "A_prev_pad"
         p = event.pad
         padded = state[key][0, :, :, 0]
-        parts.append(grid(f"example 0, channel 0 after padding (the original cells are inside the brackets)",
-                          padded, (p, padded.shape[0] - p, p, padded.shape[1] - p)))
+        parts.append(grid(f"{key}[0, :, :, 0]: the original cells in brackets, the added zeros around them",
+                          padded, (p, padded.shape[0] - p, p, padded.shape[1] - p), focus=(0, 0)))
     elif isinstance(event, ev.ConvWindow):
         n_C_prev = a["A_prev"].shape[3]
         chan = f"channel 0 of {n_C_prev}" + (" (the sum runs over every channel)" if n_C_prev > 1 else "")

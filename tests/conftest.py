@@ -128,3 +128,27 @@ def _numerical_gradient(fun: Callable[[np.ndarray], float], x: np.ndarray, eps: 
 def numerical_gradient() -> Callable[..., np.ndarray]:
     """Centred finite differences of a scalar function of one array."""
     return _numerical_gradient
+
+
+# ----------------------------------------------------------------------------------------------
+# The built site, shared by tests/test_scripts.py and tests/test_site.py: built once per session.
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory):
+    """Run ``scripts/build_site.py`` (incremental figures, pages, ``mkdocs build --strict``) once.
+
+    Returns ``(site_dir, output)``: the built site, in a temporary folder, and what the build printed.
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    site = tmp_path_factory.mktemp("site")
+    proc = subprocess.run(
+        [sys.executable, str(repo / "scripts" / "build_site.py"), "--site-dir", str(site)],
+        cwd=repo, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, f"the site build failed:\n{proc.stdout}\n{proc.stderr}"
+    return site, proc.stdout

@@ -538,3 +538,37 @@ class Trace(Sequence):
         more = f"; and {len(self.calls) - 3} more" if len(self.calls) > 3 else ""
         filt = " (filtered)" if self._positions is not None else ""
         return f"<Trace of {len(self)} events{filt} from {len(self.calls)} call(s): {parts}{more}; cursor at {self.cursor}>"
+
+    # -- pictures (matplotlib is imported only when one is asked for) ----------------------------
+
+    def plot(self, k: int | None = None, **kwargs: Any) -> Any:
+        """Draw step ``k`` (default: the cursor); returns a matplotlib ``Figure``.
+
+        Keyword arguments go to :func:`tracer.render.plot` (``dpi``, ``channel``).
+        """
+        from . import render
+
+        return render.plot(self, k, **kwargs)
+
+    def animate(self, **kwargs: Any) -> Any:
+        """A ``matplotlib.animation.FuncAnimation`` of the steps; see :func:`tracer.render.animate`."""
+        from . import render
+
+        return render.animate(self, **kwargs)
+
+    def save(self, path: Any, **kwargs: Any) -> Any:
+        """Save the steps as a GIF (``*.gif``), one PNG (``*.png``) or a directory of frames.
+
+        See :func:`tracer.render.save`.
+        """
+        from . import render
+
+        return render.save(self, path, **kwargs)
+
+    def _repr_png_(self) -> bytes | None:
+        """Jupyter shows a trace as the picture of its current step."""
+        if len(self) == 0:
+            return None
+        from . import render
+
+        return render.png_bytes(self)

@@ -59,6 +59,8 @@ from .render_scenes import (
     PadScene,
     PoolBackScene,
     PoolWindowScene,
+    MAX_CELL,
+    ROW_HEIGHT,
     Scene,
     SingleStepScene,
     figure_height,
@@ -96,6 +98,9 @@ DRAWERS: dict[type, Callable[..., Any]] = {
     ev.LinearBackward: draw_network_step,
     ev.Update: draw_network_step,
 }
+#: The drawers of the convolution and pooling events, whose figures are sized to their grids.
+_BUILTIN = frozenset((ev.Pad, ev.SingleStep, ev.ConvWindow, ev.PoolWindow, ev.Mask, ev.Distribute,
+                      ev.ConvBackWindow, ev.PoolBackWindow))
 
 #: matplotlib settings every figure is made and drawn with, so that frames are identical
 #: whatever the user's matplotlibrc says.
@@ -197,10 +202,10 @@ def drawer_for(event: Any) -> Callable[..., Any]:
 # -- figures -------------------------------------------------------------------------------------
 
 
-def new_figure(rows: int = 1, dpi: int = DEFAULT_DPI) -> Figure:
+def new_figure(rows: int = 1, dpi: int = DEFAULT_DPI, row_height: float = ROW_HEIGHT) -> Figure:
     """An empty card-coloured :class:`Figure` with an Agg canvas, sized for ``rows`` rows of grids."""
     with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(FIG_WIDTH, figure_height(rows)), dpi=dpi, facecolor=CARD)
+        fig = Figure(figsize=(FIG_WIDTH, figure_height(rows, row_height)), dpi=dpi, facecolor=CARD)
         FigureCanvasAgg(fig)
     return fig
 
@@ -228,15 +233,28 @@ def draw_event(
     return list(out.artists) if hasattr(out, "artists") else list(out)
 
 
-def _rows_needed(trace: Trace) -> int:
+def _layout(trace: Trace) -> tuple[int, float]:
+    """Rows of grids and the height of a row (inches) that every step of ``trace`` fits in.
+
+    Traces of the convolution and pooling events get rows just tall enough for
+    their tallest grid; other drawers get the standard ``ROW_HEIGHT``.
+    """
     codes = {row[0] for call in trace.calls for row in call.rows}
-    rows = 1
-    for code in codes:
-        cls = ev.EVENT_TYPES.get(code)
-        if cls is not None:
-            drawer = drawer_for_class(cls)
-            rows = max(rows, int(getattr(drawer, "rows", 1)))
-    return rows
+    classes = {ev.EVENT_TYPES[code] for code in codes if code in ev.EVENT_TYPES}
+    rows = max([int(getattr(drawer_for_class(cls), "rows", 1)) for cls in classes] + [1])
+    if not classes <= _BUILTIN:
+        return rows, ROW_HEIGHT
+    tallest = max(_tallest(call) for call in trace.calls)
+    return rows, float(np.clip(tallest * MAX_CELL + 1.0, 2.1, ROW_HEIGHT))
+
+
+def _tallest(call: Call) -> int:
+    """Rows of the tallest grid a drawing of ``call`` shows (padded inputs included)."""
+    pad = call.params.get("pad", 0)
+    n = [a.shape[1] + 2 * pad if a.ndim == 4 else a.shape[0] for a in call.arrays.values() if a.ndim >= 2]
+    if "shape" in call.params:
+        n.append(call.params["shape"][0])
+    return max(n + [1])
 
 
 def drawer_for_class(cls: type) -> Callable[..., Any] | None:
@@ -286,7 +304,8 @@ class Renderer:
         self.trace = _check_trace("Renderer", trace)
         self.dpi = _check_dpi("Renderer", dpi)
         self.channel = _check_channel("Renderer", trace, channel)
-        self.fig = new_figure(_rows_needed(trace), self.dpi)
+        rows, row_height = _layout(trace)
+        self.fig = new_figure(rows, self.dpi, row_height)
         self.scene: Any = None
         self._states = _States(trace)
         self._frame_artists()

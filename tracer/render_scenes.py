@@ -16,6 +16,7 @@ and on a dark page.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -67,12 +68,13 @@ CHOSEN_FILL = "#9fdcc6"
 ADDED = "#0072B2"  # Okabe-Ito blue: cells a backward step adds to
 ADDED_FILL = "#bcd9ee"
 CMAP = colormaps["RdBu_r"]
-TINT = 0.55  # how much white is mixed into value colours when numbers are written on them
+TINT = 0.4  # how much white is mixed into value colours when numbers are written on them
 
 # -- geometry (inches) ---------------------------------------------------------------------------
 FIG_WIDTH = 10.0
 HEADER = 0.45  # the title line
-NOTE = 0.5  # the formula line of a scene
+NOTE = 0.55  # the formula line of a scene
+NOTE_WIDTH = 110  # characters per line of it
 FOOTER = 0.55  # the caption (two lines)
 ROW_HEIGHT = 3.5  # one row of grids, with their titles and index labels
 SIDE = 0.3
@@ -80,9 +82,9 @@ MAX_CELL = 0.46  # the largest cell drawn
 MIN_NUMBER_CELL_PT = 22.0  # smaller cells get a colour scale instead of numbers
 
 
-def figure_height(rows: int) -> float:
-    """Height in inches of a figure whose scenes use ``rows`` rows of grids."""
-    return HEADER + rows * ROW_HEIGHT + NOTE + FOOTER
+def figure_height(rows: int, row_height: float = ROW_HEIGHT) -> float:
+    """Height in inches of a figure whose scenes use ``rows`` rows of grids ``row_height`` high."""
+    return HEADER + rows * row_height + NOTE + FOOTER
 
 
 def fmt(v: float) -> str:
@@ -142,10 +144,11 @@ def place_panels(fig: Figure, panels: Sequence[Panel], row: int, n_rows_fig: int
         Each panel's axes and its cell size in inches.
     """
     W, H = fig.get_size_inches()
-    gap = 0.5
-    band_top = H - HEADER - row * ROW_HEIGHT - 0.45  # room for the title and column indices
-    band_h = ROW_HEIGHT - 0.75
-    avail = W - 2 * SIDE - gap * (len(panels) - 1)
+    row_h = (H - HEADER - NOTE - FOOTER) / n_rows_fig
+    gaps = [_gap(p.after) for p in panels[:-1]]
+    band_top = H - HEADER - row * row_h - 0.45  # room for the title and column indices
+    band_h = row_h - 0.75
+    avail = W - 2 * SIDE - sum(gaps)
     uniform = min(MAX_CELL, avail / sum(p.n_cols for p in panels), band_h / max(p.n_rows for p in panels))
     desired = [p.n_cols * MAX_CELL for p in panels]
     if uniform * 72 >= MIN_NUMBER_CELL_PT:
@@ -170,18 +173,25 @@ def place_panels(fig: Figure, panels: Sequence[Panel], row: int, n_rows_fig: int
         cell = min(w / p.n_cols, band_h / p.n_rows)
         widths.append(cell * p.n_cols)
         cells.append(cell)
-    total = sum(widths) + gap * (len(panels) - 1)
+    total = sum(widths) + sum(gaps)
     x = (W - total) / 2
-    for p, w, cell in zip(panels, widths, cells):
+    mid = band_top - band_h / 2
+    for j, (p, w, cell) in enumerate(zip(panels, widths, cells)):
         h = cell * p.n_rows
-        y = band_top - band_h / 2 - h / 2
-        ax = fig.add_axes((x / W, y / H, w / W, h / H))
+        ax = fig.add_axes((x / W, (mid - h / 2) / H, w / W, h / H))
         out[p.key] = (ax, cell)
-        if p.after:
-            fig.text((x + w + gap / 2) / W, (band_top - band_h / 2) / H, p.after, ha="center", va="center",
-                     fontsize=16 if len(p.after) <= 2 else 10, color=INK)
-        x += w + gap
+        if j < len(gaps):
+            if p.after:
+                # centred in the gap, less the room the next grid's row indices take
+                fig.text((x + w + (gaps[j] - 0.14) / 2) / W, mid / H, p.after, ha="center", va="center",
+                         fontsize=16 if len(p.after) <= 2 else 12, color=INK)
+            x += w + gaps[j]
     return out
+
+
+def _gap(after: str) -> float:
+    """Inches between two grids: room for the operator drawn between them and the row indices."""
+    return 0.36 + 0.11 * len(after) if after else 0.36
 
 
 class Grid:
@@ -284,9 +294,12 @@ class Grid:
         if values.shape != self.shape:
             raise ValueError(f"Grid.set_values: values must have shape {self.shape}, got {values.shape}")
         nan = ~np.isfinite(values)
-        rgba = CMAP(self.norm(np.where(nan, 0.0, values)))
         if self.numbers:
+            # the middle of the map, lightened: dark numbers stay readable on every cell
+            rgba = CMAP(0.5 + 0.36 * (2 * np.clip(self.norm(np.where(nan, 0.0, values)), 0, 1) - 1))
             rgba[..., :3] = rgba[..., :3] * (1 - TINT) + TINT
+        else:
+            rgba = CMAP(self.norm(np.where(nan, 0.0, values)))
         rgba[nan] = to_rgba(EMPTY_FILL)
         padded = np.zeros(self.shape, dtype=bool)
         if pad:
@@ -304,7 +317,7 @@ class Grid:
             row, shown = self.texts[r], self._shown[r]
             for c in range(self.shape[1]):
                 want = (
-                    labels[r, c] if labels is not None else fmt(values[r, c]),
+                    labels[r, c] if labels is not None else "0" if padded[r, c] else fmt(values[r, c]),
                     MUTED if padded[r, c] else INK,
                     "bold" if (r, c) in bold else "normal",
                 )
@@ -386,6 +399,10 @@ class Scene:
         """Show ``event`` with the arrays ``state``; return the artists that changed."""
         raise NotImplementedError
 
+    def set_note(self, text: str) -> None:
+        """The formula line under the grids (wrapped to two lines when long)."""
+        self.note.set_text("\n".join(textwrap.fill(line, NOTE_WIDTH, break_long_words=False) for line in text.split("\n")))
+
     def changed(self) -> list[Artist]:
         """The artists changed since they were last drawn (matplotlib marks them stale)."""
         return [a for a in self.artists if a.stale]
@@ -438,7 +455,7 @@ class PadScene(Scene):
         self.g["dst"].set_values(state[self.dst_name][0, :, :, ch], pad=p)
         m, n_H, n_W, n_C = X.shape
         shown = f"example 0 of {m}, channel {ch} of {n_C}" if m > 1 or n_C > 1 else "the only example and channel"
-        self.note.set_text(
+        self.set_note(
             f"pad = {p}: {p} row(s) and column(s) of zeros (grey) on every side;  "
             f"{X.shape} → {(m, n_H + 2 * p, n_W + 2 * p, n_C)};  {shown}"
         )
@@ -507,7 +524,7 @@ class ConvWindowScene(Scene):
             self.g[key].title.set_text(title)
         sums = _channel_sums(a_slice, W_c)
         n = a_slice.shape[0] * a_slice.shape[1]
-        self.note.set_text(_formula(sums, ch, float(a["b"][0, 0, 0, c]), event.value, f"Z[{i}, {event.h}, {event.w}, {c}]", n))
+        self.set_note(_formula(sums, ch, float(a["b"][0, 0, 0, c]), event.value, f"Z[{i}, {event.h}, {event.w}, {c}]", n))
         return self.changed()
 
 
@@ -537,7 +554,7 @@ class SingleStepScene(Scene):
         self.g["prod"].set_values(a["a_slice_prev"][:, :, ch] * a["W"][:, :, ch])
         sums = _channel_sums(a["a_slice_prev"], a["W"])
         n = a["W"].shape[0] * a["W"].shape[1]
-        self.note.set_text(_formula(sums, ch, float(a["b"].item()), event.value, "Z", n))
+        self.set_note(_formula(sums, ch, float(a["b"].item()), event.value, "Z", n))
         return self.changed()
 
 
@@ -585,7 +602,7 @@ class PoolWindowScene(Scene):
                 text = f"{target} = ({terms}) / {n} = {fmt_long(event.value)}"
             else:
                 text = f"{target} = mean of the {n} window cells = {fmt_long(event.value)}"
-        self.note.set_text(text + chan)
+        self.set_note(text + chan)
         return self.changed()
 
 
@@ -610,7 +627,7 @@ class MaskScene(Scene):
         self.g["mask"].set_values(np.zeros(mask.shape), labels=labels, bold=marked,
                                              fills={rc: CHOSEN_FILL for rc in marked})
         ties = f": {event.n_max} tied cells are all True (the course keeps every tie)" if event.n_max > 1 else ""
-        self.note.set_text(f"max(x) = {fmt_long(event.maximum)}{ties}")
+        self.set_note(f"max(x) = {fmt_long(event.maximum)}{ties}")
         return self.changed()
 
 
@@ -632,7 +649,7 @@ class DistributeScene(Scene):
         n_H, n_W = self.call.params["shape"]
         self.g["dz"].set_values(np.array([[event.dz]]))
         self.g["a"].set_values(state["a"])
-        self.note.set_text(
+        self.set_note(
             f"each of the {n_H} × {n_W} = {n_H * n_W} cells gets dz / {n_H * n_W} = "
             f"{fmt_long(event.dz)} / {n_H * n_W} = {fmt_long(event.share)}"
         )
@@ -654,13 +671,13 @@ class ConvBackScene(Scene):
         v_dz, v_w, v_x = _vmax(a["dZ"]), _vmax(a["W"][:, :, ch]), _vmax(a["A_prev"][..., ch])
         v_da = _vmax(r["dA_prev"][..., ch])
         self.g = self.grids(
-            [Panel("dz", n_H, n_W, "g ×"), Panel("w", f, f, "="), Panel("wg", f, f, "+="), Panel("da", n_Hp, n_Wp)],
+            [Panel("dz", n_H, n_W, ""), Panel("w", f, f, "× g ="), Panel("wg", f, f, "+="), Panel("da", n_Hp, n_Wp)],
             dict.fromkeys(("dz", "w", "wg", "da"), ""),
             {"dz": v_dz, "w": v_w, "wg": v_w * v_dz, "da": v_da},
             row=0,
         )
         self.g.update(self.grids(
-            [Panel("x", n_Hp, n_Wp, "g ×"), Panel("xg", f, f, "+="), Panel("dw", f, f, ""), Panel("db", 1, 1)],
+            [Panel("x", n_Hp, n_Wp, "× g ="), Panel("xg", f, f, "+="), Panel("dw", f, f, ""), Panel("db", 1, 1)],
             dict.fromkeys(("x", "xg", "dw", "db"), ""),
             {"x": v_x, "xg": v_x * v_dz, "dw": _vmax(r["dW"][:, :, ch]), "db": _vmax(r["db"])},
             row=1,
@@ -699,17 +716,17 @@ class ConvBackScene(Scene):
             "dz": f"dZ[{i}, :, :, {c}]",
             "w": f"W[:, :, {ch}, {c}]",
             "wg": "W × g",
-            "da": f"dA_prev_pad[{i}, :, :, {ch}]{chan}",
+            "da": f"dA_prev_pad[{i}, :, :, {ch}]{chan}" + ("\n(dashed: kept as dA_prev)" if pad else ""),
             "x": f"A_prev_pad[{i}, :, :, {ch}]{chan}",
             "xg": "window × g",
             "dw": f"dW[:, :, {ch}, {c}]",
-            "db": f"db[{c}]",
+            "db": f"db[{c}] += g",
         }
         for key, title in titles.items():
             self.g[key].title.set_text(title)
-        self.note.set_text(
-            f"g = dZ[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)}:  dA_prev_pad[window] += W × g (blue),  "
-            f"dW[..., {c}] += window × g,  db[{c}] += g → {fmt_long(float(state['db'][0, 0, 0, c]))}"
+        self.set_note(
+            f"g = dZ[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)}:  dA_prev_pad[window] += W × g (blue),\n"
+            f"dW[..., {c}] += window × g,  db[{c}] += g"
         )
         return self.changed()
 
@@ -728,11 +745,11 @@ class PoolBackScene(Scene):
         self.mode = self.call.params["mode"]
         v_da, v_prev = _vmax(dA), _vmax(self.call.result["dA_prev"])
         if self.mode == "max":
-            panels = [Panel("x", n_Hp, n_Wp, "→"), Panel("mask", f, f, ""), Panel("da", n_H, n_W, "→"),
+            panels = [Panel("x", n_Hp, n_Wp, "→"), Panel("mask", f, f, "× g"), Panel("da", n_H, n_W, "→"),
                       Panel("dprev", n_Hp, n_Wp)]
             vmax = {"x": _vmax(A_prev), "mask": 1.0, "da": v_da, "dprev": v_prev}
         else:
-            panels = [Panel("da", n_H, n_W, "→"), Panel("share", f, f, "+="), Panel("dprev", n_Hp, n_Wp)]
+            panels = [Panel("da", n_H, n_W, f"g ÷ {f * f}"), Panel("share", f, f, "+="), Panel("dprev", n_Hp, n_Wp)]
             vmax = {"da": v_da, "share": v_da / (f * f), "dprev": v_prev}
         self.g = self.grids(panels, {p.key: "" for p in panels}, vmax)
         self.cell = self.g["da"].box()
@@ -766,7 +783,7 @@ class PoolBackScene(Scene):
             self.g["x"].title.set_text(f"A_prev[{i}, :, :, {c}]")
             self.g["mask"].title.set_text("mask of the window")
             ties = f" (all {event.n_max} tied maxima get it)" if event.n_max > 1 else ""
-            self.note.set_text(f"g = dA[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)} goes where the mask is 1{ties}: "
+            self.set_note(f"g = dA[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)} goes where the mask is 1{ties}:\n"
                                f"{target} += mask × g{chan}")
         else:
             share = g / (f * f)
@@ -774,7 +791,7 @@ class PoolBackScene(Scene):
             self.g["dprev"].set_values(state["dA_prev"][i, :, :, c],
                                                   fills={rc: ADDED_FILL for rc in window_cells})
             self.g["share"].title.set_text("g / (f × f)")
-            self.note.set_text(f"g = dA[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)} spread evenly: "
+            self.set_note(f"g = dA[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)} spread evenly:\n"
                                f"{fmt_long(g)} / {f * f} = {fmt_long(share)} added to each cell of {target}{chan}")
         Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
         Grid.move_box(self.win_prev, vs, ve, hs, he)

@@ -277,8 +277,13 @@ def assemble(out: str | os.PathLike, slug: str) -> Path:
         elif kind == "player":
             parts.append(_player_html(slug, directory, block["dir"], block["alt"]))
         elif kind == "repl":
-            lines = [f'--8<-- "{region}"' for region in block["regions"]]
-            parts.append(f'!!! example "{block["title"]}"\n\n' + _fence("python", "", lines, indent="    "))
+            lines = []
+            for region in block["regions"]:  # a blank line between the imports and the code
+                lines += [f'--8<-- "{region}"', ""]
+            parts.append(
+                f'!!! example "{block["title"]}"\n\n' + _fence("python", "", lines[:-1], indent="    ")
+                + "\n\n    In Jupyter `fig` shows itself; in a plain REPL, save it with `fig.savefig(\"step.png\")`."
+            )
         else:
             raise ValueError(f"assemble: unknown block type {kind!r} in {source}")
     page = out / f"{slug}.md"

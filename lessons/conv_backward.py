@@ -150,9 +150,9 @@ def build(page: Page) -> None:
         $(2, 2, 3, 8)$, `b` of shape $(1, 1, 1, 8)$, `conv_forward` with
         `{{"pad": 2, "stride": 2}}`, then `conv_backward(Z, cache)` (so $dZ = Z$):
 
-        - `np.mean(dA_prev)` = `{np.mean(dA_ref)!r}`
-        - `np.mean(dW)` = `{np.mean(dW_ref)!r}`
-        - `np.mean(db)` = `{np.mean(db_ref)!r}`
+        - `np.mean(dA_prev)` = `{float(np.mean(dA_ref))!r}`
+        - `np.mean(dW)` = `{float(np.mean(dW_ref))!r}`
+        - `np.mean(db)` = `{float(np.mean(db_ref))!r}`
 
         These pass with the `pad:-pad` slice too; try your function at `"pad": 0` as well.
     """)

@@ -148,7 +148,7 @@ def build(page: Page) -> None:
         $\lfloor (5 - 3 + 2)/2 \rfloor + 1 = 3$ rows and $\lfloor (7 - 3 + 2)/2 \rfloor + 1 = 4$
         columns, so `Z` has shape `{Z_ref.shape}`, with
 
-        - `np.mean(Z)` = `{Z_ref.mean()!r}`
+        - `np.mean(Z)` = `{float(Z_ref.mean())!r}`
         - `Z[0, 2, 1]` starting `{Z_ref[0, 2, 1, 0]:.8f}, {Z_ref[0, 2, 1, 1]:.8f}`
 
         A mean that is off while the shape is right often comes from the bias added inside

@@ -1,0 +1,285 @@
+"""The L-layer network: forward through the layers, the cost, and backward through the caches.
+
+Plays one training step of a small network (forward, cost, backward, update)
+event by event, checks ``L_model_backward`` with centred differences, and names
+the places where learners' code and the course's keys part ways.
+"""
+
+# --8<-- [start:imports]
+import numpy as np
+
+import tracer
+from tracer import render
+# --8<-- [end:imports]
+from matplotlib.figure import Figure
+
+from _lesson import Page, run
+
+TITLE = "The L-layer network"
+
+
+def numeric_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Centred differences of the scalar ``f()`` with respect to every entry of ``x`` (changed in place)."""
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + eps
+        up = f()
+        x[idx] = old - eps
+        down = f()
+        x[idx] = old
+        grad[idx] = (up - down) / (2 * eps)
+    return grad
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
+
+
+def gradient_figure(pairs: dict[str, tuple[np.ndarray, np.ndarray]]) -> Figure:
+    """Backward's gradient against centred differences, one point per parameter, one panel per layer."""
+    fig = Figure(figsize=(3.0 * len(pairs), 3.0), layout="constrained")
+    axes = fig.subplots(1, len(pairs))
+    for ax, (name, (analytic, numeric)) in zip(axes, pairs.items()):
+        lim = 1.1 * max(np.abs(analytic).max(), np.abs(numeric).max())
+        ax.plot([-lim, lim], [-lim, lim], color="#b8b8b8", lw=1, zorder=0)
+        ax.scatter(numeric.ravel(), analytic.ravel(), s=18, color="#0072B2", zorder=1)
+        ax.set_xlim(-lim, lim)
+        ax.set_ylim(-lim, lim)
+        ax.set_aspect("equal")
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("centred difference", fontsize=9)
+        ax.tick_params(labelsize=7)
+    axes[0].set_ylabel("L_model_backward", fontsize=9)
+    return fig
+
+
+def cost_figure(costs: dict[str, list[float]], every: int) -> Figure:
+    """Cost curves, one per label, sampled every ``every`` iterations."""
+    fig = Figure(figsize=(5.5, 3.0), layout="constrained")
+    ax = fig.subplots()
+    for (label, values), color in zip(costs.items(), ("#0072B2", "#D55E00")):
+        ax.plot(np.arange(len(values)) * every, values, color=color, label=label)
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("cost")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def build(page: Page) -> None:
+    page.md(r"""
+        The second exercise of the course builds a fully connected network of $L$ layers,
+        $[\text{LINEAR} \to \text{RELU}] \times (L-1)$ then $\text{LINEAR} \to \text{SIGMOID}$,
+        that says yes or no for each example. Its layout is the transpose of the
+        convolution's: **features in rows, examples in columns**, so the input is
+        $X$ of shape $(n_x, m)$ and layer $l$ turns $A^{[l-1]}$ of shape $(n_{l-1}, m)$ into
+
+        $$
+        Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}, \qquad A^{[l]} = g^{[l]}(Z^{[l]}),
+        $$
+
+        with $W^{[l]}$ of shape $(n_l, n_{l-1})$ and $b^{[l]}$ of shape $(n_l, 1)$, broadcast
+        over the $m$ columns. $A^{[0]} = X$, and the last activation $A^{[L]}$ is called `AL`.
+
+        ## The parameters
+
+        `initialize_parameters_deep(layer_dims)` draws every $W^{[l]}$ from `randn * 0.01` and
+        sets every $b^{[l]}$ to zero. It seeds numpy itself, as the course does, so that
+        everyone gets the same numbers:
+    """)
+    page.code("tracer/network.py:initialize_parameters_deep")
+    course = tracer.initialize_parameters_deep([5, 4, 3])
+    page.md(rf"""
+        With `layer_dims = [5, 4, 3]` the first row of `W1` is
+        `{np.array2string(course["W1"][0], precision=8)}`, the course's own reference.
+        Such small weights keep every number of the pictures below at `0.00` in two decimals,
+        so the lesson draws its weights with `randn * 0.5` instead; the functions do not care.
+
+        ## Forward, layer by layer
+
+        Each layer is two steps, and each step keeps something for the backward pass in a
+        **cache**: the linear step keeps its inputs `(A_prev, W, b)` (the *linear cache*),
+        the activation keeps `Z` (the *activation cache*).
+    """)
+    page.code("tracer/network.py:linear_forward")
+    page.code("tracer/network.py:linear_activation_forward")
+    page.md(r"""
+        `L_model_forward` chains the layers and collects one cache `((A_prev, W, b), Z)` per
+        layer, layer 1 first. (In tracer the two `emit` lines record the trace events; with
+        no recording active they cost one test each.)
+    """)
+    page.code("tracer/network.py:L_model_forward")
+    page.md(r"""
+        Here is a network with `layer_dims = [3, 4, 2, 1]` on $m = 4$ examples, recorded
+        through one whole training step. Each box is a layer with the shapes of what it
+        holds; yellow is what the step writes, green what goes into (or comes out of) the
+        caches, grey what is not computed yet. The bottom row is the step's arithmetic.
+    """)
+    # --8<-- [start:repl]
+    np.random.seed(1)
+    layer_dims = [3, 4, 2, 1]
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.5
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    X = np.random.randn(3, 4)
+    Y = np.array([[1, 0, 0, 1]])
+    with tracer.record() as trace:
+        AL, caches = tracer.L_model_forward(X, parameters)
+        cost = tracer.compute_cost(AL, Y)
+        grads = tracer.L_model_backward(AL, Y, caches)
+        new_parameters = tracer.update_parameters(parameters, grads, learning_rate=0.1)
+    print(len(trace), "events;", trace[2])
+    fig = render.plot(trace, 2)  # layer 2's linear step
+    # --8<-- [end:repl]
+    page.figure(fig, "layer2_linear", "The network's boxes with layer 2's linear step highlighted, and W2 @ A1 + b2 = Z2",
+                trace[2].describe())
+    n_forward = len(trace.where(call=0)) + 1  # the forward pass, then the cost
+    page.player(trace, "forward", "L_model_forward and compute_cost, one layer and phase per frame",
+                steps=list(range(n_forward)))
+    page.md(r"""
+        ## The cost
+
+        The cross-entropy, averaged over the $m$ examples:
+
+        $$
+        \mathcal{J} = -\frac{1}{m} \sum_{i=1}^{m} \Big( y^{(i)} \log a^{[L](i)} + (1 - y^{(i)}) \log\big(1 - a^{[L](i)}\big) \Big).
+        $$
+    """)
+    page.code("tracer/network.py:compute_cost")
+    try:
+        tracer.compute_cost(np.array([[0.9, 1.0]]), np.array([[1, 1]]))
+    except ValueError as err:
+        saturated = str(err)
+    else:  # pragma: no cover - the check always refuses
+        raise AssertionError("compute_cost accepted AL = 1")
+    page.md(rf"""
+        `np.squeeze` turns the $(1, 1)$ result of the course's matrix form into a scalar. A
+        sigmoid that saturates to exactly 0 or 1 makes a log infinite; tracer refuses such an
+        `AL` before computing (the course's version returns `nan` or `inf`):
+        `{saturated}`.
+
+        ## Backward, through the caches
+
+        The backward pass starts from the cost's gradient with respect to `AL`,
+
+        $$
+        dA^{{[L]}} = -\left( \frac{{Y}}{{A^{{[L]}}}} - \frac{{1 - Y}}{{1 - A^{{[L]}}}} \right),
+        $$
+
+        and walks the layers from $L$ down to 1. In each layer the activation's backward
+        reads the activation cache `Z` to turn $dA$ into $dZ = dA \cdot g'(Z)$; the linear
+        backward reads the linear cache `(A_prev, W, b)`:
+
+        $$
+        dW^{{[l]}} = \frac{{1}}{{m}} dZ^{{[l]}} A^{{[l-1]T}}, \qquad
+        db^{{[l]}} = \frac{{1}}{{m}} \sum_{{i}} dZ^{{[l](i)}}, \qquad
+        dA^{{[l-1]}} = W^{{[l]T}} dZ^{{[l]}}.
+        $$
+    """)
+    page.code("tracer/network.py:linear_backward")
+    page.code("tracer/network.py:linear_activation_backward")
+    page.code("tracer/network.py:L_model_backward")
+    k_back = next(k for k in range(len(trace)) if trace[k].kind == "linear_backward" and trace[k].layer == 2)
+    page.figure(render.plot(trace, k_back), "layer2_backward",
+                "The backward step of layer 2: the gradient's path from the cost, the linear cache read, dW2, db2 and dA1 written",
+                trace[k_back].describe())
+    page.md(r"""
+        The blue arrows are the gradient's path from the cost back to the current layer;
+        the green entries are the cache entries the step reads. `dA1` lands in layer 1's
+        box: it is the gradient with respect to `A1`, which layer 2 read.
+
+        !!! warning "Which `dA` is which"
+            The course stores `grads["dA" + str(l)]`, the gradient with respect to
+            $A^{[l]}$, while it processes layer $l + 1$. So the loop over layer $l + 1$
+            writes `grads["dA" + str(l)]`, `grads["dW" + str(l + 1)]` and
+            `grads["db" + str(l + 1)]`: the indices differ by one. `dAL` itself is not
+            in `grads`, and `grads["dA0"]` is the gradient with respect to the input `X`.
+
+        Note too that $dW$ and $db$ carry the $\frac{1}{m}$ but $dA^{[l-1]}$ does not: the
+        course's $dA$ and $dZ$ are the gradients of the *summed* loss, and the average is
+        taken once, in $dW$ and $db$.
+
+        Finally, `update_parameters` takes one step down the gradient. It must leave the
+        dictionary it receives alone: the course's tests check it, and a caller that keeps
+        the old parameters (to compare, or to retry with another learning rate) needs it.
+    """)
+    page.code("tracer/network.py:update_parameters")
+    page.player(trace, "backward", "L_model_backward and update_parameters, one layer and phase per frame",
+                steps=list(range(n_forward, len(trace))))
+    assert all(not np.array_equal(parameters[k], new_parameters[k]) for k in ("W1", "W2", "W3"))
+
+    def J() -> float:
+        return float(tracer.compute_cost(tracer.L_model_forward(X, parameters)[0], Y))
+
+    pairs = {f"dW{l}": (grads[f"dW{l}"], numeric_gradient(J, parameters[f"W{l}"])) for l in (1, 2, 3)}
+    numeric_dX = X.shape[1] * numeric_gradient(J, X)
+    errors = {name: relative_error(a, n) for name, (a, n) in pairs.items()}
+    errors.update({f"db{l}": relative_error(grads[f"db{l}"], numeric_gradient(J, parameters[f"b{l}"])) for l in (1, 2, 3)})
+    errors["dA0"] = relative_error(grads["dA0"], numeric_dX)
+    assert max(errors.values()) < 1e-6, errors
+    page.md(r"""
+        ## Checking the gradients
+
+        Change one weight by $\pm\varepsilon$ ($\varepsilon = 10^{-6}$), run the forward
+        pass and the cost again, and divide the difference by $2\varepsilon$: that centred
+        difference must match what `L_model_backward` returned. Every point below is one
+        weight of the network above; they sit on the diagonal.
+    """)
+    page.figure(gradient_figure(pairs), "gradient_check",
+                "Backward's dW1, dW2, dW3 against centred differences: every point on the diagonal")
+    rows = "\n".join(f"| `{k}` | {v:.1e} |" for k, v in errors.items())
+    page.md("| gradient | relative error $\\lVert a - b \\rVert / (\\lVert a \\rVert + \\lVert b \\rVert)$ |\n|---|---|\n" + rows)
+    page.md(r"""
+        (`dA0` is compared with $m$ times the centred difference of $\mathcal{J}$ with respect
+        to `X`, for the reason given above.)
+
+        ## Putting it together
+
+        Repeat forward, cost, backward, update. Here 200 points are labelled 1 inside a
+        circle and 0 outside, and a `[2, 8, 4, 1]` network learns the circle with the
+        functions above and a learning rate of 0.5, once from the course's initialisation
+        and once from weights drawn with `randn * 0.5`:
+    """)
+    rng = np.random.default_rng(0)
+    X_toy = rng.uniform(-1, 1, size=(2, 200))
+    Y_toy = (np.sum(X_toy**2, axis=0, keepdims=True) < 0.5).astype(int)
+    dims = [2, 8, 4, 1]
+    starts = {"course: randn * 0.01": tracer.initialize_parameters_deep(dims)}
+    np.random.seed(2)
+    starts["randn * 0.5"] = {}
+    for l in range(1, len(dims)):
+        starts["randn * 0.5"]["W" + str(l)] = np.random.randn(dims[l], dims[l - 1]) * 0.5
+        starts["randn * 0.5"]["b" + str(l)] = np.zeros((dims[l], 1))
+    costs, every, accuracy = {}, 25, {}
+    for label, p in starts.items():
+        costs[label] = []
+        for it in range(3000):
+            AL_toy, caches_toy = tracer.L_model_forward(X_toy, p)
+            if it % every == 0:
+                costs[label].append(float(tracer.compute_cost(AL_toy, Y_toy)))
+            p = tracer.update_parameters(p, tracer.L_model_backward(AL_toy, Y_toy, caches_toy), 0.5)
+        accuracy[label] = float(np.mean((tracer.L_model_forward(X_toy, p)[0] > 0.5) == Y_toy))
+    plateau = every * next(j for j, c in enumerate(costs["course: randn * 0.01"]) if c < 0.5)
+    page.figure(cost_figure(costs, every), "cost_curve", "Two cost curves over 3000 iterations, one with a long plateau",
+                "The cost of a [2, 8, 4, 1] network over 3000 iterations, from two initialisations; in the end "
+                + " and ".join(f"{a:.0%} ({k})" for k, a in accuracy.items()) + " of the 200 points are classified right.")
+    page.md(rf"""
+        From the course's tiny weights the signal that reaches the first layer is the
+        product of three small matrices: the gradients are tiny too, and the cost stays near
+        $\log 2 \approx 0.69$ (the network answers 0.5 everywhere) for about {plateau}
+        iterations before it falls. Larger initial weights skip the plateau; the course's
+        next lessons meet the same problem and scale the weights by $\sqrt{{2 / n_{{l-1}}}}$
+        ("He initialisation").
+    """)
+    page.md(r"""
+        The convolutional network of the [capstone](capstone.md) is trained the same way, with
+        convolution and pooling layers in front and a softmax over ten digits at the end.
+    """)
+    page.repl()
+
+
+if __name__ == "__main__":
+    run(build, __file__, TITLE)

@@ -1,0 +1,189 @@
+"""Every lesson runs on its own into a temporary folder, and the lesson framework's checks.
+
+The lessons run once per module, two at a time, each in its own process as a
+reader would run them (``python lessons/<name>.py --out DIR``); the tests
+then read what each one wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+LESSONS = sorted(p.stem for p in (REPO / "lessons").glob("*.py") if not p.name.startswith("_"))
+sys.path.insert(0, str(REPO / "lessons"))
+
+import _lesson  # noqa: E402  (lessons/ is a folder of scripts, not a package)
+
+
+@pytest.fixture(scope="module")
+def lesson_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, subprocess.CompletedProcess]]:
+    out = tmp_path_factory.mktemp("lessons")
+
+    def run(name: str) -> tuple[str, subprocess.CompletedProcess]:
+        return name, subprocess.run(
+            [sys.executable, str(REPO / "lessons" / f"{name}.py"), "--out", str(out)],
+            cwd=tmp_path_factory.getbasetemp(), capture_output=True, text=True, timeout=300,
+        )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = dict(pool.map(run, LESSONS))
+    return out, runs
+
+
+def test_the_lessons_are_found():
+    assert "padding" in LESSONS and len(LESSONS) >= 8
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_runs_on_its_own(lesson_runs, name):
+    out, runs = lesson_runs
+    proc = runs[name]
+    assert proc.returncode == 0, proc.stderr
+    page = (out / f"{name}.md").read_text(encoding="utf-8")
+    blocks = json.loads((out / name / "page.json").read_text(encoding="utf-8"))["blocks"]
+    kinds = [b["type"] for b in blocks]
+    # one title, prose, a figure or a player drawn from a trace, and the REPL box
+    assert page.startswith("# ") and page.count("\n# ") == 0
+    assert "md" in kinds and ("figure" in kinds or "player" in kinds)
+    assert kinds.count("repl") == 1
+    assert f'--8<-- "lessons/{name}.py:repl"' in page
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_outputs_exist_and_players_are_short(lesson_runs, name):
+    out, runs = lesson_runs
+    assert runs[name].returncode == 0, runs[name].stderr
+    page = (out / f"{name}.md").read_text(encoding="utf-8")
+    for src in re.findall(r"\]\(([^)\s]+\.(?:png|gif))\)", page):
+        assert (out / src).is_file(), f"{name}.md shows {src}, which was not written"
+    for player in (out / name).glob("*/player.json"):
+        info = json.loads(player.read_text(encoding="utf-8"))
+        assert 1 <= len(info["steps"]) <= _lesson.MAX_FRAMES
+        for step in info["steps"]:
+            assert (player.parent / step["src"]).is_file()
+            assert step["caption"].strip()
+        # the page carries the frame list and captions itself (no fetch at run time)
+        embedded = re.search(rf'<script type="application/json" id="player-{name}-{player.parent.name}">(.*?)</script>',
+                             page, re.S)
+        assert embedded is not None
+        data = json.loads(embedded.group(1).replace("<\\/", "</"))
+        assert data["frames"] == [s["src"] for s in info["steps"]]
+        assert data["captions"] == [s["caption"] for s in info["steps"]]
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_snippets_name_existing_regions(lesson_runs, name):
+    out, runs = lesson_runs
+    assert runs[name].returncode == 0, runs[name].stderr
+    page = (out / f"{name}.md").read_text(encoding="utf-8")
+    regions = re.findall(r'--8<-- "([^"]+)"', page)
+    assert regions
+    for region in regions:
+        path, _, section = region.partition(":")
+        text = (REPO / path).read_text(encoding="utf-8")
+        assert f"--8<-- [start:{section}]" in text and f"--8<-- [end:{section}]" in text, region
+
+
+def test_a_lesson_runs_the_same_twice(lesson_runs, tmp_path):
+    """Fixed seeds: the padding lesson's page comes out identical on a second run."""
+    out, runs = lesson_runs
+    proc = subprocess.run([sys.executable, str(REPO / "lessons" / "padding.py"), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "padding.md").read_text() == (out / "padding.md").read_text()
+
+
+def test_lesson_help():
+    proc = subprocess.run([sys.executable, str(REPO / "lessons" / "padding.py"), "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "--out" in proc.stdout
+
+
+# -- the framework's own checks, without running a lesson -----------------------------------------
+
+
+def make_page(tmp_path: Path) -> _lesson.Page:
+    return _lesson.Page("padding", "Padding", REPO / "lessons" / "padding.py", tmp_path)
+
+
+def test_page_code_refuses_a_missing_region(tmp_path):
+    page = make_page(tmp_path)
+    with pytest.raises(ValueError, match="no region"):
+        page.code("tracer/conv.py:no_such_region")
+    with pytest.raises(ValueError, match="path/from/repo/root.py:region"):
+        page.code("tracer/conv.py")
+    page.code("tracer/conv.py:zero_pad")
+    assert page.blocks == [{"type": "code", "region": "tracer/conv.py:zero_pad", "lang": "python",
+                            "title": "tracer/conv.py"}]
+
+
+def test_page_refuses_bad_and_repeated_names(tmp_path):
+    from matplotlib.figure import Figure
+
+    page = make_page(tmp_path)
+    page.figure(Figure(figsize=(1, 1)), "one", "a blank figure")
+    with pytest.raises(ValueError, match="already used"):
+        page.figure(Figure(figsize=(1, 1)), "one", "again")
+    with pytest.raises(ValueError, match="letters, digits"):
+        page.figure(Figure(figsize=(1, 1)), "../escape", "a path")
+    with pytest.raises(TypeError, match="matplotlib Figure"):
+        page.figure(np.zeros((2, 2)), "array", "not a figure")
+    assert (tmp_path / "padding" / "one.png").is_file()
+
+
+def test_page_refuses_a_player_longer_than_the_limit(tmp_path):
+    import tracer
+
+    with tracer.record() as trace:
+        tracer.conv_forward(np.zeros((1, 7, 7, 1)), np.zeros((1, 1, 1, 1)), np.zeros((1, 1, 1, 1)),
+                            {"stride": 1, "pad": 0})
+    assert len(trace) == 50  # the padding event and 49 windows
+    page = make_page(tmp_path)
+    with pytest.raises(ValueError, match="50 frames, more than 40"):
+        page.player(trace, "long", "too long")
+
+
+def test_md_is_dedented_and_must_be_text(tmp_path):
+    page = make_page(tmp_path)
+    page.md("""
+        ## A heading
+
+        Some text.
+    """)
+    assert page.blocks[-1] == {"type": "md", "text": "## A heading\n\nSome text."}
+    with pytest.raises(TypeError, match="takes a str"):
+        page.md(3)
+
+
+def test_assemble_writes_the_page_in_block_order(tmp_path):
+    page = make_page(tmp_path)
+    page.md("First.")
+    page.code("tracer/conv.py:zero_pad", title="zero_pad")
+    page.repl()
+    path = page.save()
+    assert path == tmp_path / "padding.md"
+    assert path.read_text() == (
+        "# Padding\n\nFirst.\n\n"
+        '```python title="zero_pad"\n--8<-- "tracer/conv.py:zero_pad"\n```\n\n'
+        '!!! example "Try it in the REPL"\n\n'
+        "    ```python\n"
+        '    --8<-- "lessons/padding.py:imports"\n'
+        "    \n"
+        '    --8<-- "lessons/padding.py:repl"\n'
+        "    ```\n\n"
+        '    In Jupyter `fig` shows itself; in a plain REPL, save it with `fig.savefig("step.png")`.\n'
+    )
+
+
+def test_assemble_without_a_rendered_lesson_says_what_to_run(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"python lessons/padding.py"):
+        _lesson.assemble(tmp_path, "padding")

@@ -223,6 +223,10 @@ def train(
 ) -> tuple[dict[str, np.ndarray], History]:
     """Mini-batch gradient descent, the batches shuffled by a seeded generator each epoch.
 
+    Each epoch splits a fresh permutation of the ``m`` images into ``ceil(m / batch_size)``
+    batches of nearly equal size (a last batch of a few images would take as large a
+    step as the others from a much noisier gradient).
+
     Parameters
     ----------
     X, y : ndarray, shapes (m, n_H, n_W, n_C_prev) and (m,)
@@ -260,11 +264,10 @@ def train(
     m = X.shape[0]
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
-        order = rng.permutation(m)
         total = 0.0
         # --8<-- [start:train_epoch]
-        for first in range(0, m, batch_size):
-            batch = order[first : first + batch_size]
+        # ceil(m / batch_size) batches of (nearly) equal size: no tiny last batch taking a full step
+        for batch in np.array_split(rng.permutation(m), -(-m // batch_size)):
             probs, cache = forward(X[batch], params, impl)
             total += loss(probs, y[batch]) * len(batch)
             grads = backward(probs, y[batch], cache, params, impl)

@@ -150,3 +150,9 @@ def test_a_player_of_a_network_trace(trace, tmp_path):
     assert [s["index"] for s in info["steps"]] == [0, 7, 13]
     assert json.loads((tmp_path / "net" / "player.json").read_text())["steps"][2]["caption"].startswith("layer 1 update")
     assert (tmp_path / "net" / "001.png").stat().st_size > 1000
+
+
+def test_trace_plot_draws_network_steps(trace):
+    fig = trace.plot(3)
+    assert isinstance(fig, Figure)
+    assert "layer 2 · relu" in texts(fig) and filled(fig, CURRENT_FILL) == 1

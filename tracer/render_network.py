@@ -273,11 +273,11 @@ def _operands(event: ev.NetworkEvent, call: Call, state: dict[str, np.ndarray]) 
             A_prev = "A"
         return [(W, W, "@"), (A_prev, "A0 = X" if A_prev == "A0" else A_prev, "+"), (b, b, "="), (named("Z"), named("Z"), "")]
     if isinstance(event, ev.ActivationForward):
-        return [(event.cache, event.cache, event.activation + " →"), (named("A"), named("A"), "")]
+        return [(event.cache, event.cache, "→"), (named("A"), f"{named('A')} = {event.activation}({event.cache})", "")]
     if isinstance(event, ev.Cost):
         return [("AL", "AL", ""), ("Y", "Y", "")]
     if isinstance(event, ev.ActivationBackward):
-        return [(event.dA, event.dA, "and"), (event.cache, event.cache + " (cache)", "→"), (named("dZ"), named("dZ"), "")]
+        return [(event.dA, event.dA, ","), (event.cache, event.cache + " (cache)", "→"), (named("dZ"), named("dZ"), "")]
     if isinstance(event, ev.LinearBackward):
         dA_prev, dW, db = event.outputs
         return [(named("dZ"), named("dZ"), "→"), (dW, dW, ""), (db, db, ""), (dA_prev, dA_prev, "")]

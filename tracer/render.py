@@ -119,7 +119,7 @@ STYLE: dict[str, Any] = {
 DEFAULT_DPI = 100
 GIF_MS = 700  # time per GIF frame
 PNG_COMPRESS_LEVEL = 1  # zlib level: 1 encodes about 5x faster than the default at +30% size
-PARALLEL_MIN_FRAMES = 40  # write_player splits longer renders over 2 processes
+PARALLEL_MIN_FRAMES = 16  # write_player splits longer renders over 2 processes
 CAPTION_WIDTH = 125  # characters per caption line
 
 
@@ -293,6 +293,9 @@ class Renderer:
         Pixels per inch (default 100: frames of 1000 px wide).
     channel : int, optional
         The input channel shown for convolutions (default 0).
+    blit : bool
+        Redraw only what changed from frame to frame (default); ``False`` draws
+        every frame in full (the same pixels, slower: for comparisons).
 
     Attributes
     ----------
@@ -300,8 +303,9 @@ class Renderer:
         The figure every step is drawn on; its size is fixed for the whole trace.
     """
 
-    def __init__(self, trace: Trace, *, dpi: int | None = None, channel: int | None = None):
+    def __init__(self, trace: Trace, *, dpi: int | None = None, channel: int | None = None, blit: bool = True):
         self.trace = _check_trace("Renderer", trace)
+        self.blit = bool(blit)
         self.dpi = _check_dpi("Renderer", dpi)
         self.channel = _check_channel("Renderer", trace, channel)
         rows, row_height = _layout(trace)
@@ -351,8 +355,9 @@ class Renderer:
                 self._watch = list(out.artists) if hasattr(out, "artists") else list(out)
                 self._watch += [self.header, self.counter, self.caption]
                 self._order = {id(a): j for j, a in enumerate(self.fig.axes)}
-                self._animated: set[Artist] = set()
                 self._background = None
+                self._animated: set[Artist] = set()
+                self._hint = list(getattr(out, "moving", [])) + [self.counter, self.caption]
             params = ", ".join(f"{key} {v}" for key, v in call.params.items() if key != "shape")
             self.header.set_text(f"{call.name}" + (f"  ({params})" if params else ""))
             self.counter.set_text(f"step {k + 1} of {len(self.trace)}")
@@ -376,16 +381,21 @@ class Renderer:
     def render(self) -> None:
         """Bring the canvas up to date, redrawing only the artists that changed.
 
-        The first frame of a scene is drawn in full; the artists that change
-        from step to step are then excluded from a cached background, and each
-        later frame restores the background and draws only them (blitting).
+        The artists a scene expects to change (its ``moving`` list), those drawn
+        over them, and those seen changing are left out of a cached background;
+        a frame restores the background and draws only them (blitting). The
+        background is redrawn when an artist outside that set changes, so the
+        pixels are those of a full draw.
         """
         canvas = self.fig.canvas
         with matplotlib.rc_context(STYLE):
             dynamic = self._dynamic([a for a in self._watch if a.stale])
+            if not self.blit:
+                canvas.draw()
+                return
             if self._background is None or not dynamic <= self._animated:
-                if self._background is not None:
-                    self._animated |= dynamic  # from the second frame on, cache what stays
+                # the artists that change (or are expected to) are left out of the cached background
+                self._animated |= self._dynamic(self._hint) if self._background is None else dynamic
                 for a in self._animated:
                     a.set_animated(True)
                 canvas.draw()
@@ -553,7 +563,7 @@ def write_player(
     channel : int, optional
         The input channel shown for convolutions (default 0).
     workers : int, optional
-        Processes to render with (default: 2 for 40 frames or more on a machine
+        Processes to render with (default: 2 for 16 frames or more on a machine
         with 2 cores or more, else 1).
     progress : callable, optional
         Called as ``progress(done, total)`` after each frame.

@@ -387,6 +387,8 @@ class Scene:
         _, H = fig.get_size_inches()
         self.note = fig.text(0.5, (FOOTER + NOTE / 2) / H, "", ha="center", va="center", fontsize=11, color=INK)
         self._grids: list[Grid] = []
+        #: artists expected to change from step to step: a renderer leaves them out of its cached background
+        self.moving: list[Artist] = [self.note]
         self.build(event, state)
         self.artists += [a for g in self._grids for a in g.artists]
         self.artists.append(self.note)
@@ -500,6 +502,7 @@ class ConvWindowScene(Scene):
         )
         self.window = self.g["x"].box()
         self.cell = self.g["z"].box()
+        self.moving += [self.window, self.cell, self.g["prod"].image, self.g["z"].image]
 
     def update(self, event: ev.ConvWindow, state: dict[str, np.ndarray]) -> list[Artist]:
         a, p = self.call.arrays, self.call.params
@@ -573,6 +576,7 @@ class PoolWindowScene(Scene):
         self.window = self.g["x"].box()
         self.chosen = self.g["x"].box(color=CHOSEN, lw=3.0, inset=0.12, z=5)
         self.cell = self.g["a"].box()
+        self.moving += [self.window, self.chosen, self.cell, self.g["a"].image]
 
     def update(self, event: ev.PoolWindow, state: dict[str, np.ndarray]) -> list[Artist]:
         A_prev = self.call.arrays["A_prev"]
@@ -685,6 +689,7 @@ class ConvBackScene(Scene):
         self.cell = self.g["dz"].box()
         self.win_da = self.g["da"].box(color=ADDED)
         self.win_x = self.g["x"].box()
+        self.moving += [self.cell, self.win_da, self.win_x] + [self.g[k].image for k in ("dz", "wg", "da", "xg", "dw", "db")]
         pad, n_H_prev, n_W_prev = self.call.params["pad"], a["A_prev"].shape[1], a["A_prev"].shape[2]
         if pad:
             frame = self.g["da"].box(color=MUTED, lw=1.5, ls="--", z=3)
@@ -756,6 +761,8 @@ class PoolBackScene(Scene):
         self.win_prev = self.g["dprev"].box(color=ADDED)
         if self.mode == "max":
             self.window = self.g["x"].box()
+            self.moving.append(self.window)
+        self.moving += [self.cell, self.win_prev] + [g.image for g in self.g.values()]
 
     def update(self, event: ev.PoolBackWindow, state: dict[str, np.ndarray]) -> list[Artist]:
         a = self.call.arrays

@@ -89,6 +89,8 @@ CONV_CASES = [
     ConvCase(2, 5, 4, 3, 2, 2, 2, 0),  # stride 2, pad 0, even filter, non-square
     ConvCase(1, 8, 5, 2, 3, 2, 3, 0),  # stride 3, rows and columns left over
     ConvCase(2, 4, 4, 3, 2, 3, 2, 2),  # the course's backward case, smaller
+    ConvCase(2, 5, 6, 8, 3, 3, 2, 1),  # 8 input channels (tracer.fast's other path), stride 2
+    ConvCase(1, 5, 5, 9, 2, 2, 1, 0),  # 9 input channels, even filter, pad 0
 ]
 
 POOL_CASES = [

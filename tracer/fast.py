@@ -1,11 +1,23 @@
 """Vectorized twins of the course functions: same names, arguments, results and caches.
 
-No Python loop runs over windows. Forward passes view every window at once
-with :func:`numpy.lib.stride_tricks.sliding_window_view` (no copy) and contract
-it with the filters in one :func:`numpy.tensordot`; backward passes accumulate
-``dA_prev`` with one strided slice addition per filter offset (``f * f`` of
-them), about twice as fast here as ``np.add.at``. They check their arguments
-exactly as the loops do, and record no events.
+No Python loop runs over windows; the only loops run over the ``f * f``
+filter offsets ``(di, dj)``. For one offset, the input cell that offset reads
+in every window forms a strided grid, a view of shape ``(m, n_H, n_W, C)``
+(no copy):
+
+* ``conv_forward`` adds ``view @ W[di, dj]`` for every offset (``f * f``
+  matrix products over the channels) onto the biases; with fewer than 8
+  input channels it copies the views into one window matrix
+  ``(m * n_H * n_W, f * f * n_C_prev)`` and takes a single product instead;
+* ``conv_backward`` takes ``dW`` as one product of that window matrix with
+  ``dZ``, and adds ``dZ @ W[di, dj].T`` into the offset's view of ``dA_prev_pad``;
+* pooling takes an element-wise maximum (or sum) of the ``f * f`` views, and
+  its backward pass adds each offset's share of ``dA`` into its view.
+
+Within one offset no two windows share a cell, so each strided addition is
+exact; this is about twice as fast here as ``np.add.at``. The functions check
+their arguments exactly as the loops do, compute in float64 as the loops store
+their results, and record no events.
 
 Examples
 --------
@@ -20,11 +32,12 @@ array([[4., 4.],
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .conv import conv_single_step, create_mask_from_window, distribute_value, zero_pad
-from .validate import conv_backward_shapes, conv_shapes, pool_backward_shapes, pool_shapes
+from .validate import ConvShapes, conv_backward_shapes, conv_shapes, pool_backward_shapes, pool_shapes
 
 __all__ = [
     "zero_pad",
@@ -38,11 +51,6 @@ __all__ = [
 ]
 
 
-def _windows(X: np.ndarray, f: int, stride: int, n_H: int, n_W: int) -> np.ndarray:
-    """Every ``f x f`` window of ``X (m, H, W, C)``: a view of shape ``(m, n_H, n_W, C, f, f)``."""
-    return sliding_window_view(X, (f, f), axis=(1, 2))[:, : (n_H - 1) * stride + 1 : stride, : (n_W - 1) * stride + 1 : stride]
-
-
 def _float64(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
     """The arrays as float64, like the loops' results (no copy when they already are)."""
     return tuple(np.asarray(x, dtype=np.float64) for x in arrays)
@@ -52,20 +60,23 @@ def _pad(X: np.ndarray, pad: int) -> np.ndarray:
     return np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0))) if pad else X
 
 
-def _scatter_windows(grad: np.ndarray, shape: tuple[int, ...], stride: int, n_H: int, n_W: int) -> np.ndarray:
-    """Sum per-window gradients ``grad (m, n_H, n_W, f, f, C)`` back into an array of ``shape``.
+def _offsets(X: np.ndarray, f: int, stride: int, n_H: int, n_W: int) -> Iterator[tuple[int, int, np.ndarray]]:
+    """Yield ``(di, dj, view)``: the cell at offset ``(di, dj)`` of every window, ``(m, n_H, n_W, C)``.
 
-    One strided slice addition per filter offset ``(di, dj)``: the cells that
-    offset touches in every window form a strided grid.
+    ``view[i, h, w]`` is ``X[i, h*stride + di, w*stride + dj]``; it is a view, so
+    adding into it adds into ``X``.
     """
-    out = np.zeros(shape)
-    f = grad.shape[3]
     for di in range(f):
         for dj in range(f):
-            out[:, di : di + (n_H - 1) * stride + 1 : stride, dj : dj + (n_W - 1) * stride + 1 : stride, :] += grad[
-                :, :, :, di, dj, :
-            ]
-    return out
+            yield di, dj, X[:, di : di + (n_H - 1) * stride + 1 : stride, dj : dj + (n_W - 1) * stride + 1 : stride, :]
+
+
+def _window_matrix(A_prev_pad: np.ndarray, s: ConvShapes) -> np.ndarray:
+    """Every window as a row, laid out like ``W``: ``(m * n_H * n_W, f * f * n_C_prev)`` (a copy)."""
+    cols = np.empty((s.m, s.n_H, s.n_W, s.f, s.f, s.n_C_prev))
+    for di, dj, view in _offsets(A_prev_pad, s.f, s.stride, s.n_H, s.n_W):
+        cols[:, :, :, di, dj, :] = view
+    return cols.reshape(-1, s.f * s.f * s.n_C_prev)
 
 
 def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: dict) -> tuple[np.ndarray, tuple]:
@@ -73,35 +84,60 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: 
 
     Notes
     -----
-    One ``tensordot`` over the window view: ``m * n_H * n_W * f * f * n_C_prev * n_C``
-    multiply-adds, with one copy of the windows made by BLAS.
+    ``f * f`` matrix products ``(m * n_H * n_W, n_C_prev) @ (n_C_prev, n_C)``:
+    ``m * n_H * n_W * f * f * n_C_prev * n_C`` multiply-adds, no copy of the windows.
     """
     s = conv_shapes("conv_forward", A_prev, W, b, hparameters)
-    A, Wf, bf = _float64(A_prev, W, b)
-    windows = _windows(_pad(A, s.pad), s.f, s.stride, s.n_H, s.n_W)  # (m, n_H, n_W, C_prev, f, f)
-    Z = np.tensordot(windows, Wf, axes=([4, 5, 3], [0, 1, 2])) + bf.reshape(1, 1, 1, -1)
+    A, W64, b64 = _float64(A_prev, W, b)
+    A_prev_pad = _pad(A, s.pad)
+    if s.n_C_prev < 8:  # few channels: one product of the window matrix beats f * f thin ones
+        Z = _window_matrix(A_prev_pad, s) @ W64.reshape(-1, s.n_C)
+        Z += b64.reshape(1, -1)
+        return Z.reshape(s.m, s.n_H, s.n_W, s.n_C), (A_prev, W, b, hparameters)
+    Z = np.empty((s.m, s.n_H, s.n_W, s.n_C))
+    Z[...] = b64.reshape(-1)
+    for di, dj, view in _offsets(A_prev_pad, s.f, s.stride, s.n_H, s.n_W):
+        Z += view @ W64[di, dj]
     return Z, (A_prev, W, b, hparameters)
 
 
 def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Vectorized :func:`tracer.conv_backward`: ``(dA_prev, dW, db)`` shaped like ``A_prev, W, b``."""
+    """Vectorized :func:`tracer.conv_backward`: ``(dA_prev, dW, db)`` shaped like ``A_prev, W, b``.
+
+    Notes
+    -----
+    ``dW`` is one matrix product of the window matrix (a copy of ``f * f`` views,
+    ``m * n_H * n_W * f * f * n_C_prev`` numbers) with ``dZ``; ``dA_prev`` takes
+    ``f * f`` products ``dZ @ W[di, dj].T``, each added into a strided view.
+    """
     s, cached = conv_backward_shapes("conv_backward", dZ, cache)
     dZ, A_prev, W = _float64(dZ, *cached[:2])
-    windows = _windows(_pad(A_prev, s.pad), s.f, s.stride, s.n_H, s.n_W)  # (m, n_H, n_W, C_prev, f, f)
-    dW = np.tensordot(windows, dZ, axes=([0, 1, 2], [0, 1, 2])).transpose(1, 2, 0, 3).copy()  # (f, f, C_prev, C)
-    db = dZ.sum(axis=(0, 1, 2)).reshape(1, 1, 1, -1)
-    dwindows = np.tensordot(dZ, W, axes=([3], [3]))  # (m, n_H, n_W, f, f, C_prev)
-    padded = (s.m, s.n_H_prev + 2 * s.pad, s.n_W_prev + 2 * s.pad, s.n_C_prev)
-    dA_prev_pad = _scatter_windows(dwindows, padded, s.stride, s.n_H, s.n_W)
+    A_prev_pad = _pad(A_prev, s.pad)
+    dZ_2d = dZ.reshape(-1, s.n_C)  # (m * n_H * n_W, n_C)
+    dW = (dZ_2d.T @ _window_matrix(A_prev_pad, s)).T.reshape(W.shape)
+    db = dZ_2d.sum(axis=0).reshape(1, 1, 1, -1)
+    dA_prev_pad = np.zeros(A_prev_pad.shape)
+    for di, dj, dview in _offsets(dA_prev_pad, s.f, s.stride, s.n_H, s.n_W):
+        dview += (dZ_2d @ W[di, dj].T).reshape(dview.shape)
     dA_prev = dA_prev_pad[:, s.pad : s.pad + s.n_H_prev, s.pad : s.pad + s.n_W_prev, :]
-    return np.ascontiguousarray(dA_prev), dW, db
+    return np.ascontiguousarray(dA_prev), np.ascontiguousarray(dW), db
 
 
 def pool_forward(A_prev: np.ndarray, hparameters: dict, mode: str = "max") -> tuple[np.ndarray, tuple]:
-    """Vectorized :func:`tracer.pool_forward`: ``A (m, n_H, n_W, n_C)`` and its cache."""
+    """Vectorized :func:`tracer.pool_forward`: ``A (m, n_H, n_W, n_C)`` and its cache.
+
+    Notes
+    -----
+    ``f * f - 1`` element-wise maxima (or sums) of arrays shaped like ``A``.
+    """
     s = pool_shapes("pool_forward", A_prev, hparameters, mode)
-    windows = _windows(_float64(A_prev)[0], s.f, s.stride, s.n_H, s.n_W)  # (m, n_H, n_W, C, f, f)
-    A = windows.max(axis=(4, 5)) if mode == "max" else windows.mean(axis=(4, 5))
+    views = [view for _, _, view in _offsets(_float64(A_prev)[0], s.f, s.stride, s.n_H, s.n_W)]
+    A = views[0].copy()
+    combine = np.maximum if mode == "max" else np.add
+    for view in views[1:]:
+        combine(A, view, out=A)
+    if mode == "average":
+        A /= s.f * s.f
     return A, (A_prev, hparameters)
 
 
@@ -112,12 +148,14 @@ def pool_backward(dA: np.ndarray, cache: tuple, mode: str = "max") -> np.ndarray
     """
     s, (A_prev, hparameters) = pool_backward_shapes("pool_backward", dA, cache, mode)
     dA, A_prev = _float64(dA, A_prev)
-    f = s.f
-    if mode == "max":
-        windows = _windows(A_prev, f, s.stride, s.n_H, s.n_W)  # (m, n_H, n_W, C, f, f)
-        mask = windows == windows.max(axis=(4, 5), keepdims=True)
-        grad = np.where(mask, dA[..., None, None], 0.0)
-    else:
-        grad = np.broadcast_to((dA / (f * f))[..., None, None], dA.shape + (f, f))
-    grad = grad.transpose(0, 1, 2, 4, 5, 3)  # (m, n_H, n_W, f, f, C)
-    return _scatter_windows(grad, A_prev.shape, s.stride, s.n_H, s.n_W)
+    dA_prev = np.zeros(A_prev.shape)
+    douts = _offsets(dA_prev, s.f, s.stride, s.n_H, s.n_W)
+    if mode == "average":
+        share = dA / (s.f * s.f)
+        for _, _, dview in douts:
+            dview += share
+        return dA_prev
+    A = pool_forward(A_prev, hparameters, mode="max")[0]
+    for (_, _, view), (_, _, dview) in zip(_offsets(A_prev, s.f, s.stride, s.n_H, s.n_W), douts):
+        dview += np.where(view == A, dA, 0.0)
+    return dA_prev

@@ -34,7 +34,7 @@ The model to copy is ``lessons/padding.py``. Its shape::
         x = np.random.randn(1, 3, 3, 1)
         with tracer.record() as trace:
             x_pad = tracer.zero_pad(x, 2)
-        fig = render.plot(trace, 0)
+        fig = trace.plot(0)
         # --8<-- [end:repl]
         page.figure(fig, "zero_pad", "x and zero_pad(x, 2) side by side")
         page.player(trace, "steps", "zero_pad, step by step")
@@ -88,7 +88,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["Page", "run", "assemble", "REPO", "PAGE_FILE", "MAX_FRAMES", "PLAYER_DPI"]
+__all__ = ["Page", "run", "assemble", "shrink_png", "REPO", "PAGE_FILE", "MAX_FRAMES", "PLAYER_DPI"]
 
 #: The repository's root: snippet paths are relative to it.
 REPO = Path(__file__).resolve().parent.parent
@@ -166,7 +166,8 @@ class Page:
         self.dir.mkdir(parents=True, exist_ok=True)
         path = self.dir / f"{name}.png"
         t0 = time.perf_counter()
-        fig.savefig(path, dpi=dpi, bbox_inches="tight", pil_kwargs={"optimize": True})
+        fig.savefig(path, dpi=dpi, bbox_inches="tight")
+        shrink_png(path)
         self.blocks.append({"type": "figure", "src": f"{name}.png", "alt": alt, "caption": caption or ""})
         _progress(f"{self.slug}: figure {name} ({time.perf_counter() - t0:.1f} s)")
         return path
@@ -193,6 +194,8 @@ class Page:
         t0 = time.perf_counter()
         # one process per player: the build already runs two lessons at once
         info = render.write_player(trace, self.dir, name, steps=steps, dpi=dpi, workers=1)
+        for step in info["steps"]:
+            shrink_png(self.dir / name / step["src"])
         self.blocks.append({"type": "player", "dir": name, "alt": alt})
         _progress(f"{self.slug}: player {name}, {n} frames ({time.perf_counter() - t0:.1f} s)")
         return info
@@ -212,6 +215,19 @@ class Page:
         data = {"slug": self.slug, "title": self.title, "blocks": self.blocks}
         (self.dir / PAGE_FILE).write_text(json.dumps(data, indent=1), encoding="utf-8")
         return assemble(self.out, self.slug)
+
+
+def shrink_png(path: Path) -> None:
+    """Rewrite a PNG with a palette of 256 colours, in place: about 3 times smaller.
+
+    The figures are flat colours and anti-aliased text, which 256 colours keep
+    intact (no dithering); pages stay under 3 MB with all their frames.
+    """
+    from PIL import Image
+
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    small.save(path, format="PNG")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ and plays ``pool_backward`` in average mode over overlapping windows.
 import numpy as np
 
 import tracer
-from tracer import render
 # --8<-- [end:imports]
 from _lesson import Page, run
 
@@ -40,7 +39,7 @@ def build(page: Page) -> None:
     with tracer.record() as trace:
         a = tracer.distribute_value(2.0, (2, 2))
     print(a)  # [[0.5 0.5] [0.5 0.5]]
-    fig = render.plot(trace, 0)
+    fig = trace.plot(0)
     # --8<-- [end:repl]
     assert a.tolist() == [[0.5, 0.5], [0.5, 0.5]]
     page.figure(fig, "distribute", "distribute_value(2, (2, 2)): four cells of 0.5", trace[0].describe())

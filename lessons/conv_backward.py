@@ -9,7 +9,6 @@ differences and against the course's reference means, and shows the
 import numpy as np
 
 import tracer
-from tracer import render
 # --8<-- [end:imports]
 from _lesson import Page, run
 
@@ -73,7 +72,7 @@ def build(page: Page) -> None:
     dZ = np.random.randn(*Z.shape)
     with tracer.record() as trace:
         dA_prev, dW, db = tracer.conv_backward(dZ, cache)
-    fig = render.plot(trace, 5)  # the window of output cell (1, 1)
+    fig = trace.plot(5)  # the window of output cell (1, 1)
     # --8<-- [end:repl]
     page.figure(fig, "window_1_1", "One window of conv_backward: its share of dA_prev, dW and db",
                 f"{trace[5].describe()}")

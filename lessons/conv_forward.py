@@ -9,7 +9,6 @@ sizes computed by real calls.
 import numpy as np
 
 import tracer
-from tracer import render
 # --8<-- [end:imports]
 from _lesson import Page, run
 
@@ -54,7 +53,7 @@ def build(page: Page) -> None:
               shape `(1, 1, 1)` into a Python float and raises `TypeError`; `b.item()` (or
               `np.squeeze(b)`) does the same job.
     """)
-    page.figure(render.plot(step_trace, 0), "single_step", "One window times one filter, summed, plus the bias",
+    page.figure(step_trace.plot(0), "single_step", "One window times one filter, summed, plus the bias",
                 "conv_single_step on the course's inputs: the product, summed over every cell and channel, plus b.")
 
     page.md(r"""
@@ -90,7 +89,7 @@ def build(page: Page) -> None:
     with tracer.record() as trace:
         Z, cache = tracer.conv_forward(A_prev, W, b, {"stride": 1, "pad": 0})
     print(Z.shape)  # (1, 3, 3, 1)
-    fig = render.plot(trace, 5)  # the window of output cell (1, 1)
+    fig = trace.plot(5)  # the window of output cell (1, 1)
     # --8<-- [end:repl]
     page.figure(fig, "window_1_1", "The window of output cell (1, 1), its filter and the output so far",
                 f"Step 5: {trace[5].describe()}")

@@ -9,7 +9,6 @@ over overlapping windows whose gradients pile up on a shared maximum.
 import numpy as np
 
 import tracer
-from tracer import render
 # --8<-- [end:imports]
 from _lesson import Page, run
 
@@ -82,7 +81,7 @@ def build(page: Page) -> None:
     with tracer.record() as trace:
         mask = tracer.create_mask_from_window(x_tie)
     print(mask)  # [[False  True] [ True False]]
-    fig = render.plot(trace, 0)
+    fig = trace.plot(0)
     # --8<-- [end:repl]
     page.figure(fig, "mask_tie", "A 2 by 2 window with two equal maxima and its mask with two True cells",
                 trace[0].describe())

@@ -8,7 +8,6 @@ Shows ``zero_pad`` on a small input, then counts, from real traces of
 import numpy as np
 
 import tracer
-from tracer import render
 # --8<-- [end:imports]
 from matplotlib.figure import Figure
 
@@ -71,7 +70,7 @@ def build(page: Page) -> None:
     with tracer.record() as trace:
         x_pad = tracer.zero_pad(x, 2)
     print(x.shape, "->", x_pad.shape)  # (1, 3, 3, 1) -> (1, 7, 7, 1)
-    fig = render.plot(trace, 0)
+    fig = trace.plot(0)
     # --8<-- [end:repl]
     page.figure(fig, "zero_pad", "A 3 by 3 input and the same input padded with two rings of zeros",
                 "zero_pad(x, 2): the input in the middle, two rows and columns of zeros on every side.")

@@ -9,7 +9,6 @@ wrong (then out of range) at stride 2.
 import numpy as np
 
 import tracer
-from tracer import render
 # --8<-- [end:imports]
 from matplotlib.figure import Figure
 
@@ -97,7 +96,7 @@ def build(page: Page) -> None:
     dA = np.arange(1.0, 10.0).reshape(1, 3, 3, 1)  # 1 to 9, one per window
     with tracer.record() as trace:
         dA_prev = tracer.pool_backward(dA, cache, mode="max")
-    fig = render.plot(trace, 4)  # the centre window
+    fig = trace.plot(4)  # the centre window
     # --8<-- [end:repl]
     assert sorted(dA_prev[dA_prev != 0].tolist()) == list(range(1, 10))
     page.figure(fig, "centre_window", "The centre window of pool_backward at stride 2", trace[4].describe())

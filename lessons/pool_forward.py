@@ -8,7 +8,6 @@ stride 2) and the course's reference values.
 import numpy as np
 
 import tracer
-from tracer import render
 # --8<-- [end:imports]
 from _lesson import Page, run
 
@@ -48,7 +47,7 @@ def build(page: Page) -> None:
     with tracer.record() as trace:
         A, cache = tracer.pool_forward(A_prev, {"f": 3, "stride": 1}, mode="max")
     print(A.shape)  # (1, 3, 3, 1)
-    fig = render.plot(trace, 4)  # the centre window
+    fig = trace.plot(4)  # the centre window
     # --8<-- [end:repl]
     page.figure(fig, "max_centre", "The centre window of a 3 by 3 max pooling and the maximum it keeps",
                 f"Step 5: {trace[4].describe()}")

@@ -8,7 +8,6 @@ Output sizes are read from real ``conv_forward`` calls; the player shows a
 import numpy as np
 
 import tracer
-from tracer import render
 # --8<-- [end:imports]
 from matplotlib.figure import Figure
 
@@ -99,7 +98,7 @@ def build(page: Page) -> None:
     with tracer.record() as trace:
         Z, cache = tracer.conv_forward(A_prev, W, b, {"stride": 1, "pad": (5 - 1) // 2})
     print(A_prev.shape, "->", Z.shape)  # (1, 4, 4, 1) -> (1, 4, 4, 1)
-    fig = render.plot(trace, 1)  # the first window: the top-left corner
+    fig = trace.plot(1)  # the first window: the top-left corner
     # --8<-- [end:repl]
     page.figure(fig, "corner", "The first window of a same convolution: mostly padding",
                 "The first window of a 5x5 same convolution covers 16 zeros of padding and 9 real cells.")

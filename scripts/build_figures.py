@@ -16,6 +16,8 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import hashlib
 import shutil
 import subprocess
@@ -63,12 +65,25 @@ def lesson_hash(name: str, shared: str) -> str:
 def is_fresh(name: str, digest: str, out: Path) -> bool:
     """Whether the lesson's outputs exist and were built from inputs with this hash."""
     stamp = out / name / STAMP
-    return stamp.is_file() and stamp.read_text().strip() == digest and (out / f"{name}.md").is_file()
+    return stamp.is_file() and stamp.read_text().split("\n")[0] == digest and (out / f"{name}.md").is_file()
+
+
+def last_duration(name: str, out: Path) -> float:
+    """Seconds the lesson took at its last build (second line of its stamp), inf if unknown."""
+    try:
+        return float((out / name / STAMP).read_text().split("\n")[1])
+    except (OSError, IndexError, ValueError):
+        return float("inf")
 
 
 def run_lesson(name: str, out: Path) -> tuple[str, float, subprocess.CompletedProcess]:
     """Run ``lessons/<name>.py --out out`` in its own process, from a clean output folder."""
+    previous = last_duration(name, out)
     shutil.rmtree(out / name, ignore_errors=True)
+    (out / f"{name}.md").unlink(missing_ok=True)
+    if previous != float("inf"):  # keep the duration for ordering the next build
+        (out / name).mkdir(parents=True)
+        (out / name / STAMP).write_text(f"stale\n{previous:.1f}\n")
     t0 = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, str(LESSONS / f"{name}.py"), "--out", str(out)],
@@ -77,14 +92,39 @@ def run_lesson(name: str, out: Path) -> tuple[str, float, subprocess.CompletedPr
     return name, time.perf_counter() - t0, proc
 
 
-def build(only: list[str] | None = None, force: bool = False, jobs: int = 2, out: Path = OUT) -> list[str]:
+@contextlib.contextmanager
+def locked(out: Path):
+    """Hold ``out/.lock`` so that two builds at once (two test runs) take turns, not mix outputs."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("  waiting for another build of the figures to finish...", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def build(
+    only: list[str] | None = None, force: bool = False, jobs: int = 2, out: Path = OUT, lock: bool = True
+) -> list[str]:
     """Rebuild the stale lessons (or those in ``only``); return the names rebuilt.
+
+    ``lock=False`` when the caller already holds :func:`locked` (``build_site.py``
+    holds it through the whole build).
 
     Raises
     ------
     SystemExit
         If a name in ``only`` is not a lesson, or a lesson fails (its output is shown).
     """
+    if not lock:
+        return _build(only, force, jobs, out)
+    with locked(out):
+        return _build(only, force, jobs, out)
+
+
+def _build(only: list[str] | None, force: bool, jobs: int, out: Path) -> list[str]:
     names = lessons()
     if only:
         unknown = sorted(set(only) - set(names))
@@ -94,6 +134,8 @@ def build(only: list[str] | None = None, force: bool = False, jobs: int = 2, out
     shared = shared_hash()
     digests = {n: lesson_hash(n, shared) for n in names}
     stale = [n for n in names if force or not is_fresh(n, digests[n], out)]
+    # the longest first, so that two workers finish together
+    stale.sort(key=lambda n: -last_duration(n, out))
     for n in names:
         if n not in stale:
             print(f"  {n}: up to date", flush=True)
@@ -107,7 +149,7 @@ def build(only: list[str] | None = None, force: bool = False, jobs: int = 2, out
         for done, future in enumerate(as_completed(futures), 1):
             name, seconds, proc = future.result()
             if proc.returncode == 0:
-                (out / name / STAMP).write_text(digests[name] + "\n")
+                (out / name / STAMP).write_text(f"{digests[name]}\n{seconds:.1f}\n")
                 print(f"  [{done}/{len(stale)}] {name}: built in {seconds:.1f} s", flush=True)
             else:
                 failed.append(name)

@@ -39,12 +39,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
-    times = {}
     start = time.perf_counter()
+    # one build at a time over docs/generated: a second one waits for the first
+    with build_figures.locked(build_figures.OUT):
+        times = build(args)
+    total = time.perf_counter() - start
+    stages = ", ".join(f"{k} {v:.1f} s" for k, v in times.items())
+    print(f"done in {total:.1f} s ({stages}): open {args.site_dir / 'index.html'}", flush=True)
+    return 0
 
+
+def build(args: argparse.Namespace) -> dict[str, float]:
+    """The three stages; returns their durations in seconds."""
+    times = {}
     print("[1/3] figures", flush=True)
     t0 = time.perf_counter()
-    built = build_figures.build(force=args.force, jobs=args.jobs)
+    built = build_figures.build(force=args.force, jobs=args.jobs, lock=False)
     times["figures"] = time.perf_counter() - t0
     print(f"      {len(built)} lesson(s) rebuilt in {times['figures']:.1f} s", flush=True)
 
@@ -59,11 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     mkdocs_build(args.site_dir.resolve())
     times["mkdocs"] = time.perf_counter() - t0
     print(f"      site built in {times['mkdocs']:.1f} s", flush=True)
-
-    total = time.perf_counter() - start
-    stages = ", ".join(f"{k} {v:.1f} s" for k, v in times.items())
-    print(f"done in {total:.1f} s ({stages}): open {args.site_dir / 'index.html'}", flush=True)
-    return 0
+    return times
 
 
 if __name__ == "__main__":

@@ -127,12 +127,14 @@ def build(page: Page) -> None:
         ## The network
 
         $$
-        \underbrace{{X}}_{{(m, 8, 8, 1)}}
-        \xrightarrow{{\text{{conv }} 3 \times 3,\ \text{{pad }} 1}} \underbrace{{Z^{{[1]}}}}_{{(m, 8, 8, {N_FILTERS})}}
+        \begin{{aligned}}
+        X_{{(m, 8, 8, 1)}}
+        &\xrightarrow{{\text{{conv }} 3 \times 3,\ \text{{pad }} 1}} Z^{{[1]}}_{{(m, 8, 8, {N_FILTERS})}}
         \xrightarrow{{\text{{relu}}}} A^{{[1]}}
-        \xrightarrow{{\text{{max pool }} 2 \times 2}} \underbrace{{P^{{[1]}}}}_{{(m, 4, 4, {N_FILTERS})}}
-        \xrightarrow{{\text{{flatten, dense}}}} \underbrace{{\text{{logits}}}}_{{(m, 10)}}
-        \xrightarrow{{\text{{softmax}}}} \hat{{y}}
+        \xrightarrow{{\text{{max pool }} 2 \times 2}} P^{{[1]}}_{{(m, 4, 4, {N_FILTERS})}} \\
+        &\xrightarrow{{\text{{flatten, dense}}}} \text{{logits}}_{{(m, 10)}}
+        \xrightarrow{{\text{{softmax}}}} \hat{{y}}_{{(m, 10)}}
+        \end{{aligned}}
         $$
 
         {N_FILTERS} filters of $3 \times 3$ with `pad = 1` keep the $8 \times 8$ size (a *same*
@@ -207,12 +209,15 @@ def build(page: Page) -> None:
     # --8<-- [start:repl]
     X_train, y_train, X_test, y_test = capstone.load_digits_split(seed=0)
     params = capstone.init_params((8, 8, 1), n_filters=8, seed=0)
-    params, history = capstone.train(X_train, y_train, X_test, y_test, params, fast,
-                                     epochs=30, batch_size=32, learning_rate=0.2, seed=0)
+    params, history = capstone.train(
+        X_train, y_train, X_test, y_test, params, fast,
+        epochs=30, batch_size=32, learning_rate=0.2, seed=0,
+    )
     print(history)
     digit = X_test[:1]  # one test image, (1, 8, 8, 1)
     with tracer.record() as trace:  # the traced loops, on the trained filters
-        Z1, _ = tracer.conv_forward(digit, params["W1"], params["b1"], capstone.CONV)
+        W1, b1 = params["W1"], params["b1"]
+        Z1, _ = tracer.conv_forward(digit, W1, b1, capstone.CONV)
         P1, _ = tracer.pool_forward(np.maximum(0, Z1), capstone.POOL, mode="max")
     print(trace)
     # --8<-- [end:repl]

@@ -122,7 +122,8 @@ def build(page: Page) -> None:
     layer_dims = [3, 4, 2, 1]
     parameters = {}
     for l in range(1, len(layer_dims)):
-        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.5
+        n_l, n_prev = layer_dims[l], layer_dims[l - 1]
+        parameters["W" + str(l)] = np.random.randn(n_l, n_prev) * 0.5
         parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
     X = np.random.randn(3, 4)
     Y = np.array([[1, 0, 0, 1]])
@@ -130,7 +131,7 @@ def build(page: Page) -> None:
         AL, caches = tracer.L_model_forward(X, parameters)
         cost = tracer.compute_cost(AL, Y)
         grads = tracer.L_model_backward(AL, Y, caches)
-        new_parameters = tracer.update_parameters(parameters, grads, learning_rate=0.1)
+        new_parameters = tracer.update_parameters(parameters, grads, 0.1)
     print(len(trace), "events;", trace[2])
     fig = render.plot(trace, 2)  # layer 2's linear step
     # --8<-- [end:repl]

@@ -135,7 +135,8 @@ def forward(X: np.ndarray, params: dict, impl: ModuleType) -> tuple[np.ndarray, 
     _check_params(fn, params)
     check_array(fn, "X", X, 4, "(m, n_H, n_W, n_C_prev)")
     # --8<-- [start:forward]
-    Z1, conv_cache = impl.conv_forward(X, params["W1"], params["b1"], CONV)  # (m, 8, 8, n_C)
+    W1, b1 = params["W1"], params["b1"]
+    Z1, conv_cache = impl.conv_forward(X, W1, b1, CONV)  # (m, 8, 8, n_C)
     A1 = np.maximum(0, Z1)  # relu
     P1, pool_cache = impl.pool_forward(A1, POOL, mode="max")  # (m, 4, 4, n_C)
     flat = P1.reshape(P1.shape[0], -1)  # (m, 4*4*n_C): one row per image
@@ -168,12 +169,12 @@ def backward(probs: np.ndarray, y: np.ndarray, cache: tuple, params: dict, impl:
     conv_cache, Z1, pool_cache, P1_shape, flat = cache
     # --8<-- [start:backward]
     dlogits = probs.copy()
-    dlogits[np.arange(m), y] -= 1  # softmax and cross-entropy together: probs - one_hot(y)
+    dlogits[np.arange(m), y] -= 1  # softmax with cross-entropy: probs - one_hot(y)
     dlogits /= m  # the loss is a mean over the batch
     dW2 = flat.T @ dlogits
     db2 = dlogits.sum(axis=0, keepdims=True)
     dP1 = (dlogits @ params["W2"].T).reshape(P1_shape)  # back to (m, 4, 4, n_C)
-    dA1 = impl.pool_backward(dP1, pool_cache, mode="max")  # to the max of each window
+    dA1 = impl.pool_backward(dP1, pool_cache, mode="max")  # to each window's max
     dZ1 = dA1 * (Z1 > 0)  # through the relu
     _, dW1, db1 = impl.conv_backward(dZ1, conv_cache)
     # --8<-- [end:backward]
@@ -266,8 +267,9 @@ def train(
         start = time.perf_counter()
         total = 0.0
         # --8<-- [start:train_epoch]
-        # ceil(m / batch_size) batches of (nearly) equal size: no tiny last batch taking a full step
-        for batch in np.array_split(rng.permutation(m), -(-m // batch_size)):
+        # ceil(m / batch_size) batches of nearly equal size (no tiny last batch)
+        n_batches = -(-m // batch_size)
+        for batch in np.array_split(rng.permutation(m), n_batches):
             probs, cache = forward(X[batch], params, impl)
             total += loss(probs, y[batch]) * len(batch)
             grads = backward(probs, y[batch], cache, params, impl)

@@ -199,6 +199,30 @@ def _check_activation_cache(fn: str, cache: Any, name: str = "cache") -> tuple[t
 
 
 # ----------------------------------------------------------------------------------------------
+# Rows of the trace events (see tracer.events): shapes and cache names, never arrays.
+
+
+def _linear_forward_row(layer: int, A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, Z: np.ndarray) -> tuple:
+    return (LinearForward.code, layer, A_prev.shape, W.shape, b.shape, Z.shape, linear_cache_names(layer))
+
+
+def _activation_forward_row(layer: int, activation: str, Z: np.ndarray, A: np.ndarray) -> tuple:
+    return (ActivationForward.code, layer, activation, Z.shape, A.shape, _name("Z", layer))
+
+
+def _activation_backward_row(layer: int, activation: str, dA: np.ndarray, dZ: np.ndarray, dA_name: str) -> tuple:
+    return (ActivationBackward.code, layer, activation, dA.shape, dZ.shape, dA_name, _name("Z", layer))
+
+
+def _linear_backward_row(layer: int, dZ: np.ndarray, dA_prev: np.ndarray, dW: np.ndarray, db: np.ndarray) -> tuple:
+    return (LinearBackward.code, layer, dZ.shape, dA_prev.shape, dW.shape, db.shape, linear_cache_names(layer))
+
+
+def _update_row(layer: int, W: np.ndarray, b: np.ndarray, learning_rate: float) -> tuple:
+    return (Update.code, layer, W.shape, b.shape, learning_rate)
+
+
+# ----------------------------------------------------------------------------------------------
 # Initialisation
 
 
@@ -266,7 +290,8 @@ def initialize_parameters_deep(layer_dims: list[int]) -> dict[str, np.ndarray]:
     parameters = {}
     L = len(layer_dims)  # number of layers, input included
     for l in range(1, L):
-        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        n_l, n_prev = layer_dims[l], layer_dims[l - 1]
+        parameters["W" + str(l)] = np.random.randn(n_l, n_prev) * 0.01
         parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
     # --8<-- [end:initialize_parameters_deep]
     return parameters
@@ -278,7 +303,7 @@ def initialize_parameters_deep(layer_dims: list[int]) -> dict[str, np.ndarray]:
 
 def _sigmoid(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # --8<-- [start:sigmoid]
-    with np.errstate(over="ignore"):  # exp(-Z) overflows to inf for Z < -709: A is then exactly 0
+    with np.errstate(over="ignore"):  # exp(-Z) is inf for Z < -709: A is then 0
         A = 1 / (1 + np.exp(-Z))
     cache = Z
     # --8<-- [end:sigmoid]
@@ -307,7 +332,7 @@ def _relu_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
     # --8<-- [start:relu_backward]
     Z = cache
     dZ = np.array(dA, copy=True)
-    dZ[Z <= 0] = 0  # the relu passes the gradient where Z > 0 and stops it elsewhere
+    dZ[Z <= 0] = 0  # the relu passes the gradient where Z > 0, stops it elsewhere
     # --8<-- [end:relu_backward]
     return dZ
 
@@ -424,10 +449,10 @@ def _linear_activation_forward(
     # --8<-- [start:linear_activation_forward]
     Z, linear_cache = _linear_forward(A_prev, W, b)
     if emit is not None:
-        emit((LinearForward.code, layer, A_prev.shape, W.shape, b.shape, Z.shape, linear_cache_names(layer)))
-    A, activation_cache = _FORWARD[activation](Z)  # relu or sigmoid, each keeping Z as its cache
+        emit(_linear_forward_row(layer, A_prev, W, b, Z))
+    A, activation_cache = _FORWARD[activation](Z)  # relu or sigmoid; both keep Z
     if emit is not None:
-        emit((ActivationForward.code, layer, activation, Z.shape, A.shape, _name("Z", layer)))
+        emit(_activation_forward_row(layer, activation, Z, A))
     cache = (linear_cache, activation_cache)
     # --8<-- [end:linear_activation_forward]
     return A, cache
@@ -459,7 +484,7 @@ def linear_forward(A: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndar
     rec = recording.start(fn, {"A": A, "W": W, "b": b}, {})
     Z, cache = _linear_forward(A, W, b)
     if rec is not None:
-        rec.rows.append((LinearForward.code, 0, A.shape, W.shape, b.shape, Z.shape, linear_cache_names(0)))
+        rec.rows.append(_linear_forward_row(0, A, W, b, Z))
         rec.done(Z=Z)
     return Z, cache
 
@@ -532,10 +557,12 @@ def L_model_forward(X: np.ndarray, parameters: dict) -> tuple[np.ndarray, list]:
     A = X
     for l in range(1, L):  # hidden layers: LINEAR -> RELU
         A_prev = A
-        A, cache = _linear_activation_forward(A_prev, parameters["W" + str(l)], parameters["b" + str(l)], "relu", emit, l)
+        W, b = parameters["W" + str(l)], parameters["b" + str(l)]
+        A, cache = _linear_activation_forward(A_prev, W, b, "relu", emit, l)
         caches.append(cache)
     # output layer: LINEAR -> SIGMOID
-    AL, cache = _linear_activation_forward(A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid", emit, L)
+    W, b = parameters["W" + str(L)], parameters["b" + str(L)]
+    AL, cache = _linear_activation_forward(A, W, b, "sigmoid", emit, L)
     caches.append(cache)
     # --8<-- [end:L_model_forward]
 
@@ -588,7 +615,7 @@ def _linear_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarr
     # --8<-- [start:linear_backward]
     A_prev, W, b = cache
     m = A_prev.shape[1]
-    dW = 1 / m * np.dot(dZ, A_prev.T)  # (n_l, m) @ (m, n_prev): summed over the examples
+    dW = 1 / m * np.dot(dZ, A_prev.T)  # (n_l, m) @ (m, n_prev): sums over examples
     db = 1 / m * np.sum(dZ, axis=1, keepdims=True)  # (n_l, 1)
     dA_prev = np.dot(W.T, dZ)  # (n_prev, n_l) @ (n_l, m)
     # --8<-- [end:linear_backward]
@@ -600,12 +627,12 @@ def _linear_activation_backward(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # --8<-- [start:linear_activation_backward]
     linear_cache, activation_cache = cache
-    dZ = _BACKWARD[activation](dA, activation_cache)  # through the activation, using its cache Z
+    dZ = _BACKWARD[activation](dA, activation_cache)  # reads the cache Z
     if emit is not None:
-        emit((ActivationBackward.code, layer, activation, dA.shape, dZ.shape, dA_name, _name("Z", layer)))
-    dA_prev, dW, db = _linear_backward(dZ, linear_cache)  # through W @ A_prev + b, using (A_prev, W, b)
+        emit(_activation_backward_row(layer, activation, dA, dZ, dA_name))
+    dA_prev, dW, db = _linear_backward(dZ, linear_cache)  # reads (A_prev, W, b)
     if emit is not None:
-        emit((LinearBackward.code, layer, dZ.shape, dA_prev.shape, dW.shape, db.shape, linear_cache_names(layer)))
+        emit(_linear_backward_row(layer, dZ, dA_prev, dW, db))
     # --8<-- [end:linear_activation_backward]
     return dA_prev, dW, db
 
@@ -641,7 +668,7 @@ def linear_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarra
     rec = recording.start(fn, {"dZ": dZ, "A_prev": A_prev, "W": W, "b": b}, {})
     dA_prev, dW, db = _linear_backward(dZ, (A_prev, W, b))
     if rec is not None:
-        rec.rows.append((LinearBackward.code, 0, dZ.shape, dA_prev.shape, dW.shape, db.shape, linear_cache_names(0)))
+        rec.rows.append(_linear_backward_row(0, dZ, dA_prev, dW, db))
         rec.done(dA_prev=dA_prev, dW=dW, db=db)
     return dA_prev, dW, db
 
@@ -732,14 +759,17 @@ def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict[str, n
     dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
     # layer L: SIGMOID -> LINEAR, backward
     current_cache = caches[L - 1]
-    dA_prev_temp, dW_temp, db_temp = _linear_activation_backward(dAL, current_cache, "sigmoid", emit, L, "dAL")
+    dA_prev_temp, dW_temp, db_temp = _linear_activation_backward(
+        dAL, current_cache, "sigmoid", emit, L, "dAL"
+    )
     grads["dA" + str(L - 1)] = dA_prev_temp
     grads["dW" + str(L)] = dW_temp
     grads["db" + str(L)] = db_temp
     for l in reversed(range(L - 1)):  # layers L-1 .. 1: RELU -> LINEAR, backward
         current_cache = caches[l]
+        dA = "dA" + str(l + 1)
         dA_prev_temp, dW_temp, db_temp = _linear_activation_backward(
-            grads["dA" + str(l + 1)], current_cache, "relu", emit, l + 1, "dA" + str(l + 1)
+            grads[dA], current_cache, "relu", emit, l + 1, dA
         )
         grads["dA" + str(l)] = dA_prev_temp
         grads["dW" + str(l + 1)] = dW_temp
@@ -792,14 +822,14 @@ def update_parameters(parameters: dict, grads: dict, learning_rate: float) -> di
     rec = recording.start(fn, arrays, {"learning_rate": lr, "L": L}, L)
 
     # --8<-- [start:update_parameters]
-    parameters = copy.deepcopy(parameters)  # a new dict: the caller's stays as it was
+    parameters = copy.deepcopy(parameters)  # the caller's dict stays as it was
     L = len(parameters) // 2  # the number of layers
     for l in range(L):
-        parameters["W" + str(l + 1)] = parameters["W" + str(l + 1)] - learning_rate * grads["dW" + str(l + 1)]
-        parameters["b" + str(l + 1)] = parameters["b" + str(l + 1)] - learning_rate * grads["db" + str(l + 1)]
+        W, b = "W" + str(l + 1), "b" + str(l + 1)
+        parameters[W] = parameters[W] - learning_rate * grads["d" + W]
+        parameters[b] = parameters[b] - learning_rate * grads["d" + b]
         if rec is not None:
-            rec.rows.append((Update.code, l + 1, parameters["W" + str(l + 1)].shape,
-                             parameters["b" + str(l + 1)].shape, lr))
+            rec.rows.append(_update_row(l + 1, parameters[W], parameters[b], lr))
     # --8<-- [end:update_parameters]
 
     if rec is not None:

@@ -196,8 +196,8 @@ def _diagram(fig: Figure, event: ev.NetworkEvent, call: Call, state: dict[str, n
     box_w = min(2.0, (width - gap * (n - 1)) / n)
     most = max(len(c.names) for c in columns)
     title_h = 0.4
-    row_h = min(0.34, (band - title_h - 0.15) / most)
-    fontsize = float(np.clip(row_h * 72 * 0.4, 6.5, 10.5)) if box_w > 1.05 else 7.0
+    row_h = min(0.36, (band - title_h - 0.15) / most)
+    fontsize = float(np.clip(row_h * 72 * 0.44, 6.5, 11.0)) if box_w > 1.3 else 7.5
     artists: list[Artist] = [ax]
     x_start = (width - n * box_w - (n - 1) * gap) / 2  # the boxes centred in the row
     lefts = [x_start + j * (box_w + gap) for j in range(n)]

@@ -111,3 +111,28 @@ def test_forward_shapes_and_probabilities():
 def test_bad_input_gets_a_clear_error(call, error, match):
     with pytest.raises(error, match=match):
         call(capstone.init_params())
+
+
+@pytest.mark.parametrize("impl", [fast, tracer], ids=["fast", "traced loops"])
+def test_forward_and_gradient_agree_with_torch(impl):
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    F = torch.nn.functional
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((2, 6, 6, 1))
+    y = np.array([2, 0])
+    params = random_params(seed=3)
+    probs, cache = capstone.forward(X, params, impl)
+    grads = capstone.backward(probs, y, cache, params, impl)
+    # the same network in torch: NCHW, filters (n_C, n_C_prev, f, f), flattened in NHWC order
+    t = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
+    x = torch.tensor(X).permute(0, 3, 1, 2)
+    z = F.conv2d(x, t["W1"].permute(3, 2, 0, 1), t["b1"].reshape(-1), padding=1)
+    pooled = F.max_pool2d(F.relu(z), 2)
+    logits = pooled.permute(0, 2, 3, 1).reshape(2, -1) @ t["W2"] + t["b2"]
+    loss = F.cross_entropy(logits, torch.tensor(y))
+    loss.backward()
+    np.testing.assert_allclose(probs, torch.softmax(logits, dim=1).detach().numpy(), rtol=1e-10)
+    assert capstone.loss(probs, y) == pytest.approx(loss.item(), rel=1e-12)
+    for name in params:
+        np.testing.assert_allclose(grads["d" + name], t[name].grad.numpy(), rtol=1e-9, atol=1e-12)

@@ -388,3 +388,29 @@ def test_the_functions_are_reachable_from_tracer():
                  "L_model_forward", "compute_cost", "linear_backward", "linear_activation_backward",
                  "L_model_backward", "update_parameters", "sigmoid", "relu", "sigmoid_backward", "relu_backward"):
         assert getattr(tracer, name) is getattr(tracer.network, name)
+
+
+def test_L_model_backward_agrees_with_torch_autograd():
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    rng = np.random.default_rng(8)
+    p = rng_params([5, 4, 3, 1], seed=8)
+    X = rng.standard_normal((5, 7))
+    Y = np.array([[1, 0, 1, 1, 0, 0, 1]])
+    AL, caches = L_model_forward(X, p)
+    cost = compute_cost(AL, Y)
+    grads = L_model_backward(AL, Y, caches)
+    # the same network written with torch's own operations, differentiated by autograd
+    t = {k: torch.tensor(v, requires_grad=True) for k, v in p.items()}
+    tX = torch.tensor(X, requires_grad=True)
+    A = tX
+    for l in (1, 2, 3):
+        Z = t[f"W{l}"] @ A + t[f"b{l}"]
+        A = torch.sigmoid(Z) if l == 3 else torch.relu(Z)
+    t_cost = torch.nn.functional.binary_cross_entropy(A, torch.tensor(Y, dtype=torch.float64))
+    t_cost.backward()
+    assert cost == pytest.approx(t_cost.item(), rel=1e-12)
+    np.testing.assert_allclose(AL, A.detach().numpy(), rtol=1e-12)
+    for k in p:
+        np.testing.assert_allclose(grads["d" + k], t[k].grad.numpy(), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(grads["dA0"], X.shape[1] * tX.grad.numpy(), rtol=1e-10, atol=1e-14)

@@ -111,7 +111,6 @@ STYLE: dict[str, Any] = {
     "axes.unicode_minus": True,
     "text.antialiased": True,
     "text.hinting": "default",
-    "text.hinting_factor": 8,
     "image.interpolation": "nearest",
     "path.simplify": True,
 }
@@ -331,8 +330,8 @@ class Renderer:
     @property
     def size(self) -> tuple[int, int]:
         """``(width, height)`` of a frame in pixels."""
-        w, h = self.fig.get_size_inches() * self.dpi
-        return int(round(w)), int(round(h))
+        w, h = self.fig.canvas.get_width_height(physical=True)
+        return int(w), int(h)
 
     def draw(self, k: int) -> list[Artist]:
         """Draw step ``k``; return the artists that changed (all of them after a new scene)."""

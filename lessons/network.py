@@ -18,6 +18,17 @@ from _lesson import Page, run
 TITLE = "The L-layer network"
 
 
+# --8<-- [start:trap]
+def update_parameters_shallow(parameters, grads, learning_rate):
+    parameters = parameters.copy()  # a new dict... holding the same arrays
+    L = len(parameters) // 2
+    for l in range(1, L + 1):
+        parameters["W" + str(l)] -= learning_rate * grads["dW" + str(l)]
+        parameters["b" + str(l)] -= learning_rate * grads["db" + str(l)]
+    return parameters
+# --8<-- [end:trap]
+
+
 def numeric_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     """Centred differences of the scalar ``f()`` with respect to every entry of ``x`` (changed in place)."""
     grad = np.zeros_like(x)
@@ -211,6 +222,25 @@ def build(page: Page) -> None:
     page.player(trace, "backward", "L_model_backward and update_parameters, one layer and phase per frame",
                 steps=list(range(n_forward, len(trace))))
     assert all(not np.array_equal(parameters[k], new_parameters[k]) for k in ("W1", "W2", "W3"))
+    page.md(r"""
+        A version that passes a quick look but fails the course's check: `dict.copy()` makes
+        a new dictionary that holds the *same* arrays, and `-=` changes an array in place.
+    """)
+    page.code("lessons/network.py:trap", title="a learner's update_parameters (wrong)")
+    mine = {k: v.copy() for k, v in parameters.items()}
+    before = mine["W1"].copy()
+    returned = update_parameters_shallow(mine, grads, 0.1)
+    changed = not np.array_equal(mine["W1"], before)
+    shared = returned["W1"] is mine["W1"]
+    assert changed and shared
+    np.testing.assert_allclose(returned["W1"], new_parameters["W1"])
+    page.md(rf"""
+        It returns the right numbers (they match `tracer.update_parameters` to the last digit
+        here), but afterwards the caller's `parameters["W1"]` has changed too
+        (`returned["W1"] is parameters["W1"]` is `{shared}`): the "old" parameters are gone.
+        `copy.deepcopy(parameters)`, or `W = W - learning_rate * dW`, which makes a new
+        array, keeps them.
+    """)
 
     def J() -> float:
         return float(tracer.compute_cost(tracer.L_model_forward(X, parameters)[0], Y))

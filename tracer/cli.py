@@ -196,9 +196,9 @@ def run_function(args: argparse.Namespace) -> Any:
 class Progress:
     """A text progress bar on ``stream``: redrawn in place on a terminal, every quarter otherwise."""
 
-    def __init__(self, label: str, stream: TextIO = sys.stderr, width: int = 30):
-        self.label, self.stream, self.width = label, stream, width
-        self.tty = stream.isatty()
+    def __init__(self, label: str, stream: TextIO | None = None, width: int = 30):
+        self.label, self.stream, self.width = label, sys.stderr if stream is None else stream, width
+        self.tty = self.stream.isatty()
         self.start = time.perf_counter()
         self._quarter = -1
 

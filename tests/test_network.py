@@ -67,6 +67,7 @@ def test_initialize_parameters_deep_matches_the_course_and_seeds_itself():
     assert sorted(p) == ["W1", "W2", "b1", "b2"]
     assert p["W2"].shape == (3, 4) and p["b2"].shape == (3, 1)
     np.testing.assert_array_equal(p["b1"], np.zeros((4, 1)))
+    assert np.array_equal(initialize_parameters_deep(np.array([5, 4, 3]))["W2"], p["W2"])  # a numpy list of sizes too
     # the seed is the course's: the same draws as randn after seed(3), scaled by 0.01
     np.random.seed(3)
     np.testing.assert_array_equal(p["W1"], np.random.randn(4, 5) * 0.01)

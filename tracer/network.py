@@ -282,6 +282,8 @@ def initialize_parameters_deep(layer_dims: list[int]) -> dict[str, np.ndarray]:
     (3, 4)
     """
     fn = "initialize_parameters_deep"
+    if isinstance(layer_dims, np.ndarray) and layer_dims.ndim == 1:
+        layer_dims = layer_dims.tolist()
     if not isinstance(layer_dims, (list, tuple)) or len(layer_dims) < 2:
         raise ValueError(f"{fn}: layer_dims must be a list of at least two layer sizes [n_x, ..., n_L], got {layer_dims!r}")
     layer_dims = [check_int(fn, f"layer_dims[{j}]", n, 1) for j, n in enumerate(layer_dims)]

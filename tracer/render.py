@@ -356,10 +356,11 @@ class Renderer:
                 self._order = {id(a): j for j, a in enumerate(self.fig.axes)}
                 self._background = None
                 self._animated: set[Artist] = set()
-                self._hint = list(getattr(out, "moving", [])) + [self.counter, self.caption]
+                self._hint = list(getattr(out, "moving", [])) + [self.header, self.counter, self.caption]
             params = ", ".join(f"{key} {v}" for key, v in call.params.items() if key != "shape")
+            extra = getattr(self.scene, "header_note", "")
             self.header.set_text(f"{call.name}" + (f"  ({params})" if params else ""))
-            self.counter.set_text(f"step {k + 1} of {len(self.trace)}")
+            self.counter.set_text((f"{extra}  ·  " if extra else "") + f"step {k + 1} of {len(self.trace)}")
             self.caption.set_text(textwrap.fill(event.describe(), CAPTION_WIDTH))
         return [a for a in self._watch if a.stale]
 

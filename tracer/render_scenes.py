@@ -389,6 +389,12 @@ class Scene:
         self._grids: list[Grid] = []
         #: artists expected to change from step to step: a renderer leaves them out of its cached background
         self.moving: list[Artist] = [self.note]
+        #: shown before the step counter, e.g. which channel is drawn
+        self.header_note = ""
+        n_in = _input_channels(call)
+        if n_in > 1 and isinstance(self, (ConvWindowScene, SingleStepScene, ConvBackScene, PadScene)):
+            self.header_note = f"channel {channel} of {n_in} shown" + (
+                "" if isinstance(self, PadScene) else f" (sums over all {n_in})")
         self.build(event, state)
         self.artists += [a for g in self._grids for a in g.artists]
         self.artists.append(self.note)
@@ -423,6 +429,17 @@ class Scene:
             out[p.key] = g
             self._grids.append(g)
         return out
+
+
+def _input_channels(call: Call) -> int:
+    a = call.arrays
+    if "A_prev" in a:
+        return int(a["A_prev"].shape[3])
+    if "X" in a:
+        return int(a["X"].shape[3])
+    if "a_slice_prev" in a:
+        return int(a["a_slice_prev"].shape[2])
+    return 1
 
 
 def _cell_fill(h: int, w: int) -> dict[tuple[int, int], str]:
@@ -479,7 +496,8 @@ def _formula(sums: np.ndarray, ch: int, bias: float, value: float, target: str, 
         head = f"Σ channel {ch} = {fmt_long(sums[ch])};  Σ over the {n} input channels: {terms}"
     else:
         head = f"Σ channel {ch} = {fmt_long(sums[ch])};  Σ over the {n} input channels = {fmt_long(np.sum(sums))}"
-    return f"{head}  + b = {fmt_long(bias)}  →  {target} = {fmt_long(value)}"
+    sep = "\n" if n > 1 else "  "
+    return f"{head}{sep}+ b = {fmt_long(bias)}  →  {target} = {fmt_long(value)}"
 
 
 class ConvWindowScene(Scene):
@@ -518,9 +536,9 @@ class ConvWindowScene(Scene):
         Grid.move_box(self.window, vs, ve, hs, he)
         Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
         titles = {
-            "x": f"A_prev_pad[{i}, :, :, {ch}]" + (f"\nchannel {ch} of {n_C_prev}" if n_C_prev > 1 else ""),
+            "x": f"A_prev_pad[{i}, :, :, {ch}]",
             "w": f"W[:, :, {ch}, {c}]",
-            "prod": "window × W" + (f"\n(channel {ch})" if n_C_prev > 1 else ""),
+            "prod": "window × W",
             "z": f"Z[{i}, :, :, {c}]",
         }
         for key, title in titles.items():
@@ -546,7 +564,7 @@ class SingleStepScene(Scene):
         self.g = self.grids(
             [Panel("x", f1, f2, "×"), Panel("w", f1, f2, "="), Panel("prod", f1, f2)],
             {"x": f"a_slice_prev[:, :, {ch}]", "w": f"W[:, :, {ch}]",
-             "prod": "a_slice_prev × W" + (f"\n(channel {ch} of {n_C_prev})" if n_C_prev > 1 else "")},
+             "prod": "a_slice_prev × W"},
             {"x": vx, "w": vw, "prod": vx * vw},
         )
 
@@ -592,7 +610,7 @@ class PoolWindowScene(Scene):
         self.chosen.set_visible(maxed)
         if maxed:
             Grid.move_box(self.chosen, event.max_row, event.max_row + 1, event.max_col, event.max_col + 1)
-        chan = f"  (channel {c} of {n_C})" if n_C > 1 else ""
+        self.header_note = f"channel {c} of {n_C}" if n_C > 1 else ""
         self.g["x"].title.set_text(f"A_prev[{i}, :, :, {c}]" + ("\nthe max in green" if maxed else ""))
         self.g["a"].title.set_text(f"A[{i}, :, :, {c}]")
         target = f"A[{i}, {event.h}, {event.w}, {c}]"
@@ -606,7 +624,7 @@ class PoolWindowScene(Scene):
                 text = f"{target} = ({terms}) / {n} = {fmt_long(event.value)}"
             else:
                 text = f"{target} = mean of the {n} window cells = {fmt_long(event.value)}"
-        self.set_note(text + chan)
+        self.set_note(text)
         return self.changed()
 
 
@@ -716,13 +734,12 @@ class ConvBackScene(Scene):
         Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
         Grid.move_box(self.win_da, vs, ve, hs, he)
         Grid.move_box(self.win_x, vs, ve, hs, he)
-        chan = f"\nchannel {ch} of {n_C_prev}" if n_C_prev > 1 else ""
         titles = {
             "dz": f"dZ[{i}, :, :, {c}]",
             "w": f"W[:, :, {ch}, {c}]",
             "wg": "W × g",
-            "da": f"dA_prev_pad[{i}, :, :, {ch}]{chan}" + ("\n(dashed: kept as dA_prev)" if pad else ""),
-            "x": f"A_prev_pad[{i}, :, :, {ch}]{chan}",
+            "da": f"dA_prev_pad[{i}, :, :, {ch}]" + ("\n(dashed: kept as dA_prev)" if pad else ""),
+            "x": f"A_prev_pad[{i}, :, :, {ch}]",
             "xg": "window × g",
             "dw": f"dW[:, :, {ch}, {c}]",
             "db": f"db[{c}] += g",
@@ -772,7 +789,7 @@ class PoolBackScene(Scene):
         n_C = a["A_prev"].shape[3]
         self.g["da"].set_values(a["dA"][i, :, :, c], fills=_cell_fill(event.h, event.w))
         window_cells = [(r, q) for r in range(vs, ve) for q in range(hs, he)]
-        chan = f"  (channel {c} of {n_C})" if n_C > 1 else ""
+        self.header_note = f"channel {c} of {n_C}" if n_C > 1 else ""
         target = f"dA_prev[{i}, {vs}:{ve}, {hs}:{he}, {c}]"
         if self.mode == "max":
             win = a["A_prev"][i, vs:ve, hs:he, c]
@@ -791,7 +808,7 @@ class PoolBackScene(Scene):
             self.g["mask"].title.set_text("mask of the window")
             ties = f" (all {event.n_max} tied maxima get it)" if event.n_max > 1 else ""
             self.set_note(f"g = dA[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)} goes where the mask is 1{ties}:\n"
-                               f"{target} += mask × g{chan}")
+                               f"{target} += mask × g")
         else:
             share = g / (f * f)
             self.g["share"].set_values(np.full((f, f), share))
@@ -799,7 +816,7 @@ class PoolBackScene(Scene):
                                                   fills={rc: ADDED_FILL for rc in window_cells})
             self.g["share"].title.set_text("g / (f × f)")
             self.set_note(f"g = dA[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)} spread evenly:\n"
-                               f"{fmt_long(g)} / {f * f} = {fmt_long(share)} added to each cell of {target}{chan}")
+                               f"{fmt_long(g)} / {f * f} = {fmt_long(share)} added to each cell of {target}")
         Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
         Grid.move_box(self.win_prev, vs, ve, hs, he)
         self.g["da"].title.set_text(f"dA[{i}, :, :, {c}]")

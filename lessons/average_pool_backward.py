@@ -42,7 +42,7 @@ def build(page: Page) -> None:
     fig = trace.plot(0)
     # --8<-- [end:repl]
     assert a.tolist() == [[0.5, 0.5], [0.5, 0.5]]
-    page.figure(fig, "distribute", "distribute_value(2, (2, 2)): four cells of 0.5", trace[0].describe())
+    page.figure(fig, "distribute", "distribute_value(2, (2, 2)): four cells of 0.5")
 
     page.md(r"""
         ## Step by step: overlapping windows

@@ -42,14 +42,15 @@ def build(page: Page) -> None:
 
         $$
         \begin{aligned}
-        dA_{prev,pad}[i, \text{window}, :] &\mathrel{+}= W_{:,:,:,c} \; g
-            &&\text{(every input cell of the window moved } Z \text{ by its weight)}\\
-        dW_{:,:,:,c} &\mathrel{+}= a_{\text{slice}} \; g
-            &&\text{(every weight moved } Z \text{ by the input cell it met)}\\
+        dA_{prev,pad}[i, \text{window}, :] &\mathrel{+}= W_{:,:,:,c} \; g \\
+        dW_{:,:,:,c} &\mathrel{+}= a_{\text{slice}} \; g \\
         db_{c} &\mathrel{+}= g
-            &&\text{(the bias moved } Z \text{ one for one)}
         \end{aligned}
         $$
+
+        - every input cell of the window moved $Z_{i,h,w,c}$ by its weight, so it gets $W \cdot g$;
+        - every weight moved $Z_{i,h,w,c}$ by the input cell it met, so it gets $a \cdot g$;
+        - the bias moved $Z_{i,h,w,c}$ one for one, so it gets $g$.
 
         Summed over every window: $db_c = \sum_{i,h,w} dZ_{i,h,w,c}$, and $dW_c$ is the input
         correlated with $dZ$. An input cell read by several windows (they overlap whenever
@@ -75,7 +76,8 @@ def build(page: Page) -> None:
     fig = trace.plot(5)  # the window of output cell (1, 1)
     # --8<-- [end:repl]
     page.figure(fig, "window_1_1", "One window of conv_backward: its share of dA_prev, dW and db",
-                f"{trace[5].describe()}")
+                "Step 6, output cell (1, 1): the filter scaled by g lands on dA_prev_pad (top row); "
+                "the window scaled by g lands on dW, and g on db (bottom row).")
     page.player(trace, "back_pad1", "conv_backward with pad 1, stride 1: one window per frame")
 
     def cost() -> float:  # J = sum(Z * dZ), so that dJ/dZ = dZ

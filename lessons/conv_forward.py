@@ -92,7 +92,7 @@ def build(page: Page) -> None:
     fig = trace.plot(5)  # the window of output cell (1, 1)
     # --8<-- [end:repl]
     page.figure(fig, "window_1_1", "The window of output cell (1, 1), its filter and the output so far",
-                f"Step 5: {trace[5].describe()}")
+                "Step 6 of the stride-1 convolution below: the window of output cell (1, 1), rows 1:4 and columns 1:4.")
     page.player(trace, "stride1", "conv_forward at stride 1, pad 0: one window per frame")
 
     page.md(r"""

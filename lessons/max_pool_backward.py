@@ -83,8 +83,7 @@ def build(page: Page) -> None:
     print(mask)  # [[False  True] [ True False]]
     fig = trace.plot(0)
     # --8<-- [end:repl]
-    page.figure(fig, "mask_tie", "A 2 by 2 window with two equal maxima and its mask with two True cells",
-                trace[0].describe())
+    page.figure(fig, "mask_tie", "A 2 by 2 window with two equal maxima and its mask with two True cells")
     tie_grad = centred_gradient(x_tie)
     page.md(rf"""
         At a tie the maximum has no derivative: centred differences give

@@ -99,7 +99,8 @@ def build(page: Page) -> None:
     fig = trace.plot(4)  # the centre window
     # --8<-- [end:repl]
     assert sorted(dA_prev[dA_prev != 0].tolist()) == list(range(1, 10))
-    page.figure(fig, "centre_window", "The centre window of pool_backward at stride 2", trace[4].describe())
+    page.figure(fig, "centre_window", "The centre window of pool_backward at stride 2",
+                "Output cell (1, 1) hands dA[0, 1, 1, 0] = 5 to the maximum of its window, rows 2:4 and columns 2:4.")
     page.player(trace, "max_s2", "pool_backward in max mode, f 2, stride 2: one window per frame")
 
     page.md(r"""

@@ -50,7 +50,7 @@ def build(page: Page) -> None:
     fig = trace.plot(4)  # the centre window
     # --8<-- [end:repl]
     page.figure(fig, "max_centre", "The centre window of a 3 by 3 max pooling and the maximum it keeps",
-                f"Step 5: {trace[4].describe()}")
+                "The centre window, output cell (1, 1): one number, the largest of the nine, goes to A.")
     page.player(trace, "max_f3_s1", "Max pooling, f 3, stride 1, one window per frame")
 
     page.md(r"""

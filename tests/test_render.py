@@ -348,7 +348,6 @@ def test_an_animation_of_n_events_has_n_frames(tmp_path):
         assert gif.n_frames == 4
 
 
-@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
 def test_trace_methods_plot_animate_save_and_repr_png(tmp_path):
     t = pool_trace("average")
     t.goto(1)
@@ -360,7 +359,10 @@ def test_trace_methods_plot_animate_save_and_repr_png(tmp_path):
     with Image.open(t.save(tmp_path / "all.gif", dpi=DPI)) as gif:
         assert gif.n_frames == 4
     assert (t.save(tmp_path / "frames", dpi=DPI, gif=False) / "003.png").exists()
-    assert isinstance(t.animate(dpi=DPI), FuncAnimation)
+    anim = t.animate(dpi=DPI, steps=[0, 3])
+    anim.save(tmp_path / "two.gif", writer=PillowWriter(fps=2))
+    with Image.open(tmp_path / "two.gif") as gif:
+        assert gif.n_frames == 2
 
 
 def test_a_new_event_kind_is_one_registration(monkeypatch, conv_trace):

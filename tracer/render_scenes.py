@@ -536,7 +536,7 @@ class ConvWindowScene(Scene):
         Grid.move_box(self.window, vs, ve, hs, he)
         Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
         titles = {
-            "x": f"A_prev_pad[{i}, :, :, {ch}]",
+            "x": f"A_prev{'_pad' if p['pad'] else ''}[{i}, :, :, {ch}]",
             "w": f"W[:, :, {ch}, {c}]",
             "prod": "window × W",
             "z": f"Z[{i}, :, :, {c}]",
@@ -738,8 +738,8 @@ class ConvBackScene(Scene):
             "dz": f"dZ[{i}, :, :, {c}]",
             "w": f"W[:, :, {ch}, {c}]",
             "wg": "W × g",
-            "da": f"dA_prev_pad[{i}, :, :, {ch}]" + ("\n(dashed: kept as dA_prev)" if pad else ""),
-            "x": f"A_prev_pad[{i}, :, :, {ch}]",
+            "da": f"dA_prev_pad[{i}, :, :, {ch}]\n(dashed: kept as dA_prev)" if pad else f"dA_prev[{i}, :, :, {ch}]",
+            "x": f"A_prev_pad[{i}, :, :, {ch}]" if pad else f"A_prev[{i}, :, :, {ch}]",
             "xg": "window × g",
             "dw": f"dW[:, :, {ch}, {c}]",
             "db": f"db[{c}] += g",
@@ -747,7 +747,7 @@ class ConvBackScene(Scene):
         for key, title in titles.items():
             self.g[key].title.set_text(title)
         self.set_note(
-            f"g = dZ[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)}:  dA_prev_pad[window] += W × g (blue),\n"
+            f"g = dZ[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)}:  dA_prev{'_pad' if pad else ''}[window] += W × g (blue),\n"
             f"dW[..., {c}] += window × g,  db[{c}] += g"
         )
         return self.changed()

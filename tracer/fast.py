@@ -9,8 +9,10 @@ in every window forms a strided grid, a view of shape ``(m, n_H, n_W, C)``
   matrix products over the channels) onto the biases; with fewer than 8
   input channels it copies the views into one window matrix
   ``(m * n_H * n_W, f * f * n_C_prev)`` and takes a single product instead;
-* ``conv_backward`` takes ``dW`` as one product of that window matrix with
-  ``dZ``, and adds ``dZ @ W[di, dj].T`` into the offset's view of ``dA_prev_pad``;
+* ``conv_backward`` takes, per offset, ``dW[di, dj] = view.T @ dZ`` (over
+  every window) and adds ``dZ @ W[di, dj].T`` into the offset's view of
+  ``dA_prev_pad``; with stride 1 both products run on contiguous blocks of
+  the flattened input instead (see ``_conv_backward_stride_1``);
 * pooling takes an element-wise maximum (or sum) of the ``f * f`` views, and
   its backward pass adds each offset's share of ``dA`` into its view.
 
@@ -106,21 +108,56 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
 
     Notes
     -----
-    ``dW`` is one matrix product of the window matrix (a copy of ``f * f`` views,
-    ``m * n_H * n_W * f * f * n_C_prev`` numbers) with ``dZ``; ``dA_prev`` takes
-    ``f * f`` products ``dZ @ W[di, dj].T``, each added into a strided view.
+    ``2 * f * f`` matrix products, each over every window: ``view.T @ dZ`` (a
+    contiguous copy of the view, ``m * n_H * n_W * n_C_prev`` numbers, then a
+    product) and ``dZ @ W[di, dj].T``, added into a strided view.
     """
     s, cached = conv_backward_shapes("conv_backward", dZ, cache)
     dZ, A_prev, W = _float64(dZ, *cached[:2])
     A_prev_pad = _pad(A_prev, s.pad)
     dZ_2d = dZ.reshape(-1, s.n_C)  # (m * n_H * n_W, n_C)
-    dW = (dZ_2d.T @ _window_matrix(A_prev_pad, s)).T.reshape(W.shape)
     db = dZ_2d.sum(axis=0).reshape(1, 1, 1, -1)
-    dA_prev_pad = np.zeros(A_prev_pad.shape)
-    for di, dj, dview in _offsets(dA_prev_pad, s.f, s.stride, s.n_H, s.n_W):
-        dview += (dZ_2d @ W[di, dj].T).reshape(dview.shape)
+    if s.stride == 1:
+        dA_prev_pad, dW = _conv_backward_stride_1(dZ, A_prev_pad, W, s)
+    else:
+        dW = np.empty(W.shape)
+        dA_prev_pad = np.zeros(A_prev_pad.shape)
+        views = _offsets(A_prev_pad, s.f, s.stride, s.n_H, s.n_W)
+        dviews = _offsets(dA_prev_pad, s.f, s.stride, s.n_H, s.n_W)
+        for (di, dj, view), (_, _, dview) in zip(views, dviews):
+            dW[di, dj] = view.reshape(-1, s.n_C_prev).T @ dZ_2d  # the reshape copies the strided view
+            dview += (dZ_2d @ W[di, dj].T).reshape(dview.shape)
     dA_prev = dA_prev_pad[:, s.pad : s.pad + s.n_H_prev, s.pad : s.pad + s.n_W_prev, :]
-    return np.ascontiguousarray(dA_prev), np.ascontiguousarray(dW), db
+    return np.ascontiguousarray(dA_prev), dW, db
+
+
+def _conv_backward_stride_1(
+    dZ: np.ndarray, A_prev_pad: np.ndarray, W: np.ndarray, s: ConvShapes
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(dA_prev_pad, dW)`` for stride 1, with no copy of any window.
+
+    Flatten the padded input to rows ``X (m * H_pad * W_pad, n_C_prev)`` and put
+    ``dZ`` in the top-left corner of a zero grid as high and wide as the padded
+    input, flattened the same way to ``G``. Row ``r`` of ``G`` is then the window
+    whose cell at offset ``(di, dj)`` is row ``r + di * W_pad + dj`` of ``X``, so
+    each offset pairs two contiguous blocks of rows: one matrix product for
+    ``dW[di, dj]`` and one for ``dA_prev_pad``. The zero rows of ``G`` (no window
+    starts there) add nothing, and no real window reaches into the next example.
+    """
+    m, H_pad, W_pad, n_C_prev = A_prev_pad.shape
+    X = A_prev_pad.reshape(-1, n_C_prev)
+    n = X.shape[0] - ((s.f - 1) * W_pad + s.f - 1)  # rows that can start a window
+    grid = np.zeros((m, H_pad, W_pad, s.n_C))
+    grid[:, : s.n_H, : s.n_W, :] = dZ
+    G = grid.reshape(-1, s.n_C)[:n]
+    dW = np.empty(W.shape)
+    dX = np.zeros(X.shape)
+    for di in range(s.f):
+        for dj in range(s.f):
+            shift = di * W_pad + dj
+            dW[di, dj] = X[shift : shift + n].T @ G
+            dX[shift : shift + n] += G @ W[di, dj].T
+    return dX.reshape(A_prev_pad.shape), dW
 
 
 def pool_forward(A_prev: np.ndarray, hparameters: dict, mode: str = "max") -> tuple[np.ndarray, tuple]:

@@ -630,17 +630,19 @@ def write_player(
 
 
 def _write_gif(path: Path, frames: list[Path], ms: int = GIF_MS) -> None:
-    """An animated GIF of the PNG ``frames`` (one shared palette, looping forever)."""
+    """An animated GIF of the PNG ``frames`` (one shared palette, looping forever, no dithering)."""
     from PIL import Image
 
     images = []
     for p in frames:
         with Image.open(p) as im:
             images.append(im.convert("RGB"))
-    # one palette for every frame, from the first and last frames (the colours a trace uses)
-    sample = Image.new("RGB", (images[0].width, images[0].height * 2))
-    sample.paste(images[0], (0, 0))
-    sample.paste(images[-1], (0, images[0].height))
+    # one palette for every frame, from up to 6 frames spread over the animation
+    picks = sorted({round(j * (len(images) - 1) / 5) for j in range(6)}) if len(images) > 1 else [0]
+    w, h = images[0].width, images[0].height
+    sample = Image.new("RGB", (w, h * len(picks)))
+    for row, j in enumerate(picks):
+        sample.paste(images[j], (0, row * h))
     palette = sample.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
     quantized = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
     quantized[0].save(path, format="GIF", save_all=True, append_images=quantized[1:], duration=ms, loop=0,

@@ -1,0 +1,1143 @@
+"""Check a learner's own version of a course function, and show the first window that differs.
+
+:func:`check` runs a learner's function on a battery of cases (fixed seeds)
+that covers the course's known traps: pad 0, even and 1x1 filters, strides 1
+to 3, non-square inputs, several examples and channels, max-pool ties, both
+pool modes, biases far from zero. It compares every result with tracer's own
+function and returns a :class:`CheckReport`. For the first failing case the
+report says what differs (type, shape, or the first differing element), the
+window responsible (from the reference trace), and the likely cause when a
+known mistake reproduces the learner's results (:mod:`tracer.traps`)::
+
+    >>> import tracer
+    >>> def conv_single_step(a_slice_prev, W, b):
+    ...     return np.sum(a_slice_prev * W + b)
+    >>> report = tracer.check(conv_single_step)
+    >>> report.passed
+    False
+    >>> print(report)  # doctest: +SKIP
+
+Every case runs in a child process (``fork``) with a time limit, so a learner
+function that raises, hangs, exits or returns something odd is reported, never
+fatal. Where ``fork`` is missing (Windows), cases run in a daemon thread: a
+case that times out keeps running in the background until the interpreter exits.
+
+From a shell, ``python -m tracer check solution.py`` checks every course
+function a file defines (:func:`main`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import importlib.util
+import io
+import linecache
+import multiprocessing
+import os
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import conv
+from .recording import Trace, record
+from .traps import TRAPS, Trap
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+__all__ = ["check", "CheckReport", "CaseResult", "FUNCTIONS", "battery", "main"]
+
+#: The course functions :func:`check` knows, in course order.
+FUNCTIONS = (
+    "zero_pad",
+    "conv_single_step",
+    "conv_forward",
+    "conv_backward",
+    "pool_forward",
+    "pool_backward",
+    "create_mask_from_window",
+    "distribute_value",
+)
+
+#: Argument names of each function (for summaries and messages).
+PARAMETERS = {
+    "zero_pad": ("X", "pad"),
+    "conv_single_step": ("a_slice_prev", "W", "b"),
+    "conv_forward": ("A_prev", "W", "b", "hparameters"),
+    "conv_backward": ("dZ", "cache"),
+    "pool_forward": ("A_prev", "hparameters", "mode"),
+    "pool_backward": ("dA", "cache", "mode"),
+    "create_mask_from_window": ("x",),
+    "distribute_value": ("dz", "shape"),
+}
+
+#: What each function returns, by course name (a tuple when there are several).
+OUTPUTS = {
+    "zero_pad": ("X_pad",),
+    "conv_single_step": ("Z",),
+    "conv_forward": ("Z", "cache"),
+    "conv_backward": ("dA_prev", "dW", "db"),
+    "pool_forward": ("A", "cache"),
+    "pool_backward": ("dA_prev",),
+    "create_mask_from_window": ("mask",),
+    "distribute_value": ("a",),
+}
+
+_CACHE_NAMES = {"conv_forward": ("A_prev", "W", "b", "hparameters"), "pool_forward": ("A_prev", "hparameters")}
+
+RTOL, ATOL = 1e-6, 1e-9
+DEFAULT_TIMEOUT = 3.0
+
+
+# ----------------------------------------------------------------------------------------------
+# The battery of cases
+
+
+@dataclass(frozen=True)
+class Case:
+    """One input of the battery.
+
+    Attributes
+    ----------
+    name : str
+        Short identifier, e.g. ``"pad0_stride1"``.
+    description : str
+        What the case exercises, e.g. ``"pad 0, stride 1, 3x3 filters, b around 5"``.
+    args : tuple
+        Positional arguments, in the course's order.
+    props : frozenset of str
+        Properties that failures can be tied to: ``"pad 0"``, ``"stride > 1"``,
+        ``"a non-square input"``, ``"tied maxima"``, ``"mode 'average'"``...
+    """
+
+    name: str
+    description: str
+    args: tuple
+    props: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        return f"Case({self.name}: {self.description})"
+
+
+def _conv_args(seed: int, a_shape, w_shape, stride: int, pad: int, b_mean: float = 0.0, legacy: bool = False):
+    if legacy:  # the course's own draws: np.random.seed, then randn in order
+        state = np.random.RandomState(seed)
+        A_prev, W, b = state.randn(*a_shape), state.randn(*w_shape), state.randn(1, 1, 1, w_shape[3])
+    else:
+        rng = np.random.default_rng(seed)
+        A_prev, W = rng.standard_normal(a_shape), rng.standard_normal(w_shape)
+        b = b_mean + rng.uniform(-0.5, 0.5, (1, 1, 1, w_shape[3]))
+    return A_prev, W, b, {"stride": stride, "pad": pad}
+
+
+def _conv_props(a_shape, w_shape, stride: int, pad: int, b_far: bool) -> frozenset[str]:
+    props = {"stride > 1" if stride > 1 else "stride 1", "pad 0" if pad == 0 else "pad > 0"}
+    if a_shape[1] != a_shape[2]:
+        props.add("a non-square input")
+    if w_shape[0] % 2 == 0:
+        props.add("an even filter")
+    if w_shape[0] == 1:
+        props.add("a 1x1 filter")
+    if b_far:
+        props.add("a bias far from zero")
+    return frozenset(props)
+
+
+def _conv_description(a_shape, w_shape, stride, pad, extra=""):
+    f = w_shape[0]
+    shape = f"{a_shape[1]}x{a_shape[2]}"
+    return (f"pad {pad}, stride {stride}, {f}x{f} filters, {shape} input, "
+            f"{a_shape[0]} example(s), {a_shape[3]} -> {w_shape[3]} channels{extra}")
+
+
+def _pool_args(seed: int, a_shape, f: int, stride: int, ties: bool = False, legacy: bool = False):
+    if legacy:
+        A_prev = np.random.RandomState(seed).randn(*a_shape)
+    elif ties:  # small integers: most windows have several equal maxima
+        A_prev = np.random.default_rng(seed).integers(0, 3, a_shape).astype(float)
+    else:
+        A_prev = np.random.default_rng(seed).standard_normal(a_shape)
+    return A_prev, {"f": f, "stride": stride}
+
+
+def _pool_props(a_shape, f, stride, mode, ties=False) -> frozenset[str]:
+    props = {"stride > 1" if stride > 1 else "stride 1", f"mode {mode!r}"}
+    if a_shape[1] != a_shape[2]:
+        props.add("a non-square input")
+    if ties:
+        props.add("tied maxima")
+    return frozenset(props)
+
+
+def _pool_description(a_shape, f, stride, mode, extra=""):
+    return (f"{mode}, f {f}, stride {stride}, {a_shape[1]}x{a_shape[2]} input, "
+            f"{a_shape[0]} example(s), {a_shape[3]} channel(s){extra}")
+
+
+def _zero_pad_cases() -> list[Case]:
+    cases = []
+    for name, seed, shape, pad in (
+        ("course", 1, (4, 3, 3, 2), 3),
+        ("pad0", 2, (2, 3, 5, 1), 0),
+        ("pad1_nonsquare", 3, (1, 2, 4, 3), 1),
+        ("pad2_1x1", 4, (3, 1, 1, 1), 2),
+    ):
+        X = np.random.RandomState(seed).randn(*shape)
+        props = {"pad 0" if pad == 0 else "pad > 0"} | ({"a non-square input"} if shape[1] != shape[2] else set())
+        cases.append(Case(name, f"pad {pad}, X {shape}", (X, pad), frozenset(props)))
+    return cases
+
+
+def _single_step_cases() -> list[Case]:
+    state = np.random.RandomState(1)
+    a, W, b = state.randn(4, 4, 3), state.randn(4, 4, 3), state.randn(1, 1, 1)
+    cases = [Case("course", "the course's case: 4x4x3 slice, seed 1 (Z = -6.99908945068)", (a, W, b),
+                  frozenset({"an even filter"}))]
+    rng = np.random.default_rng(11)
+    for name, shape, bias, props in (
+        ("bias5_3x3", (3, 3, 2), 5.3, {"a bias far from zero"}),
+        ("1x1_bias_neg", (1, 1, 4), -4.7, {"a bias far from zero", "a 1x1 filter"}),
+        ("2x2_one_channel", (2, 2, 1), 5.0, {"a bias far from zero", "an even filter"}),
+    ):
+        cases.append(Case(name, f"{shape[0]}x{shape[1]}x{shape[2]} slice, b = {bias}",
+                          (rng.standard_normal(shape), rng.standard_normal(shape), np.full((1, 1, 1), bias)),
+                          frozenset(props)))
+    return cases
+
+
+def _conv_forward_cases() -> list[Case]:
+    cases = [Case("course", "the course's case: " + _conv_description((2, 5, 7, 4), (3, 3, 4, 8), 2, 1, ", seed 1"),
+                  _conv_args(1, (2, 5, 7, 4), (3, 3, 4, 8), 2, 1, legacy=True),
+                  _conv_props((2, 5, 7, 4), (3, 3, 4, 8), 2, 1, False))]
+    for name, seed, a_shape, w_shape, stride, pad in (
+        ("pad0_stride1", 21, (2, 5, 6, 3), (3, 3, 3, 2), 1, 0),
+        ("even_f2_stride3", 22, (1, 7, 8, 2), (2, 2, 2, 3), 3, 1),
+        ("1x1_stride2", 23, (3, 4, 5, 2), (1, 1, 2, 2), 2, 0),
+        ("pad2_stride1_square", 24, (2, 4, 4, 2), (3, 3, 2, 1), 1, 2),
+    ):
+        cases.append(Case(name, _conv_description(a_shape, w_shape, stride, pad, ", b around 5"),
+                          _conv_args(seed, a_shape, w_shape, stride, pad, b_mean=5.0),
+                          _conv_props(a_shape, w_shape, stride, pad, True)))
+    return cases
+
+
+def _conv_backward_cases() -> list[Case]:
+    cases = []
+    A_prev, W, b, hp = _conv_args(1, (10, 4, 4, 3), (2, 2, 3, 8), 2, 2, legacy=True)
+    Z, cache = conv.conv_forward(A_prev, W, b, hp)
+    cases.append(Case("course", "the course's case: " + _conv_description((10, 4, 4, 3), (2, 2, 3, 8), 2, 2,
+                                                                         ", seed 1, dZ = Z"),
+                      (Z, cache), _conv_props((10, 4, 4, 3), (2, 2, 3, 8), 2, 2, False)))
+    for name, seed, a_shape, w_shape, stride, pad in (
+        ("pad0_stride1", 31, (2, 5, 6, 3), (3, 3, 3, 2), 1, 0),
+        ("pad1_stride2", 32, (2, 5, 7, 2), (3, 3, 2, 3), 2, 1),
+        ("1x1_stride3", 33, (1, 7, 5, 2), (1, 1, 2, 2), 3, 0),
+        ("even_f2_pad0_stride2", 34, (2, 6, 4, 1), (2, 2, 1, 2), 2, 0),
+    ):
+        A_prev, W, b, hp = _conv_args(seed, a_shape, w_shape, stride, pad, b_mean=5.0)
+        n_H, n_W = (a_shape[1] - w_shape[0] + 2 * pad) // stride + 1, (a_shape[2] - w_shape[0] + 2 * pad) // stride + 1
+        dZ = np.random.default_rng(seed + 100).standard_normal((a_shape[0], n_H, n_W, w_shape[3]))
+        cases.append(Case(name, _conv_description(a_shape, w_shape, stride, pad), (dZ, (A_prev, W, b, hp)),
+                          _conv_props(a_shape, w_shape, stride, pad, False)))
+    return cases
+
+
+_POOL_SETS = (
+    # name, seed, A_prev shape, f, stride, mode, ties, legacy
+    ("course_max", 1, (2, 5, 5, 3), 3, 1, "max", False, True),
+    ("course_average", 1, (2, 5, 5, 3), 3, 1, "average", False, True),
+    ("max_stride2_nonsquare", 41, (2, 4, 6, 2), 2, 2, "max", False, False),
+    ("average_f3_stride2", 42, (1, 7, 5, 3), 3, 2, "average", False, False),
+    ("max_ties_stride1", 43, (1, 4, 5, 2), 2, 1, "max", True, False),
+    ("max_ties_f2_stride3", 44, (2, 8, 7, 1), 2, 3, "max", True, False),
+)
+
+
+def _pool_forward_cases() -> list[Case]:
+    cases = []
+    for name, seed, a_shape, f, stride, mode, ties, legacy in _POOL_SETS:
+        A_prev, hp = _pool_args(seed, a_shape, f, stride, ties, legacy)
+        extra = ", seed 1 (the course's case)" if legacy else ", integer values with ties" if ties else ""
+        cases.append(Case(name, _pool_description(a_shape, f, stride, mode, extra), (A_prev, hp, mode),
+                          _pool_props(a_shape, f, stride, mode, ties)))
+    return cases
+
+
+def _pool_backward_cases() -> list[Case]:
+    cases = []
+    for name, seed, a_shape, f, stride, mode, ties, legacy in _POOL_SETS:
+        if legacy:  # the course's own test: A_prev (5, 5, 3, 2), f 2, stride 1, dA (5, 4, 2, 2)
+            state = np.random.RandomState(1)
+            A_prev, hp, a_shape = state.randn(5, 5, 3, 2), {"f": 2, "stride": 1}, (5, 5, 3, 2)
+            f, stride = 2, 1
+            dA = state.randn(5, 4, 2, 2)
+        else:
+            A_prev, hp = _pool_args(seed, a_shape, f, stride, ties)
+            n_H, n_W = (a_shape[1] - f) // stride + 1, (a_shape[2] - f) // stride + 1
+            dA = np.random.default_rng(seed + 100).standard_normal((a_shape[0], n_H, n_W, a_shape[3]))
+        extra = ", seed 1 (the course's case)" if legacy else ", integer values with ties" if ties else ""
+        cases.append(Case(name, _pool_description(a_shape, f, stride, mode, extra), (dA, (A_prev, hp), mode),
+                          _pool_props(a_shape, f, stride, mode, ties)))
+    return cases
+
+
+def _mask_cases() -> list[Case]:
+    rng = np.random.default_rng(51)
+    return [
+        Case("random_3x3", "3x3 window, one maximum", (rng.standard_normal((3, 3)),)),
+        Case("course", "the course's 2x3 window, seed 1", (np.random.RandomState(1).randn(2, 3),),
+             frozenset({"a non-square input"})),
+        Case("ties_2x2", "2x2 window with two tied maxima", (np.array([[1.0, 3.0], [3.0, 2.0]]),),
+             frozenset({"tied maxima"})),
+        Case("all_negative_4x4", "4x4 window, every value negative", (-np.abs(rng.standard_normal((4, 4))) - 1,)),
+    ]
+
+
+def _distribute_cases() -> list[Case]:
+    return [
+        Case("course", "dz = 2.0 over (2, 2)", (2.0, (2, 2))),
+        Case("nonsquare", "dz = -3.0 over (2, 3)", (-3.0, (2, 3)), frozenset({"a non-square input"})),
+        Case("3x3", "dz = 4.5 over (3, 3)", (4.5, (3, 3))),
+        Case("1x1", "dz = 5.0 over (1, 1)", (5.0, (1, 1))),
+    ]
+
+
+_BATTERIES: dict[str, Callable[[], list[Case]]] = {
+    "zero_pad": _zero_pad_cases,
+    "conv_single_step": _single_step_cases,
+    "conv_forward": _conv_forward_cases,
+    "conv_backward": _conv_backward_cases,
+    "pool_forward": _pool_forward_cases,
+    "pool_backward": _pool_backward_cases,
+    "create_mask_from_window": _mask_cases,
+    "distribute_value": _distribute_cases,
+}
+
+
+def battery(name: str) -> list[Case]:
+    """The cases :func:`check` runs for the course function ``name`` (fresh arrays on every call).
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`FUNCTIONS`.
+
+    Returns
+    -------
+    list of Case
+    """
+    _check_name("battery", name)
+    return _BATTERIES[name]()
+
+
+# ----------------------------------------------------------------------------------------------
+# Running a learner's function in isolation
+
+
+@dataclass
+class _Outcome:
+    """What one call of a learner's function did."""
+
+    kind: str  # "returned", "raised", "timeout", "died"
+    value: Any = None
+    error: str = ""  # "IndexError: index 2 is out of bounds..."
+    error_type: str = ""
+    where: str = ""  # "line 12 of solution.py, in pool_backward: da = dA[i, vert_start, ...]"
+    loop: dict[str, int] = field(default_factory=dict)
+    modified: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+_LOOP_NAMES = ("i", "h", "w", "c", "vert_start", "vert_end", "horiz_start", "horiz_end")
+
+
+def _error_site(exc: BaseException, filename: str | None) -> tuple[str, dict[str, int]]:
+    """Where in the learner's file an exception was raised, and the loop variables there."""
+    tb, site = exc.__traceback__, None
+    while tb is not None:
+        if filename is None or tb.tb_frame.f_code.co_filename == filename:
+            site = tb
+        tb = tb.tb_next
+    if site is None:
+        return "", {}
+    frame, line = site.tb_frame, site.tb_lineno
+    code = linecache.getline(frame.f_code.co_filename, line).strip()
+    where = f"line {line} of {Path(frame.f_code.co_filename).name}, in {frame.f_code.co_name}"
+    loop = {k: int(v) for k, v in frame.f_locals.items()
+            if k in _LOOP_NAMES and isinstance(v, (int, np.integer)) and not isinstance(v, bool)}
+    return (f"{where}: {code}" if code else where), loop
+
+
+def _differences(before: Any, after: Any, path: str) -> list[str]:
+    """Paths where ``after`` is no longer exactly ``before`` (arrays, tuples, dicts)."""
+    if isinstance(before, np.ndarray):
+        if not isinstance(after, np.ndarray) or after.shape != before.shape or not np.array_equal(
+            before, after, equal_nan=True
+        ):
+            return [path]
+        return []
+    if isinstance(before, (tuple, list)):
+        if not isinstance(after, type(before)) or len(after) != len(before):
+            return [path]
+        return [d for k, (x, y) in enumerate(zip(before, after)) for d in _differences(x, y, f"{path}[{k}]")]
+    if isinstance(before, dict):
+        if not isinstance(after, dict) or set(after) != set(before):
+            return [path]
+        return [d for k in before for d in _differences(before[k], after[k], f"{path}[{k!r}]")]
+    return [] if before == after else [path]
+
+
+def _call(fn: Callable, args: tuple, names: Sequence[str]) -> _Outcome:
+    """Call ``fn`` on copies of ``args``; report what it returned or raised and what it modified."""
+    mine = copy.deepcopy(args)
+    snapshot = copy.deepcopy(args)
+    filename = getattr(getattr(fn, "__code__", None), "co_filename", None)
+    start = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = fn(*mine)
+    except Exception as exc:  # noqa: BLE001 - any error of the learner's code is a result to report
+        where, loop = _error_site(exc, filename)
+        message = str(exc).splitlines()[0][:300] if str(exc) else ""
+        return _Outcome("raised", error=f"{type(exc).__name__}: {message}".rstrip(": "),
+                        error_type=type(exc).__name__, where=where, loop=loop,
+                        seconds=time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    modified = [d for name, x, y in zip(names, snapshot, mine) for d in _differences(x, y, name)]
+    return _Outcome("returned", value=value, modified=modified, seconds=seconds)
+
+
+def _child(conn, fn: Callable, args: tuple, names: Sequence[str]) -> None:  # pragma: no cover - runs in a fork
+    sys.stdout = sys.stderr = io.StringIO()  # a learner's prints stay out of the report
+    outcome = _call(fn, args, names)
+    try:
+        conn.send(outcome)
+    except Exception:  # noqa: BLE001 - the result cannot be pickled: send its description
+        conn.send(_Outcome("returned", value=_Unpicklable(type(outcome.value).__name__, repr(outcome.value)[:200]),
+                           modified=outcome.modified, seconds=outcome.seconds))
+    conn.close()
+
+
+@dataclass(frozen=True)
+class _Unpicklable:
+    type_name: str
+    text: str
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _run_isolated(fn: Callable, args: tuple, names: Sequence[str], timeout: float) -> _Outcome:
+    """Run one case in a forked child process, killed after ``timeout`` seconds."""
+    if not _can_fork():
+        return _run_in_thread(fn, args, names, timeout)
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(child, fn, args, names), daemon=True)
+    start = time.perf_counter()
+    process.start()
+    child.close()
+    try:
+        if parent.poll(timeout):
+            try:
+                return parent.recv()
+            except EOFError:
+                process.join(1.0)
+                return _Outcome("died", error=f"the process ended without returning (exit code {process.exitcode})",
+                                seconds=time.perf_counter() - start)
+        return _Outcome("timeout", error=f"no result after {timeout:g} s", seconds=time.perf_counter() - start)
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(1.0)
+        parent.close()
+
+
+def _run_in_thread(fn: Callable, args: tuple, names: Sequence[str], timeout: float) -> _Outcome:
+    """The fallback without ``fork``: a daemon thread; one that times out cannot be stopped."""
+    box: list[_Outcome] = []
+    thread = threading.Thread(target=lambda: box.append(_call(fn, args, names)), daemon=True)
+    start = time.perf_counter()
+    thread.start()
+    thread.join(timeout)
+    if box:
+        return box[0]
+    return _Outcome("timeout", error=f"no result after {timeout:g} s (the call keeps running in the background)",
+                    seconds=time.perf_counter() - start)
+
+
+def _run_here(fn: Callable, args: tuple) -> _Outcome:
+    """Run trusted code (the reference or a trap variant) in this process."""
+    outcome = _call(fn, args, ())
+    outcome.modified = []
+    return outcome
+
+
+# ----------------------------------------------------------------------------------------------
+# Comparing results
+
+
+@dataclass
+class _Difference:
+    status: str  # "wrong type", "wrong shape", "wrong values", "modified input"
+    text: str
+    output: str = ""
+    index: tuple[int, ...] | None = None
+    expected: float | None = None
+    received: float | None = None
+
+
+def _kind(x: Any) -> str:
+    if isinstance(x, np.ndarray):
+        return f"an ndarray of shape {x.shape} and dtype {x.dtype}"
+    if isinstance(x, _Unpicklable):
+        return f"a {x.type_name} ({x.text})"
+    if isinstance(x, (tuple, list)):
+        return f"a {type(x).__name__} of length {len(x)}"
+    if x is None:
+        return "None (is a return statement missing?)"
+    return f"a {type(x).__module__ + '.' if type(x).__module__ not in ('builtins',) else ''}{type(x).__name__}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _compare_array(out: str, expected: np.ndarray, got: Any, boolean: bool = False) -> _Difference | None:
+    if not isinstance(got, np.ndarray):
+        return _Difference("wrong type", f"{out} should be a numpy array of shape {expected.shape}, got {_kind(got)}",
+                           out)
+    if got.shape != expected.shape:
+        return _Difference("wrong shape", f"{out} has shape {got.shape}, expected {expected.shape}", out)
+    if not (np.issubdtype(got.dtype, np.number) or got.dtype == bool):
+        return _Difference("wrong type", f"{out} should hold numbers, got dtype {got.dtype}", out)
+    if boolean:
+        close = got.astype(float) == expected.astype(float)
+    else:
+        close = np.isclose(got.astype(float), expected, rtol=RTOL, atol=ATOL)
+    if close.all():
+        return None
+    index = tuple(int(j) for j in np.argwhere(~close)[0])
+    e, g = float(expected[index]), float(got[index])
+    n_bad = int((~close).sum())
+    text = (f"{out}[{', '.join(map(str, index))}] is {_fmt(g)}, expected {_fmt(e)} "
+            f"({n_bad} of {close.size} elements differ)")
+    if not boolean and not np.any(got) and np.any(expected):
+        text += f"; all of {out} is zero"
+    return _Difference("wrong values", text, out, index, e, g)
+
+
+def _compare_scalar(expected: np.float64, got: Any) -> _Difference | None:
+    if isinstance(got, np.ndarray):
+        note = ""
+        if got.size == 1 and np.isclose(float(got.ravel()[0]), expected, rtol=RTOL, atol=ATOL):
+            note = f" (its value {_fmt(float(got.ravel()[0]))} is right)"
+        return _Difference("wrong type", f"Z should be a number (numpy.float64), got {_kind(got)}{note}", "Z")
+    if type(got) is float:
+        return _Difference("wrong type", "Z should be a numpy.float64, as np.sum returns, got a Python float "
+                           "(the course's tests check the type)", "Z")
+    if isinstance(got, bool) or not isinstance(got, (float, int, np.number)):
+        return _Difference("wrong type", f"Z should be a number (numpy.float64), got {_kind(got)}", "Z")
+    if np.isclose(float(got), expected, rtol=RTOL, atol=ATOL):
+        return None
+    return _Difference("wrong values", f"Z is {_fmt(float(got))}, expected {_fmt(float(expected))}", "Z", (),
+                       float(expected), float(got))
+
+
+def _compare_cache(name: str, expected: tuple, got: Any) -> _Difference | None:
+    names = _CACHE_NAMES[name]
+    layout = f"({', '.join(names)})"
+    if not isinstance(got, tuple) or len(got) != len(names):
+        return _Difference("wrong type", f"cache should be the tuple {layout}, got {_kind(got)}", "cache")
+    for k, (n, e, g) in enumerate(zip(names, expected, got)):
+        if _differences(e, g, n):
+            return _Difference("wrong values", f"cache[{k}] should be the input {n} unchanged, got {_kind(g)}"
+                               + (" with other values" if isinstance(g, np.ndarray) else ""), "cache")
+    return None
+
+
+def _compare(name: str, expected: Any, got: Any) -> _Difference | None:
+    """The first way ``got`` differs from the reference result ``expected``, or ``None``."""
+    outs = OUTPUTS[name]
+    if len(outs) > 1:
+        layout = f"({', '.join(outs)})"
+        if not isinstance(got, (tuple, list)):
+            return _Difference("wrong type", f"expected a tuple {layout}, got {_kind(got)}")
+        if len(got) != len(outs):
+            return _Difference("wrong type", f"expected a tuple of {len(outs)} {layout}, got {_kind(got)}")
+        pairs = list(zip(outs, expected, got))
+    else:
+        pairs = [(outs[0], expected, got)]
+    for out, e, g in pairs:
+        if out == "cache":
+            d = _compare_cache(name, e, g)
+        elif name == "conv_single_step":
+            d = _compare_scalar(e, g)
+        else:
+            d = _compare_array(out, e, g, boolean=name == "create_mask_from_window")
+        if d is not None:
+            return d
+    return None
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two results are the same (arrays close, same types and shapes)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape:
+            return False
+        try:
+            return bool(np.allclose(a.astype(float), b.astype(float), rtol=RTOL, atol=ATOL, equal_nan=True))
+        except (TypeError, ValueError):
+            return False
+    if isinstance(a, (tuple, list)):
+        return isinstance(b, (tuple, list)) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and set(a) == set(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (float, int, np.number)) and isinstance(b, (float, int, np.number)):
+        return type(a) is type(b) and bool(np.isclose(float(a), float(b), rtol=RTOL, atol=ATOL))
+    return a == b
+
+
+def _reproduces(variant: _Outcome, learner: _Outcome) -> bool:
+    if variant.kind != learner.kind:
+        return False
+    if variant.kind == "raised":
+        return variant.error_type == learner.error_type
+    return variant.kind == "returned" and _same(variant.value, learner.value)
+
+
+
+# ----------------------------------------------------------------------------------------------
+# Locating the window responsible, in the reference trace
+
+
+@dataclass
+class _Window:
+    text: str
+    steps: tuple[int, ...] = ()  # every reference step involved
+    focus: int | None = None  # the step to draw
+
+
+def _bounds(e) -> str:
+    return f"rows {e.vert_start}:{e.vert_end}, cols {e.horiz_start}:{e.horiz_end}"
+
+
+def _list_windows(events: list, limit: int = 4) -> str:
+    cells = []
+    for e in events:
+        item = f"(h={e.h}, w={e.w}) {_bounds(e)}"
+        if item not in cells:
+            cells.append(item)
+    shown = "; ".join(cells[:limit])
+    return shown + (f"; and {len(cells) - limit} more" if len(cells) > limit else "")
+
+
+def _locate(name: str, case: Case, trace: Trace, diff: _Difference | None, outcome: _Outcome) -> _Window | None:
+    """The reference window(s) behind the first difference, or behind the loop step that raised."""
+    events = [(k, e) for k, e in enumerate(trace) if hasattr(e, "vert_start")]
+    call = trace.calls[-1] if trace.calls else None
+    if outcome.kind == "raised" and {"i", "h", "w", "c"} <= set(outcome.loop) and events:
+        return _locate_raise(call, events, outcome.loop)
+    if diff is None or diff.index is None or diff.status != "wrong values":
+        return None
+    idx = diff.index
+    if name in ("conv_forward", "pool_forward") and diff.output in ("Z", "A"):
+        for k, e in events:
+            if (e.i, e.h, e.w, e.c) == idx:
+                if name == "conv_forward":
+                    pad, n_C_prev = call.params["pad"], call.arrays["A_prev"].shape[3]
+                    return _Window(f"{diff.output}[{', '.join(map(str, idx))}] comes from {_bounds(e)} of the padded "
+                                   f"input A_prev_pad[{e.i}] (pad {pad}, stride {call.params['stride']}), all "
+                                   f"{n_C_prev} channels, times filter W[..., {e.c}], plus b[..., {e.c}] "
+                                   f"(step {k} of the reference trace)", (k,), k)
+                return _Window(f"A[{', '.join(map(str, idx))}] is the {call.params['mode']} of {_bounds(e)} of "
+                               f"A_prev[{e.i}, :, :, {e.c}] (f {call.params['f']}, stride {call.params['stride']}; "
+                               f"step {k} of the reference trace)", (k,), k)
+    if name == "conv_backward":
+        pad = call.params["pad"]
+        if diff.output == "dA_prev":
+            i, r, col, cp = idx
+            hits = [(k, e) for k, e in events
+                    if e.i == i and e.vert_start <= r + pad < e.vert_end and e.horiz_start <= col + pad < e.horiz_end]
+            n_C = call.arrays["W"].shape[3]
+            where = f" (row {r + pad}, col {col + pad} of the padded dA_prev_pad)" if pad else ""
+            if not hits:
+                return _Window(f"dA_prev[{i}, {r}, {col}, {cp}]{where} lies in no window: the reference leaves it 0")
+            return _Window(f"dA_prev[{i}, {r}, {col}, {cp}]{where} receives W[..., c] * dZ[{i}, h, w, c] from "
+                           f"{len(hits)} window step(s), every output channel c of {n_C}: "
+                           f"{_list_windows([e for _, e in hits])} (padded coordinates)",
+                           tuple(k for k, _ in hits), hits[-1][0])
+        if diff.output in ("dW", "db"):
+            c = idx[3]
+            hits = [(k, e) for k, e in events if e.c == c]
+            what = (f"A_prev_pad[i, h*stride + {idx[0]}, w*stride + {idx[1]}, {idx[2]}] * dZ[i, h, w, {c}]"
+                    if diff.output == "dW" else f"dZ[i, h, w, {c}]")
+            return _Window(f"{diff.output}[{', '.join(map(str, idx))}] sums {what} over the {len(hits)} window "
+                           f"steps of channel {c} (every example i and cell (h, w)); the first: "
+                           f"{_list_windows([e for _, e in hits], 2)}", tuple(k for k, _ in hits), hits[-1][0])
+    if name == "pool_backward" and diff.output == "dA_prev":
+        return _locate_pool_back(call, events, idx)
+    if name == "zero_pad":
+        i, r, col, c = idx
+        pad, X = case.args[1], case.args[0]
+        inside = pad <= r < pad + X.shape[1] and pad <= col < pad + X.shape[2]
+        return _Window(f"X_pad[{i}, {r}, {col}, {c}] is " + (f"inside: it should be X[{i}, {r - pad}, {col - pad}, {c}]"
+                                                             if inside else "in the border of zeros"), (0,), 0)
+    return None
+
+
+def _locate_raise(call, events: list, loop: dict[str, int]) -> _Window:
+    """The window a learner's loop was at when it raised (from its loop variables)."""
+    i, h, w, c = (loop[k] for k in ("i", "h", "w", "c"))
+    hits = [(k, e) for k, e in events if (e.i, e.h, e.w, e.c) == (i, h, w, c)]
+    if not hits:
+        last = events[-1][1]
+        return _Window(f"it raised at i={i}, h={h}, w={w}, c={c}: the reference has no such window "
+                       f"(its loop ends at h={last.h}, w={last.w}, c={last.c})")
+    k, e = hits[0]
+    last_of_example = max(kk for kk, ee in events if ee.i == i)
+    if k == last_of_example:  # the loop had finished: h, w, c keep their last values
+        return _Window(f"it raised after the loop over the windows of example {i} had finished (h={h}, w={w}, "
+                       f"c={c} are the loop's last values; its last window is {_bounds(e)}, step {k} of the "
+                       f"reference trace)", (k,), k)
+    return _Window(f"it raised at the window of cell (h={h}, w={w}), example {i}, channel {c}: "
+                   f"{_bounds(e)} (step {k} of the reference trace)", (k,), k)
+
+
+def _locate_pool_back(call, events: list, idx: tuple[int, ...]) -> _Window:
+    """The windows of max or average pooling that send gradient to ``dA_prev[idx]``."""
+    i, r, col, c = idx
+    hits = [(k, e) for k, e in events if e.i == i and e.c == c
+            and e.vert_start <= r < e.vert_end and e.horiz_start <= col < e.horiz_end]
+    where = f"dA_prev[{i}, {r}, {col}, {c}]"
+    if not hits:
+        return _Window(f"{where} lies in no window: the reference leaves it 0")
+    steps = tuple(k for k, _ in hits)
+    if call.params["mode"] != "max":
+        return _Window(f"{where} lies in {len(hits)} window(s) of example {i}, channel {c}, each sending it "
+                       f"dA / (f*f): {_list_windows([e for _, e in hits])}", steps, hits[-1][0])
+    A_prev = call.arrays["A_prev"]
+    value = A_prev[i, r, col, c]
+    maxed = [(k, e) for k, e in hits
+             if value == np.max(A_prev[i, e.vert_start:e.vert_end, e.horiz_start:e.horiz_end, c])]
+    if not maxed:
+        return _Window(f"{where} lies in {len(hits)} window(s) of example {i}, channel {c} and is the maximum of "
+                       f"none of them, so the reference sends it no gradient: {_list_windows([e for _, e in hits])}",
+                       steps, hits[-1][0])
+    tied = [(k, e) for k, e in maxed if e.n_max > 1]
+    text = (f"{where} lies in {len(hits)} window(s) of example {i}, channel {c} and is the maximum of "
+            f"{len(maxed)}: {_list_windows([e for _, e in maxed])}")
+    if tied:
+        text += (f"; tied with other maxima in {len(tied)} of them ({_list_windows([e for _, e in tied], 2)}), "
+                 f"where the course sends the gradient to every tied maximum")
+    return _Window(text, steps, (tied or maxed)[0][0])
+
+
+# ----------------------------------------------------------------------------------------------
+# Reports
+
+
+@dataclass
+class CaseResult:
+    """The result of one case of the battery.
+
+    Attributes
+    ----------
+    name, description : str
+        The case (see :func:`battery`).
+    inputs : str
+        A summary of the inputs: shapes and parameters.
+    passed : bool
+    status : str
+        ``"passed"``, ``"wrong type"``, ``"wrong shape"``, ``"wrong values"``,
+        ``"modified input"``, ``"raised"``, ``"timed out"`` or ``"crashed"``.
+    differs : str
+        What differs, in one sentence (empty when passed).
+    window : str
+        The window(s) responsible, from the reference trace (first failing case only).
+    output : str
+        The output that differs (``"Z"``, ``"dA_prev"``...), when one does.
+    index : tuple of int or None
+        The first differing element of that output.
+    expected, received : float or None
+        Its value in the reference and in the learner's result.
+    seconds : float
+        How long the learner's function took.
+    """
+
+    name: str
+    description: str
+    inputs: str
+    passed: bool
+    status: str
+    differs: str = ""
+    window: str = ""
+    output: str = ""
+    index: tuple[int, ...] | None = None
+    expected: float | None = None
+    received: float | None = None
+    seconds: float = 0.0
+    steps: tuple[int, ...] = field(default=(), repr=False)
+    focus: int | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        what = "passed" if self.passed else f"{self.status}: {self.differs}"
+        return f"<CaseResult {self.name} ({self.description}): {what}>"
+
+
+@dataclass
+class CheckReport:
+    """What :func:`check` found: every case, and for the first failing one where and why.
+
+    Attributes
+    ----------
+    function : str
+        The course function checked against.
+    target : str
+        The learner's function (qualified name and file).
+    cases : list of CaseResult
+    cause : str or None
+        The likely cause of the failures, ``"cause unknown"`` when no known
+        mistake explains them, ``None`` when every case passed.
+    observations : list of str
+        Patterns in the failures (e.g. "fails exactly on the cases with pad 0").
+    seconds : float
+        Wall time of the whole check.
+    """
+
+    function: str
+    target: str
+    cases: list[CaseResult]
+    cause: str | None = None
+    observations: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    _detail: dict[str, Any] = field(default_factory=dict, repr=False)
+    _figure: Any = field(default=None, repr=False)
+
+    @property
+    def passed(self) -> bool:
+        """Whether every case passed."""
+        return all(c.passed for c in self.cases)
+
+    @property
+    def first_failure(self) -> CaseResult | None:
+        """The first failing case, or ``None``."""
+        return next((c for c in self.cases if not c.passed), None)
+
+    def __repr__(self) -> str:
+        n_fail = sum(not c.passed for c in self.cases)
+        if not n_fail:
+            return f"<CheckReport {self.function}: passed all {len(self.cases)} cases>"
+        first = self.first_failure
+        return (f"<CheckReport {self.function}: FAILED {n_fail} of {len(self.cases)} cases; first: {first.name}, "
+                f"{first.status}; cause: {self.cause}>")
+
+    def __str__(self) -> str:
+        n_fail = sum(not c.passed for c in self.cases)
+        head = f"check {self.function} ({self.target}): "
+        if not n_fail:
+            return head + f"passed all {len(self.cases)} cases ({self.seconds:.2f} s)"
+        lines = [head + f"FAILED {n_fail} of {len(self.cases)} cases ({self.seconds:.2f} s)"]
+        for c in self.cases:
+            lines.append(f"  {'ok  ' if c.passed else 'FAIL'} {c.name:<22} {c.description}")
+        first = self.first_failure
+        lines += ["", f"first failing case: {first.name} ({first.inputs})", f"  {first.status}: {first.differs}"]
+        if first.window:
+            lines.append(f"  window: {first.window}")
+        for obs in self.observations:
+            lines.append(f"  note: {obs}")
+        lines.append(f"  likely cause: {self.cause}")
+        return "\n".join(lines)
+
+    def figure(self) -> Figure | None:
+        """A figure of the first failing case: its window in the reference, the differing cell marked.
+
+        Returns
+        -------
+        matplotlib.figure.Figure or None
+            ``None`` when every case passed, or when the first failure has no
+            window to show (a wrong type or shape, or a time-out, in
+            ``conv_forward``, ``conv_backward``, ``pool_forward`` or ``pool_backward``).
+        """
+        if self.passed:
+            return None
+        if self._figure is None:
+            from .check_figure import draw
+
+            self._figure = draw(self)
+        return self._figure
+
+
+def _summary(name: str, args: tuple) -> str:
+    def one(label: str, x: Any) -> list[str]:
+        if isinstance(x, np.ndarray):
+            return [f"{label} {x.shape}"]
+        if isinstance(x, dict):
+            return [f"{k} {v}" for k, v in x.items()]
+        if isinstance(x, tuple) and label == "cache":
+            names = _CACHE_NAMES["conv_forward" if len(x) == 4 else "pool_forward"]
+            return [s for n, y in zip(names, x) for s in one(n, y)]
+        return [f"{label} {x!r}"]
+
+    return ", ".join(s for label, x in zip(PARAMETERS[name], args) for s in one(label, x))
+
+
+def _props_observations(cases: list[Case], failed: list[bool]) -> list[str]:
+    failing = {c.name for c, f in zip(cases, failed) if f}
+    if len(failing) == len(cases):
+        return [f"fails on every case ({len(cases)})"]
+    notes = []
+    for prop in sorted(set().union(*(c.props for c in cases))):
+        having = {c.name for c in cases if prop in c.props}
+        if having == failing:
+            notes.append(f"fails exactly on the cases with {prop}")
+    return notes
+
+
+def _diagnose(name: str, cases: list[Case], outcomes: list[_Outcome], results: list[CaseResult],
+              expected: list[Any]) -> str:
+    """The likely cause of the failures, by evidence, or ``"cause unknown"``."""
+    failed = [not r.passed for r in results]
+    first = failed.index(True)
+    outcome, result = outcomes[first], results[first]
+    if result.status == "modified input":
+        return (f"it writes into {', '.join(outcome.modified)}, an argument it received: an in-place operation "
+                "(x -= ..., x[...] = ..., x += ...) on an input changes the caller's array. Fix: work on a copy "
+                "(x = x.copy()) or build a new array")
+    if outcome.kind == "returned" and outcome.value is None:
+        return "the function returns None: a return statement is missing. Fix: end it with return ..."
+    full, partial = [], []
+    for trap in TRAPS[name]:
+        variants = [_run_here(trap.variant, case.args) for case in cases]
+        hits = [_reproduces(v, o) for v, o in zip(variants, outcomes)]
+        first_differs = not (variants[first].kind == "returned" and _same(variants[first].value, expected[first]))
+        if all(hits):
+            full.append(trap)
+        elif hits[first] and first_differs:
+            partial.append(trap)
+    if full:
+        return _cause(full[0], f"the reference with this mistake reproduces your results on all {len(cases)} cases")
+    if partial:
+        return "probably " + _cause(partial[0], "the reference with this mistake reproduces your first failing "
+                                                "case, not all cases: something else may differ too")
+    return "cause unknown"
+
+
+def _cause(trap: Trap, evidence: str) -> str:
+    return f"{trap.cause}. Fix: {trap.fix}. (Evidence: {evidence}.)"
+
+
+def _check_name(where: str, name: Any) -> str:
+    if not isinstance(name, str) or name not in FUNCTIONS:
+        raise ValueError(f"{where}: name must be one of the course functions {list(FUNCTIONS)}, got {name!r}")
+    return name
+
+
+def check(fn: Callable, *, name: str | None = None, figure: bool = False,
+          timeout: float = DEFAULT_TIMEOUT) -> CheckReport:
+    """Check a learner's version of a course function against tracer's own, case by case.
+
+    Parameters
+    ----------
+    fn : callable
+        The learner's function, with the course's signature.
+    name : str, optional
+        Which course function it implements (one of :data:`FUNCTIONS`); by
+        default ``fn.__name__``.
+    figure : bool, optional
+        Draw the figure of the first failing case now (see :meth:`CheckReport.figure`).
+    timeout : float, optional
+        Seconds each case may take before it fails as "timed out".
+
+    Returns
+    -------
+    CheckReport
+        ``report.passed``, ``report.cases``, and ``str(report)`` for a terminal.
+
+    Notes
+    -----
+    Each case runs in a forked child process on copies of its inputs (about
+    10 ms of overhead per case); a learner's function sees the globals of its
+    own module, so it may call its own helpers by name. Without ``fork``
+    (Windows), a case that times out keeps running in a background thread.
+    """
+    if not callable(fn):
+        raise TypeError(f"check: fn must be a function, got {type(fn).__name__}")
+    if name is None:
+        name = getattr(fn, "__name__", None)
+        if name not in FUNCTIONS:
+            raise ValueError(f"check: cannot tell which course function fn is from its name {name!r}; "
+                             f"pass name= one of {list(FUNCTIONS)}")
+    _check_name("check", name)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"check: timeout must be a positive number of seconds, got {timeout!r}")
+    if not isinstance(figure, bool):
+        raise TypeError(f"check: figure must be True or False, got {figure!r}")
+
+    start = time.perf_counter()
+    reference = getattr(conv, name)
+    cases = battery(name)
+    outcomes, results, diffs, references = [], [], [], []
+    for case in cases:
+        expected = reference(*copy.deepcopy(case.args))
+        outcome = _run_isolated(fn, case.args, PARAMETERS[name], float(timeout))
+        diff, result = _judge(name, case, expected, outcome)
+        references.append(expected)
+        outcomes.append(outcome)
+        results.append(result)
+        diffs.append(diff)
+
+    failed = [not r.passed for r in results]
+    report = CheckReport(name, _target(fn), results, seconds=0.0)
+    if any(failed):
+        k = failed.index(True)
+        case, first = cases[k], results[k]
+        with record() as trace:
+            expected = reference(*copy.deepcopy(case.args))
+        window = _locate(name, case, trace, diffs[k], outcomes[k])
+        if window is not None:
+            first.window, first.steps, first.focus = window.text, window.steps, window.focus
+        report.observations = _props_observations(cases, failed)
+        report.cause = _diagnose(name, cases, outcomes, results, references)
+        received = outcomes[k].value if outcomes[k].kind == "returned" else None
+        report._detail = {"case": case, "trace": trace, "expected": expected, "received": received,
+                          "outcome": outcomes[k]}
+    report.seconds = time.perf_counter() - start
+    if figure:
+        report.figure()
+    return report
+
+
+def _judge(name: str, case: Case, expected: Any, outcome: _Outcome) -> tuple[_Difference | None, CaseResult]:
+    result = CaseResult(case.name, case.description, _summary(name, case.args), False, "", seconds=outcome.seconds)
+    diff = None
+    if outcome.kind == "raised":
+        result.status = "raised"
+        result.differs = outcome.error + (f" (at {outcome.where})" if outcome.where else "")
+    elif outcome.kind == "timeout":
+        result.status, result.differs = "timed out", outcome.error
+    elif outcome.kind == "died":
+        result.status, result.differs = "crashed", outcome.error
+    else:
+        diff = _compare(name, expected, outcome.value)
+        if diff is None and outcome.modified:
+            diff = _Difference("modified input", f"it changed its input {', '.join(outcome.modified)}: course "
+                               "functions must leave their inputs alone (work on a copy)")
+        if diff is None:
+            result.passed, result.status = True, "passed"
+        else:
+            result.status, result.differs = diff.status, diff.text
+            result.output, result.index, result.expected, result.received = (diff.output, diff.index,
+                                                                              diff.expected, diff.received)
+            if outcome.modified and diff.status != "modified input":
+                result.differs += f"; it also changed its input {', '.join(outcome.modified)}"
+    return diff, result
+
+
+def _target(fn: Callable) -> str:
+    qual = getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn)))
+    code = getattr(fn, "__code__", None)
+    return f"{qual} from {Path(code.co_filename).name}" if code is not None else qual
+
+
+# ----------------------------------------------------------------------------------------------
+# Command line: python -m tracer check solution.py
+
+
+def _load(path: Path):
+    """Import a learner's file as a module (its ``if __name__ == "__main__"`` block does not run)."""
+    module_name = f"_tracer_checked_{path.stem}_{abs(hash(str(path.resolve()))) % 10**8}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    sys.path.insert(0, str(path.resolve().parent))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(path.resolve().parent))
+    return module
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tracer check",
+        description="Check your own versions of the course functions (zero_pad, conv_forward, pool_backward...) "
+                    "in a Python file against tracer's, case by case, and show the first window that differs.",
+    )
+    parser.add_argument("path", help="your Python file; its `if __name__ == \"__main__\"` block is not run")
+    parser.add_argument("--only", metavar="NAME", choices=FUNCTIONS,
+                        help=f"check only this function (one of {', '.join(FUNCTIONS)})")
+    parser.add_argument("--figure", metavar="DIR",
+                        help="save a PNG of the first failing window of each failing function into DIR")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                        help=f"seconds each case may take (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--timing", action="store_true", help="print how long each check took")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tracer check path/to/solution.py [--figure DIR] [--only NAME]``.
+
+    Returns
+    -------
+    int
+        0 when every function passes, 1 when one fails, 2 when the file does
+        not exist, cannot be imported, or defines none of the course functions.
+    """
+    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    path = Path(args.path)
+    if not path.is_file():
+        print(f"tracer check: no such file: {path}", file=sys.stderr)
+        return 2
+    if not args.timeout > 0:
+        print(f"tracer check: --timeout must be a positive number of seconds, got {args.timeout}", file=sys.stderr)
+        return 2
+    try:
+        module = _load(path)
+    except Exception as exc:  # noqa: BLE001 - any error of the learner's file is reported
+        print(f"tracer check: importing {path} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    wanted = (args.only,) if args.only else FUNCTIONS
+    found = [n for n in wanted if callable(getattr(module, n, None))
+             and getattr(getattr(module, n), "__module__", None) == module.__name__]
+    if not found:
+        which = f"the function {args.only}" if args.only else f"any of the course functions ({', '.join(FUNCTIONS)})"
+        print(f"tracer check: {path} does not define {which}", file=sys.stderr)
+        return 2
+    total = time.perf_counter()
+    failures = 0
+    for n in found:
+        report = check(getattr(module, n), name=n, timeout=args.timeout)
+        print(report)
+        print()
+        failures += not report.passed
+        if args.figure and not report.passed:
+            out = Path(args.figure)
+            out.mkdir(parents=True, exist_ok=True)
+            fig = report.figure()
+            if fig is not None:
+                target = out / f"{n}.png"
+                fig.savefig(target, dpi=100)
+                print(f"figure: {target}\n")
+        if args.timing:
+            print(f"{n}: {report.seconds:.2f} s\n")
+    if args.timing:
+        print(f"checked {len(found)} function(s) in {time.perf_counter() - total:.2f} s")
+    print(f"{len(found) - failures} of {len(found)} function(s) passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -15,7 +15,8 @@ a learner can swap their own in for any of them::
 :mod:`tracer.fast` holds vectorized twins with the same API.
 """
 
-from . import events, fast
+from . import check, events, fast
+from .check import CheckReport
 from .conv import (
     conv_backward,
     conv_forward,
@@ -76,4 +77,6 @@ __all__ = [
     "TraceLimitError",
     "events",
     "fast",
+    "check",
+    "CheckReport",
 ]

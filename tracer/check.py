@@ -23,7 +23,8 @@ fatal. Where ``fork`` is missing (Windows), cases run in a daemon thread: a
 case that times out keeps running in the background until the interpreter exits.
 
 From a shell, ``python -m tracer check solution.py`` checks every course
-function a file defines (:func:`main`).
+function a file defines (:func:`main`). The module itself is callable, so
+``tracer.check(fn)`` and ``tracer.check.main(argv)`` both work.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import os
 import sys
 import threading
 import time
+import types
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -258,6 +260,7 @@ _POOL_SETS = (
     ("average_f3_stride2", 42, (1, 7, 5, 3), 3, 2, "average", False, False),
     ("max_ties_stride1", 43, (1, 4, 5, 2), 2, 1, "max", True, False),
     ("max_ties_f2_stride3", 44, (2, 8, 7, 1), 2, 3, "max", True, False),
+    ("max_square_stride1", 45, (2, 4, 4, 3), 2, 1, "max", False, False),
 )
 
 
@@ -839,8 +842,10 @@ class CheckReport:
         if not n_fail:
             return f"<CheckReport {self.function}: passed all {len(self.cases)} cases>"
         first = self.first_failure
+        cause = self.cause.split(":")[0].split(". Fix")[0]
+        cause = cause if cause == self.cause else cause + "..."
         return (f"<CheckReport {self.function}: FAILED {n_fail} of {len(self.cases)} cases; first: {first.name}, "
-                f"{first.status}; cause: {self.cause}>")
+                f"{first.status}; cause: {cause}>")
 
     def __str__(self) -> str:
         n_fail = sum(not c.passed for c in self.cases)
@@ -1138,6 +1143,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(found) - failures} of {len(found)} function(s) passed")
     return 1 if failures else 0
 
+
+class _CallableModule(types.ModuleType):
+    """This module, callable: ``tracer.check(fn)`` is :func:`check`, and ``tracer.check.main`` stays :func:`main`."""
+
+    def __call__(self, fn: Callable, *, name: str | None = None, figure: bool = False,
+                 timeout: float = DEFAULT_TIMEOUT) -> CheckReport:
+        return check(fn, name=name, figure=figure, timeout=timeout)
+
+
+sys.modules[__name__].__class__ = _CallableModule
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

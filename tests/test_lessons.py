@@ -94,12 +94,12 @@ def test_lesson_snippets_name_existing_regions(lesson_runs, name):
 
 
 def test_a_lesson_runs_the_same_twice(lesson_runs, tmp_path):
-    """Fixed seeds: the padding lesson's page comes out identical on a second run."""
+    """Fixed seeds: the pool_forward lesson's page comes out identical on a second run."""
     out, runs = lesson_runs
-    proc = subprocess.run([sys.executable, str(REPO / "lessons" / "padding.py"), "--out", str(tmp_path)],
+    proc = subprocess.run([sys.executable, str(REPO / "lessons" / "pool_forward.py"), "--out", str(tmp_path)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "padding.md").read_text() == (out / "padding.md").read_text()
+    assert (tmp_path / "pool_forward.md").read_text() == (out / "pool_forward.md").read_text()
 
 
 def test_lesson_help():

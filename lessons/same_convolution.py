@@ -118,12 +118,17 @@ def build(page: Page) -> None:
         stride alone decides how much the image shrinks. With stride 2 a $6 \times 6$ input
         gives $3 \times 3$, and a $7 \times 7$ input gives $4 \times 4$:
     """)
+    strides = (1, 2, 3)
     rows = []
     for n_prev in (5, 6, 7, 8):
-        for s in (1, 2, 3):
-            rows.append(f"| {n_prev} | 3 | 1 | {s} | {out_size(n_prev, 3, 1, s)} | {-(-n_prev // s)} |")
-    page.md("| $n_{H_{prev}}$ | $f$ | $p$ | $s$ | $n_H$ (real call) | $\\lceil n_{H_{prev}} / s \\rceil$ |\n"
-            "|---|---|---|---|---|---|\n" + "\n".join(rows))
+        sizes = [(out_size(n_prev, 3, 1, s), -(-n_prev // s)) for s in strides]
+        assert all(real == ceil for real, ceil in sizes), (n_prev, sizes)
+        cells = [f"{real} ({ceil})" for real, ceil in sizes]
+        rows.append(f"| {n_prev} | " + " | ".join(cells) + " |")
+    page.md("| $n_{H_{prev}}$ | " + " | ".join(f"$s = {s}$" for s in strides) + " |\n"
+            + "|---" * (len(strides) + 1) + "|\n" + "\n".join(rows)
+            + "\n\n$n_H$ from real calls with $f = 3$, $p = 1$, and in brackets "
+              "$\\lceil n_{H_{prev}} / s \\rceil$: they agree in every cell.")
     page.md(r"""
         !!! tip "Same, for short"
             At stride 1, $p = (f - 1)/2$ keeps the size for any odd $f$. At stride $s$ it keeps

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import time
 import tracemalloc
@@ -377,9 +378,9 @@ def measure(case: Case, name: str, args: argparse.Namespace, progress: Callable[
         if not np.array_equal(got, want):
             raise AssertionError(f"{name}: the course loop and tracer's loop disagree")
     # a few seconds per variant at most: repeat small cases until about 0.3 s of each has run
-    estimate = timed(loop)
+    estimate = case.windows(name) * 10e-6  # seconds per loop run, about 5 to 10 us per window
     budget = 0.03 if args.quick else 0.3
-    repeats = max(args.min_repeats, min(200, int(budget / estimate) + 1), 1 if estimate > 1.0 else 2)
+    repeats = max(args.min_repeats, min(200, int(budget / estimate) + 1))
     progress(f"{name} size {case.size}: {case.windows(name):,} windows, {repeats} timing(s) of each loop variant")
     t = {"course": [], "loop": [], "rec": []}
     events = 0
@@ -455,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smallest size only, a few seconds (a smoke run)")
     parser.add_argument("--sizes", default=None, help=f"comma-separated sizes among {','.join(SIZES)} (default: all)")
     parser.add_argument("--only", default="", help="measure only the functions whose name holds this text, e.g. pool_forward")
-    parser.add_argument("--min-repeats", type=int, default=1, help="at least this many timings of each loop (default 1)")
+    parser.add_argument("--min-repeats", type=int, default=2, help="at least this many timings of each loop (default 2)")
     parser.add_argument(
         "--traced-events",
         type=int,
@@ -478,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         A_shape, W_shape, stride, pad = SIZES[size]
         print(f"size {size}: A_prev {A_shape}, W {W_shape}, conv stride {stride} pad {pad}; pool f 2 stride 2")
+    load_before = os.getloadavg()[0]
     rows = []
     for size in sizes:
         case = Case.make(size)
@@ -499,6 +501,12 @@ def main(argv: list[str] | None = None) -> int:
         f"<= {MAX_BYTES_PER_EVENT} bytes per event (rows only, counted with sys.getsizeof; tm = tracemalloc, "
         f"up to {args.traced_events:,} events); loop/fast >= {MIN_FAST_SPEEDUP} and torch/fast >= "
         f"{MIN_TORCH_RATIO} for conv (torch: 1 thread, float64, NCHW) on size {LARGEST}"
+    )
+    load = max(load_before, os.getloadavg()[0])
+    cores = os.cpu_count() or 1
+    print(
+        f"machine: {cores} cores, load average up to {load:.1f} during the run"
+        + (" (busy: other processes share the cores, so the timings are noisy)" if load > 0.75 * cores else "")
     )
     failed = [(r.name, r.size, k) for r in rows for k, ok in r.checks().items() if ok is False]
     print("all requirements PASS" if not failed else f"{len(failed)} FAIL: {failed}")

@@ -19,7 +19,7 @@ TITLE = "Pooling backward"
 
 # --8<-- [start:trap]
 def pool_backward_window_start(dA, cache, mode="max"):
-    """A learner's pool_backward that reads dA at the window's start: right only at stride 1."""
+    """Max mode, reading dA at the window's start: right only at stride 1."""
     A_prev, hparameters = cache
     stride, f = hparameters["stride"], hparameters["f"]
     m, n_H, n_W, n_C = dA.shape
@@ -32,7 +32,8 @@ def pool_backward_window_start(dA, cache, mode="max"):
                     vert_end, horiz_end = vert_start + f, horiz_start + f
                     window = A_prev[i, vert_start:vert_end, horiz_start:horiz_end, c]
                     mask = window == np.max(window)
-                    dA_prev[i, vert_start:vert_end, horiz_start:horiz_end, c] += mask * dA[i, vert_start, horiz_start, c]  # the trap
+                    g = dA[i, vert_start, horiz_start, c]  # the trap: should be dA[i, h, w, c]
+                    dA_prev[i, vert_start:vert_end, horiz_start:horiz_end, c] += mask * g
     return dA_prev
 # --8<-- [end:trap]
 

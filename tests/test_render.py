@@ -43,10 +43,19 @@ def grid_10ij(n_H: int, n_W: int) -> np.ndarray:
 
 
 def texts(grid) -> list[list[str]]:
-    return [[t.get_text() for t in row] for row in grid.texts]
+    """The numbers a reader sees: on a grid that reveals its cells, the covered ones are blank."""
+    shown = [[t.get_text() for t in row] for row in grid.texts]
+    if grid.cover is not None:
+        cover = grid.cover.get_array()
+        shown = [[txt if cover[r, c, 3] == 0 or (c, r) == grid.current_text.get_position() else ""
+                  for c, txt in enumerate(row)] for r, row in enumerate(shown)]
+    return shown
 
 
 def fill(grid, r: int, c: int) -> tuple:
+    """The colour of a cell as drawn (the cover's, where it covers the cell)."""
+    if grid.cover is not None and grid.cover.get_array()[r, c, 3] > 0:
+        return tuple(np.round(grid.cover.get_array()[r, c], 3))
     return tuple(np.round(grid.image.get_array()[r, c], 3))
 
 
@@ -237,7 +246,7 @@ def test_several_channels_one_at_a_time_and_the_sum_over_channels():
     r = drawn(t, 1, channel=1)  # output cell (0, 0): 1*1 + 10*2 = 21
     scene = r.scene
     assert r.counter.get_text() == "channel 1 of 2 shown (sums over all 2)  ·  step 2 of 5"
-    assert scene.g["x"].title.get_text() == "A_prev_pad[0, :, :, 1]"
+    assert scene.g["x"].title.get_text() == "A_prev[0, :, :, 1]"  # no padding
     assert texts(scene.g["x"]) == [["10.0", "20.0"], ["30.0", "40.0"]]
     assert texts(scene.g["w"]) == [["2.00"]]
     note = scene.note.get_text()

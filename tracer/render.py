@@ -310,6 +310,7 @@ class Renderer:
         rows, row_height = _layout(trace)
         self.fig = new_figure(rows, self.dpi, row_height)
         self.scene: Any = None
+        self._frames = 0
         self._states = _States(trace)
         self._frame_artists()
 
@@ -356,7 +357,8 @@ class Renderer:
                 self._order = {id(a): j for j, a in enumerate(self.fig.axes)}
                 self._background = None
                 self._animated: set[Artist] = set()
-                self._hint = list(getattr(out, "moving", [])) + [self.header, self.counter, self.caption]
+                self._hint = list(getattr(out, "moving", [])) + [self.counter, self.caption]
+                self._last_full = -10
             params = ", ".join(f"{key} {v}" for key, v in call.params.items() if key != "shape")
             extra = getattr(self.scene, "header_note", "")
             self.header.set_text(f"{call.name}" + (f"  ({params})" if params else ""))
@@ -393,11 +395,19 @@ class Renderer:
             if not self.blit:
                 canvas.draw()
                 return
+            self._frames += 1
             if self._background is None or not dynamic <= self._animated:
-                # the artists that change (or are expected to) are left out of the cached background
-                self._animated |= self._dynamic(self._hint) if self._background is None else dynamic
-                for a in self._animated:
-                    a.set_animated(True)
+                # the artists that change (or are expected to) are left out of the cached background;
+                # those seen changing join them, for good if they change again within a few frames
+                if self._background is None:  # a new scene: every artist is new, cache all but the moving ones
+                    self._animated = self._dynamic(self._hint)
+                elif self._frames - self._last_full <= 4:
+                    self._animated |= dynamic
+                else:
+                    self._animated = self._dynamic(self._hint) | dynamic
+                self._last_full = self._frames
+                for a in self._watch:
+                    a.set_animated(a in self._animated)
                 canvas.draw()
                 self._background = canvas.copy_from_bbox(self.fig.bbox)
             else:

@@ -216,7 +216,8 @@ class Grid:
         Shown above the grid.
     """
 
-    def __init__(self, ax: Axes, shape: tuple[int, int], cell_in: float, vmax: float, title: str):
+    def __init__(self, ax: Axes, shape: tuple[int, int], cell_in: float, vmax: float, title: str, *,
+                 reveal: bool = False):
         self.ax = ax
         self.shape = n_rows, n_cols = shape
         cell_pt = cell_in * 72
@@ -262,6 +263,16 @@ class Grid:
             self._shown = [[("", INK, "normal")] * n_cols for _ in range(n_rows)]
         self.colorbar = None
         self.artists += [self.title, self.image, self.lines] + [t for row in self.texts for t in row]
+        self.cover = self.current_text = None
+        if reveal:
+            # the cells not written yet are hidden under a cover, the current one is lit on it
+            self._cover = np.zeros((n_rows, n_cols, 4))
+            self.cover = ax.imshow(self._cover, extent=(-0.5, n_cols - 0.5, n_rows - 0.5, -0.5),
+                                   interpolation="nearest", aspect="auto", zorder=3.5)
+            self.lines.set_zorder(3.6)
+            self.current_text = ax.text(0, 0, "", ha="center", va="center", fontsize=self.fontsize, color=INK,
+                                        zorder=3.7)
+            self.artists += [self.cover, self.current_text]
 
     def add_colorbar(self, fig: Figure) -> None:
         """A horizontal colour scale under the grid (used when the numbers do not fit)."""
@@ -329,6 +340,28 @@ class Grid:
                     if want[2] != shown[c][2]:
                         t.set_fontweight(want[2])
                     shown[c] = want
+
+    def reveal(self, written: np.ndarray, current: tuple[int, int] | None = None, fill: str = CURRENT_FILL) -> None:
+        """Show only the ``written`` cells of the values set with :meth:`set_values`.
+
+        For a grid made with ``reveal=True`` that holds its final values: the
+        other cells are covered (white, no number), and ``current`` is filled
+        with ``fill`` under its number. Only the cover changes from step to
+        step, so a renderer redraws it and one number instead of the whole grid.
+        """
+        cover = np.zeros(self.shape + (4,))
+        cover[~np.asarray(written, dtype=bool)] = to_rgba(EMPTY_FILL)
+        label = ""
+        if current is not None:
+            r, c = current
+            cover[r, c] = to_rgba(fill)
+            label = self._shown[r][c][0] if self.numbers else ""
+            if self.current_text.get_position() != (c, r):
+                self.current_text.set_position((c, r))
+        if not np.array_equal(cover, self._cover):
+            self._cover = cover
+            self.cover.set_data(cover)
+        self.current_text.set_text(label)
 
     def box(self, color: str = INK, lw: float = 3.0, ls: str = "-", inset: float = 0.0, z: float = 4) -> Rectangle:
         """An outline (initially over cell (0, 0)); move it with :meth:`move_box`."""
@@ -419,12 +452,13 @@ class Scene:
         """Whether :meth:`update` can draw ``event`` (same call, a kind this scene draws)."""
         return call is self.call and isinstance(event, self.events)
 
-    def grids(self, panels: Sequence[Panel], titles: dict[str, str], vmax: dict[str, float], row: int = 0) -> dict[str, Grid]:
+    def grids(self, panels: Sequence[Panel], titles: dict[str, str], vmax: dict[str, float], row: int = 0,
+              reveal: Sequence[str] = ()) -> dict[str, Grid]:
         placed = place_panels(self.fig, panels, row, self.rows)
         out = {}
         for p in panels:
             ax, cell = placed[p.key]
-            g = Grid(ax, (p.n_rows, p.n_cols), cell, vmax[p.key], titles[p.key])
+            g = Grid(ax, (p.n_rows, p.n_cols), cell, vmax[p.key], titles[p.key], reveal=p.key in reveal)
             g.add_colorbar(self.fig)
             out[p.key] = g
             self._grids.append(g)
@@ -517,10 +551,11 @@ class ConvWindowScene(Scene):
             [Panel("x", n_Hp, n_Wp, "×"), Panel("w", f, f, "="), Panel("prod", f, f, "Σ→"), Panel("z", n_H, n_W)],
             {"x": "", "w": "", "prod": "", "z": ""},
             {"x": v_in, "w": v_w, "prod": v_in * v_w, "z": _vmax(self.call.result["Z"])},
+            reveal=("z",),
         )
         self.window = self.g["x"].box()
         self.cell = self.g["z"].box()
-        self.moving += [self.window, self.cell, self.g["prod"].image, self.g["z"].image]
+        self.moving += [self.window, self.cell, self.g["prod"].image, self.g["z"].cover, self.g["z"].current_text]
 
     def update(self, event: ev.ConvWindow, state: dict[str, np.ndarray]) -> list[Artist]:
         a, p = self.call.arrays, self.call.params
@@ -532,7 +567,9 @@ class ConvWindowScene(Scene):
         self.g["x"].set_values(state["A_prev_pad"][i, :, :, ch], pad=p["pad"])
         self.g["w"].set_values(W_c[:, :, ch])
         self.g["prod"].set_values(a_slice[:, :, ch] * W_c[:, :, ch])
-        self.g["z"].set_values(state["Z"][i, :, :, c], fills=_cell_fill(event.h, event.w))
+        # Z as the call returned it, its cells not written yet covered: each is written once
+        self.g["z"].set_values(self.call.result["Z"][i, :, :, c])
+        self.g["z"].reveal(np.isfinite(state["Z"][i, :, :, c]), (event.h, event.w))
         Grid.move_box(self.window, vs, ve, hs, he)
         Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
         titles = {
@@ -590,11 +627,12 @@ class PoolWindowScene(Scene):
             [Panel("x", A_prev.shape[1], A_prev.shape[2], "→"), Panel("a", A.shape[1], A.shape[2])],
             {"x": "", "a": ""},
             {"x": _vmax(A_prev), "a": _vmax(A_prev)},
+            reveal=("a",),
         )
         self.window = self.g["x"].box()
         self.chosen = self.g["x"].box(color=CHOSEN, lw=3.0, inset=0.12, z=5)
         self.cell = self.g["a"].box()
-        self.moving += [self.window, self.chosen, self.cell, self.g["a"].image]
+        self.moving += [self.window, self.chosen, self.cell, self.g["a"].cover, self.g["a"].current_text]
 
     def update(self, event: ev.PoolWindow, state: dict[str, np.ndarray]) -> list[Artist]:
         A_prev = self.call.arrays["A_prev"]
@@ -604,7 +642,8 @@ class PoolWindowScene(Scene):
         maxed = event.mode == "max"
         bold = {(event.max_row, event.max_col)} if maxed else frozenset()
         self.g["x"].set_values(A_prev[i, :, :, c], bold=bold)
-        self.g["a"].set_values(state["A"][i, :, :, c], fills=_cell_fill(event.h, event.w))
+        self.g["a"].set_values(self.call.result["A"][i, :, :, c])  # each cell is written once
+        self.g["a"].reveal(np.isfinite(state["A"][i, :, :, c]), (event.h, event.w))
         Grid.move_box(self.window, vs, ve, hs, he)
         Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
         self.chosen.set_visible(maxed)

@@ -274,6 +274,10 @@ class Grid:
                                         zorder=3.7)
             self.artists += [self.cover, self.current_text]
 
+    def __repr__(self) -> str:
+        what = "numbers" if self.numbers else "colour scale"
+        return f"<Grid {self.shape[0]}x{self.shape[1]} {self.title.get_text()!r}, {what}>"
+
     def add_colorbar(self, fig: Figure) -> None:
         """A horizontal colour scale under the grid (used when the numbers do not fit)."""
         if self.numbers:
@@ -439,6 +443,10 @@ class Scene:
     def update(self, event: ev.Event, state: dict[str, np.ndarray]) -> list[Artist]:
         """Show ``event`` with the arrays ``state``; return the artists that changed."""
         raise NotImplementedError
+
+    def __repr__(self) -> str:
+        grids = ", ".join(f"{key} {g.shape[0]}x{g.shape[1]}" for key, g in getattr(self, "g", {}).items())
+        return f"<{type(self).__name__} of {self.call.name}: {grids}; {len(self.artists)} artists>"
 
     def set_note(self, text: str) -> None:
         """The formula line under the grids (wrapped to two lines when long)."""

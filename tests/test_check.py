@@ -98,6 +98,13 @@ def test_trap_variants_differ_from_the_reference_on_some_case(name):
         assert not all(differs) or name in ("conv_single_step", "conv_forward"), trap  # bias traps fail everywhere
 
 
+@pytest.mark.parametrize("name", chk.FUNCTIONS)
+def test_trap_loops_with_every_switch_off_are_the_course_functions(name):
+    base = TRAPS[name][0].variant.func  # the course-style loop behind the variants
+    report = chk.check(lambda *args: base(*args), name=name)
+    assert report.passed, str(report)
+
+
 def test_a_correct_solution_written_differently_passes():
     module = load("correct_vectorized")
     for name in chk.FUNCTIONS:
@@ -185,6 +192,7 @@ def test_ties_sent_to_one_maximum():
     case = first(report)
     assert case.name == "ties_2x2" and case.index == (1, 0)  # [[1, 3], [3, 2]]: the second 3 is lost
     assert (case.expected, case.received) == (1.0, 0.0)
+    assert "mask[1, 0] is False, expected True" in case.differs
     assert "argmax" in report.cause
 
     report = chk.check(module.pool_backward)  # uses the learner's own mask

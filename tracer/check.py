@@ -37,6 +37,7 @@ import linecache
 import multiprocessing
 import os
 import sys
+import textwrap
 import threading
 import time
 import types
@@ -96,7 +97,8 @@ OUTPUTS = {
 _CACHE_NAMES = {"conv_forward": ("A_prev", "W", "b", "hparameters"), "pool_forward": ("A_prev", "hparameters")}
 
 RTOL, ATOL = 1e-6, 1e-9
-DEFAULT_TIMEOUT = 3.0
+WIDTH = 100  # columns of str(report)
+DEFAULT_TIMEOUT = 2.0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -372,7 +374,7 @@ def _error_site(exc: BaseException, filename: str | None) -> tuple[str, dict[str
     if site is None:
         return "", {}
     frame, line = site.tb_frame, site.tb_lineno
-    code = linecache.getline(frame.f_code.co_filename, line).strip()
+    code = linecache.getline(frame.f_code.co_filename, line).split("  #")[0].strip()  # without a trailing comment
     where = f"line {line} of {Path(frame.f_code.co_filename).name}, in {frame.f_code.co_name}"
     loop = {k: int(v) for k, v in frame.f_locals.items()
             if k in _LOOP_NAMES and isinstance(v, (int, np.integer)) and not isinstance(v, bool)}
@@ -533,7 +535,8 @@ def _compare_array(out: str, expected: np.ndarray, got: Any, boolean: bool = Fal
     index = tuple(int(j) for j in np.argwhere(~close)[0])
     e, g = float(expected[index]), float(got[index])
     n_bad = int((~close).sum())
-    text = (f"{out}[{', '.join(map(str, index))}] is {_fmt(g)}, expected {_fmt(e)} "
+    show = (lambda v: str(bool(v))) if boolean else _fmt
+    text = (f"{out}[{', '.join(map(str, index))}] is {show(g)}, expected {show(e)} "
             f"({n_bad} of {close.size} elements differ)")
     if not boolean and not np.any(got) and np.any(expected):
         text += f"; all of {out} is zero"
@@ -856,12 +859,19 @@ class CheckReport:
         for c in self.cases:
             lines.append(f"  {'ok  ' if c.passed else 'FAIL'} {c.name:<22} {c.description}")
         first = self.first_failure
-        lines += ["", f"first failing case: {first.name} ({first.inputs})", f"  {first.status}: {first.differs}"]
+
+        def wrapped(label: str, text: str) -> list[str]:
+            return textwrap.wrap(f"{label}{text}", WIDTH, initial_indent="  ", subsequent_indent="      ",
+                                 break_on_hyphens=False)
+
+        lines += ["", *textwrap.wrap(f"first failing case: {first.name} ({first.inputs})", WIDTH,
+                                     subsequent_indent="    ")]
+        lines += wrapped(f"{first.status}: ", first.differs)
         if first.window:
-            lines.append(f"  window: {first.window}")
+            lines += wrapped("window: ", first.window)
         for obs in self.observations:
-            lines.append(f"  note: {obs}")
-        lines.append(f"  likely cause: {self.cause}")
+            lines += wrapped("note: ", obs)
+        lines += wrapped("likely cause: ", self.cause)
         return "\n".join(lines)
 
     def figure(self) -> Figure | None:
@@ -1050,7 +1060,7 @@ def _judge(name: str, case: Case, expected: Any, outcome: _Outcome) -> tuple[_Di
 
 
 def _target(fn: Callable) -> str:
-    qual = getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn)))
+    qual = getattr(fn, "__name__", repr(fn))
     code = getattr(fn, "__code__", None)
     return f"{qual} from {Path(code.co_filename).name}" if code is not None else qual
 

@@ -279,3 +279,18 @@ def test_dark_palette_is_offered(chromium, server):
     bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert re.match(r"rgb\((\d+), (\d+), (\d+)\)", bg) and sum(map(int, re.findall(r"\d+", bg)[:3])) < 200, bg
     context.close()
+
+
+def test_search_from_the_file_system(chromium, built_site):
+    """The offline plugin's inlined index and the vendored worker shim make search work from file://."""
+    site, _ = built_site
+    page = chromium.new_page()
+    watch = Watch(page, None)
+    page.goto((site / "index.html").as_uri())
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially("padding", delay=50)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    assert results.count() >= 1
+    watch.assert_clean()
+    page.close()

@@ -74,9 +74,8 @@ def conv_backward(dZ, cache):
 
 
 def text_block(report: "tracer.CheckReport") -> str:
-    """The report as a Markdown code block, exactly as ``print(report)`` shows it."""
-    timing = f" ({report.seconds:.2f} s)"
-    return "```text\n" + str(report).replace(timing, "") + "\n```"
+    """The report as a Markdown code block, as ``print(report)`` shows it, narrower and without the timing."""
+    return "```text\n" + report.text(width=78, timing=False) + "\n```"
 
 
 def build(page: Page) -> None:

@@ -220,6 +220,33 @@ def test_float_b_on_numpy_2():
     assert "b.item()" in report.cause
 
 
+def test_backward_windows_are_those_that_contain_the_wrong_gradient_element():
+    def conv_backward(dZ, cache):
+        dA_prev, dW, db = conv.conv_backward(dZ, cache)
+        dA_prev[0, 1, 2, 0] += 1.0
+        return dA_prev, dW, db
+
+    report = chk.check(conv_backward)
+    case = first(report)
+    assert case.name == "course" and case.index == (0, 1, 2, 0)  # pad 2, stride 2, f 2
+    # padded row 3, col 4: only the window starting at row 2 (h=1) and column 4 (w=2) covers it
+    assert "(row 3, col 4 of the padded dA_prev_pad)" in case.window
+    assert "from 8 window step(s), every output channel c of 8: (h=1, w=2) rows 2:4, cols 4:6" in case.window
+    assert "; and" not in case.window  # no other window
+    fig = report.figure()
+    red = [p for ax in fig.axes for p in ax.patches if p.get_edgecolor()[:3] == pytest.approx((0.839, 0.153, 0.157),
+                                                                                           abs=0.01)]
+    assert [p.get_xy() for p in red] == [(3.5, 2.5)]  # column 4, row 3 of dA_prev_pad
+
+    def conv_backward(dZ, cache):
+        dA_prev, dW, db = conv.conv_backward(dZ, cache)
+        return dA_prev, dW, db + np.array([0, 0, 0, 1.0, 0, 0, 0, 0]).reshape(1, 1, 1, 8)
+
+    case = first(chk.check(conv_backward))
+    assert case.index == (0, 0, 0, 3)
+    assert "db[0, 0, 0, 3] sums dZ[i, h, w, 3] over the 160 window steps of channel 3" in case.window  # 10 x 4 x 4
+
+
 def test_a_mistake_no_trap_explains_is_cause_unknown():
     def pool_forward(A_prev, hparameters, mode="max"):
         A, cache = conv.pool_forward(A_prev, hparameters, mode)
@@ -358,6 +385,10 @@ def test_report_repr_and_str():
     assert repr(report.cases[0]).startswith("<CaseResult course_max")
     assert "A_prev (2, 5, 5, 3), f 3, stride 1, mode 'max'" == report.cases[0].inputs
     assert repr(chk.check(conv.zero_pad)) == "<CheckReport zero_pad: passed all 4 cases>"
+    narrow = report.text(width=60, timing=False)
+    assert max(len(line) for line in narrow.splitlines()) <= 60 and " s)" not in narrow
+    with pytest.raises(ValueError, match="width must be an int >= 40, got 10"):
+        report.text(width=10)
 
 
 def test_figure_marks_the_differing_cell_on_the_reference_window():

@@ -159,7 +159,7 @@ def _conv_description(a_shape, w_shape, stride, pad, extra=""):
     f = w_shape[0]
     shape = f"{a_shape[1]}x{a_shape[2]}"
     return (f"pad {pad}, stride {stride}, {f}x{f} filters, {shape} input, "
-            f"{a_shape[0]} example(s), {a_shape[3]} -> {w_shape[3]} channels{extra}")
+            f"m {a_shape[0]}, {a_shape[3]} -> {w_shape[3]} channels{extra}")
 
 
 def _pool_args(seed: int, a_shape, f: int, stride: int, ties: bool = False, legacy: bool = False):
@@ -183,7 +183,7 @@ def _pool_props(a_shape, f, stride, mode, ties=False) -> frozenset[str]:
 
 def _pool_description(a_shape, f, stride, mode, extra=""):
     return (f"{mode}, f {f}, stride {stride}, {a_shape[1]}x{a_shape[2]} input, "
-            f"{a_shape[0]} example(s), {a_shape[3]} channel(s){extra}")
+            f"m {a_shape[0]}, {a_shape[3]} channel{'s' if a_shape[3] > 1 else ''}{extra}")
 
 
 def _zero_pad_cases() -> list[Case]:
@@ -270,7 +270,7 @@ def _pool_forward_cases() -> list[Case]:
     cases = []
     for name, seed, a_shape, f, stride, mode, ties, legacy in _POOL_SETS:
         A_prev, hp = _pool_args(seed, a_shape, f, stride, ties, legacy)
-        extra = ", seed 1 (the course's case)" if legacy else ", integer values with ties" if ties else ""
+        extra = ", the course's case (seed 1)" if legacy else ", integers with ties" if ties else ""
         cases.append(Case(name, _pool_description(a_shape, f, stride, mode, extra), (A_prev, hp, mode),
                           _pool_props(a_shape, f, stride, mode, ties)))
     return cases
@@ -288,7 +288,7 @@ def _pool_backward_cases() -> list[Case]:
             A_prev, hp = _pool_args(seed, a_shape, f, stride, ties)
             n_H, n_W = (a_shape[1] - f) // stride + 1, (a_shape[2] - f) // stride + 1
             dA = np.random.default_rng(seed + 100).standard_normal((a_shape[0], n_H, n_W, a_shape[3]))
-        extra = ", seed 1 (the course's case)" if legacy else ", integer values with ties" if ties else ""
+        extra = ", the course's case (seed 1)" if legacy else ", integers with ties" if ties else ""
         cases.append(Case(name, _pool_description(a_shape, f, stride, mode, extra), (dA, (A_prev, hp), mode),
                           _pool_props(a_shape, f, stride, mode, ties)))
     return cases
@@ -851,21 +851,38 @@ class CheckReport:
                 f"{first.status}; cause: {cause}>")
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, width: int = WIDTH, timing: bool = True) -> str:
+        """The report for a terminal, ``width`` columns wide (``str(report)`` is ``report.text()``).
+
+        Parameters
+        ----------
+        width : int, optional
+            Longest line, in characters (at least 40).
+        timing : bool, optional
+            Show how long the check took.
+        """
+        if isinstance(width, bool) or not isinstance(width, int) or width < 40:
+            raise ValueError(f"CheckReport.text: width must be an int >= 40, got {width!r}")
         n_fail = sum(not c.passed for c in self.cases)
+        took = f" ({self.seconds:.2f} s)" if timing else ""
         head = f"check {self.function} ({self.target}): "
         if not n_fail:
-            return head + f"passed all {len(self.cases)} cases ({self.seconds:.2f} s)"
-        lines = [head + f"FAILED {n_fail} of {len(self.cases)} cases ({self.seconds:.2f} s)"]
+            return head + f"passed all {len(self.cases)} cases{took}"
+        lines = textwrap.wrap(head + f"FAILED {n_fail} of {len(self.cases)} cases{took}", width)
+        column = min(max(len(c.name) for c in self.cases), 22)
         for c in self.cases:
-            lines.append(f"  {'ok  ' if c.passed else 'FAIL'} {c.name:<22} {c.description}")
+            lines += textwrap.wrap(f"  {'ok  ' if c.passed else 'FAIL'} {c.name:<{column}}  {c.description}", width,
+                                   subsequent_indent=" " * (column + 9), break_on_hyphens=False)
         first = self.first_failure
 
         def wrapped(label: str, text: str) -> list[str]:
-            return textwrap.wrap(f"{label}{text}", WIDTH, initial_indent="  ", subsequent_indent="      ",
+            return textwrap.wrap(f"{label}{text}", width, initial_indent="  ", subsequent_indent="      ",
                                  break_on_hyphens=False)
 
-        lines += ["", *textwrap.wrap(f"first failing case: {first.name} ({first.inputs})", WIDTH,
-                                     subsequent_indent="    ")]
+        lines += ["", *textwrap.wrap(f"first failing case: {first.name} ({first.inputs})", width,
+                                     subsequent_indent="    ", break_on_hyphens=False)]
         lines += wrapped(f"{first.status}: ", first.differs)
         if first.window:
             lines += wrapped("window: ", first.window)

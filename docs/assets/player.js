@@ -49,7 +49,10 @@
     host.parentNode.insertBefore(box, host);
     box.appendChild(img);
     if (host.tagName === "P" && !host.textContent.trim() && !host.children.length) host.remove();
-    if (caption) box.appendChild(caption);
+    if (caption) {
+      caption.setAttribute("aria-live", "polite"); // screen readers announce each step
+      box.appendChild(caption);
+    }
 
     var controls = document.createElement("div");
     controls.className = "tracer-player-controls";

@@ -63,6 +63,7 @@ from .render_scenes import (
     ROW_HEIGHT,
     Scene,
     SingleStepScene,
+    content_width,
     figure_height,
 )
 
@@ -119,7 +120,7 @@ DEFAULT_DPI = 100
 GIF_MS = 700  # time per GIF frame
 PNG_COMPRESS_LEVEL = 1  # zlib level: 1 encodes about 5x faster than the default at +30% size
 PARALLEL_MIN_FRAMES = 16  # write_player splits longer renders over 2 processes
-CAPTION_WIDTH = 125  # characters per caption line
+CAPTION_WIDTH = 125  # characters per caption line in a figure FIG_WIDTH wide
 
 
 # -- checks --------------------------------------------------------------------------------------
@@ -201,10 +202,11 @@ def drawer_for(event: Any) -> Callable[..., Any]:
 # -- figures -------------------------------------------------------------------------------------
 
 
-def new_figure(rows: int = 1, dpi: int = DEFAULT_DPI, row_height: float = ROW_HEIGHT) -> Figure:
+def new_figure(rows: int = 1, dpi: int = DEFAULT_DPI, row_height: float = ROW_HEIGHT,
+               width: float = FIG_WIDTH) -> Figure:
     """An empty card-coloured :class:`Figure` with an Agg canvas, sized for ``rows`` rows of grids."""
     with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(FIG_WIDTH, figure_height(rows, row_height)), dpi=dpi, facecolor=CARD)
+        fig = Figure(figsize=(width, figure_height(rows, row_height)), dpi=dpi, facecolor=CARD)
         FigureCanvasAgg(fig)
     return fig
 
@@ -232,19 +234,20 @@ def draw_event(
     return list(out.artists) if hasattr(out, "artists") else list(out)
 
 
-def _layout(trace: Trace) -> tuple[int, float]:
-    """Rows of grids and the height of a row (inches) that every step of ``trace`` fits in.
+def _layout(trace: Trace) -> tuple[int, float, float]:
+    """Rows of grids, the height of a row and the figure's width (inches) for every step of ``trace``.
 
-    Traces of the convolution and pooling events get rows just tall enough for
-    their tallest grid; other drawers get the standard ``ROW_HEIGHT``.
+    Traces of the convolution and pooling events get a figure just big enough
+    for their grids; other drawers get the standard ``FIG_WIDTH`` and ``ROW_HEIGHT``.
     """
     codes = {row[0] for call in trace.calls for row in call.rows}
     classes = {ev.EVENT_TYPES[code] for code in codes if code in ev.EVENT_TYPES}
     rows = max([int(getattr(drawer_for_class(cls), "rows", 1)) for cls in classes] + [1])
     if not classes <= _BUILTIN:
-        return rows, ROW_HEIGHT
+        return rows, ROW_HEIGHT, FIG_WIDTH
     tallest = max(_tallest(call) for call in trace.calls)
-    return rows, float(np.clip(tallest * MAX_CELL + 1.0, 2.1, ROW_HEIGHT))
+    width = max(content_width(call) for call in trace.calls)
+    return rows, float(np.clip(tallest * MAX_CELL + 1.0, 2.1, ROW_HEIGHT)), width
 
 
 def _tallest(call: Call) -> int:
@@ -307,19 +310,19 @@ class Renderer:
         self.blit = bool(blit)
         self.dpi = _check_dpi("Renderer", dpi)
         self.channel = _check_channel("Renderer", trace, channel)
-        rows, row_height = _layout(trace)
-        self.fig = new_figure(rows, self.dpi, row_height)
+        rows, row_height, width = _layout(trace)
+        self.fig = new_figure(rows, self.dpi, row_height, width)
         self.scene: Any = None
         self._frames = 0
         self._states = _States(trace)
         self._frame_artists()
 
     def _frame_artists(self) -> None:
-        _, H = self.fig.get_size_inches()
+        W, H = self.fig.get_size_inches()
         with matplotlib.rc_context(STYLE):
-            self.header = self.fig.text(0.3 / FIG_WIDTH, 1 - HEADER / 2 / H, "", ha="left", va="center",
+            self.header = self.fig.text(0.3 / W, 1 - HEADER / 2 / H, "", ha="left", va="center",
                                         fontsize=12, fontweight="bold", color=INK)
-            self.counter = self.fig.text(1 - 0.3 / FIG_WIDTH, 1 - HEADER / 2 / H, "", ha="right", va="center",
+            self.counter = self.fig.text(1 - 0.3 / W, 1 - HEADER / 2 / H, "", ha="right", va="center",
                                          fontsize=11, color=MUTED)
             self.caption = self.fig.text(0.5, FOOTER / 2 / H, "", ha="center", va="center", fontsize=10,
                                          color=MUTED, linespacing=1.3)
@@ -363,7 +366,8 @@ class Renderer:
             extra = getattr(self.scene, "header_note", "")
             self.header.set_text(f"{call.name}" + (f"  ({params})" if params else ""))
             self.counter.set_text((f"{extra}  ·  " if extra else "") + f"step {k + 1} of {len(self.trace)}")
-            self.caption.set_text(textwrap.fill(event.describe(), CAPTION_WIDTH))
+            width = int(CAPTION_WIDTH * self.fig.get_size_inches()[0] / FIG_WIDTH)
+            self.caption.set_text(textwrap.fill(event.describe(), width))
         return [a for a in self._watch if a.stale]
 
     def _dynamic(self, changed: list[Artist]) -> set[Artist]:

@@ -74,7 +74,8 @@ TINT = 0.4  # how much white is mixed into value colours when numbers are writte
 FIG_WIDTH = 10.0
 HEADER = 0.45  # the title line
 NOTE = 0.55  # the formula line of a scene
-NOTE_WIDTH = 110  # characters per line of it
+NOTE_WIDTH = 110  # characters per line of it in a figure FIG_WIDTH wide
+MIN_WIDTH = 7.5  # the narrowest figure: room for a formula line and a caption
 FOOTER = 0.55  # the caption (two lines)
 ROW_HEIGHT = 3.5  # one row of grids, with their titles and index labels
 SIDE = 0.3
@@ -402,7 +403,8 @@ class Scene:
     Parameters
     ----------
     fig : Figure
-        A figure of width ``FIG_WIDTH`` and height ``figure_height(rows)``.
+        A figure from :func:`tracer.render.new_figure`: up to ``FIG_WIDTH`` wide and
+        ``figure_height(rows)`` high.
     event : Event
         The step to draw.
     call : Call
@@ -450,7 +452,8 @@ class Scene:
 
     def set_note(self, text: str) -> None:
         """The formula line under the grids (wrapped to two lines when long)."""
-        self.note.set_text("\n".join(textwrap.fill(line, NOTE_WIDTH, break_long_words=False) for line in text.split("\n")))
+        width = int(NOTE_WIDTH * self.fig.get_size_inches()[0] / FIG_WIDTH)
+        self.note.set_text("\n".join(textwrap.fill(line, width, break_long_words=False) for line in text.split("\n")))
 
     def changed(self) -> list[Artist]:
         """The artists changed since they were last drawn (matplotlib marks them stale)."""
@@ -471,6 +474,11 @@ class Scene:
             out[p.key] = g
             self._grids.append(g)
         return out
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    """A shape that a wrapped line never splits (no-break spaces)."""
+    return str(tuple(shape)).replace(", ", ",\u00a0")
 
 
 def _input_channels(call: Call) -> int:
@@ -517,8 +525,8 @@ class PadScene(Scene):
         m, n_H, n_W, n_C = X.shape
         shown = f"example 0 of {m}, channel {ch} of {n_C}" if m > 1 or n_C > 1 else "the only example and channel"
         self.set_note(
-            f"pad = {p}: {p} row(s) and column(s) of zeros (grey) on every side;  "
-            f"{X.shape} → {(m, n_H + 2 * p, n_W + 2 * p, n_C)};  {shown}"
+            f"pad = {p}: {p} row(s) and column(s) of zeros (grey) on every side\n"
+            f"{_shape(X.shape)} → {_shape((m, n_H + 2 * p, n_W + 2 * p, n_C))};  {shown}"
         )
         return self.changed()
 
@@ -869,3 +877,36 @@ class PoolBackScene(Scene):
         self.g["da"].title.set_text(f"dA[{i}, :, :, {c}]")
         self.g["dprev"].title.set_text(f"dA_prev[{i}, :, :, {c}]")
         return self.changed()
+
+
+def content_width(call: Call) -> float:
+    """Width in inches a drawing of ``call`` needs at full cell size, at least ``MIN_WIDTH``.
+
+    The widest row of grids of the call's scene, with the room between them;
+    ``FIG_WIDTH`` for a call this module does not draw.
+    """
+    a, p = call.arrays, call.params
+    pad = p.get("pad", 0)
+    if call.name in ("conv_forward", "conv_backward"):
+        n_Wp, f = a["A_prev"].shape[2] + 2 * pad, a["W"].shape[0]
+        n_W = (n_Wp - f) // p["stride"] + 1
+        rows = [[n_Wp, f, f, n_W]] if call.name == "conv_forward" else [[n_W, f, f, n_Wp], [n_Wp, f, f, 1]]
+    elif call.name in ("pool_forward", "pool_backward"):
+        n_Wp, f = a["A_prev"].shape[2], p["f"]
+        n_W = (n_Wp - f) // p["stride"] + 1
+        if call.name == "pool_forward":
+            rows = [[n_Wp, n_W]]
+        else:
+            rows = [[n_Wp, f, n_W, n_Wp]] if p["mode"] == "max" else [[n_W, f, n_Wp]]
+    elif call.name == "zero_pad":
+        rows = [[a["X"].shape[2], a["X"].shape[2] + 2 * pad]]
+    elif call.name == "conv_single_step":
+        rows = [[a["W"].shape[1]] * 3]
+    elif call.name == "create_mask_from_window":
+        rows = [[a["x"].shape[1]] * 2]
+    elif call.name == "distribute_value":
+        rows = [[1, p["shape"][1]]]
+    else:
+        return FIG_WIDTH
+    need = max(2 * SIDE + sum(row) * MAX_CELL + (len(row) - 1) * _gap("×=") for row in rows)
+    return float(np.clip(need, MIN_WIDTH, FIG_WIDTH))

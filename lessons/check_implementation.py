@@ -29,15 +29,15 @@ def pool_backward(dA, cache, mode="max"):
         for h in range(n_H):
             for w in range(n_W):
                 for c in range(n_C):
-                    vert_start, horiz_start = h * stride, w * stride
-                    window = A_prev[i, vert_start:vert_start + f, horiz_start:horiz_start + f, c]
+                    vs, hs = h * stride, w * stride  # the window's start
+                    window = A_prev[i, vs:vs + f, hs:hs + f, c]
                     if mode == "max":
                         mask = window == np.max(window)
-                        dA_prev[i, vert_start:vert_start + f, horiz_start:horiz_start + f, c] += (
-                            mask * dA[i, vert_start, horiz_start, c])  # should be dA[i, h, w, c]
+                        g = dA[i, vs, hs, c]  # should be dA[i, h, w, c]
+                        dA_prev[i, vs:vs + f, hs:hs + f, c] += mask * g
                     elif mode == "average":
-                        dA_prev[i, vert_start:vert_start + f, horiz_start:horiz_start + f, c] += (
-                            dA[i, vert_start, horiz_start, c] / (f * f))
+                        g = dA[i, vs, hs, c]  # should be dA[i, h, w, c]
+                        dA_prev[i, vs:vs + f, hs:hs + f, c] += g / (f * f)
     return dA_prev
 # --8<-- [end:pool_backward_window_start]
 
@@ -58,17 +58,17 @@ def conv_backward(dZ, cache):
     (m, n_H, n_W, n_C) = dZ.shape
     f, stride, pad = W.shape[0], hparameters["stride"], hparameters["pad"]
     A_prev_pad = np.pad(A_prev, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
-    dA_prev, dW, db = np.zeros(A_prev.shape), np.zeros(W.shape), np.zeros(b.shape)
-    dA_prev_pad = np.zeros(A_prev_pad.shape)
+    dA_prev, dA_prev_pad = np.zeros(A_prev.shape), np.zeros(A_prev_pad.shape)
+    dW, db = np.zeros(W.shape), np.zeros(b.shape)
     for i in range(m):
         for h in range(n_H):
             for w in range(n_W):
                 for c in range(n_C):
-                    vs, hs = h * stride, w * stride
-                    dA_prev_pad[i, vs:vs + f, hs:hs + f, :] += W[:, :, :, c] * dZ[i, h, w, c]
-                    dW[:, :, :, c] += A_prev_pad[i, vs:vs + f, hs:hs + f, :] * dZ[i, h, w, c]
-                    db[:, :, :, c] += dZ[i, h, w, c]
-        dA_prev[i] = dA_prev_pad[i, pad:-pad, pad:-pad, :]  # empty when pad == 0
+                    vs, hs, g = h * stride, w * stride, dZ[i, h, w, c]
+                    dA_prev_pad[i, vs:vs + f, hs:hs + f, :] += W[:, :, :, c] * g
+                    dW[:, :, :, c] += A_prev_pad[i, vs:vs + f, hs:hs + f, :] * g
+                    db[:, :, :, c] += g
+        dA_prev[i] = dA_prev_pad[i, pad:-pad, pad:-pad, :]  # empty if pad == 0
     return dA_prev, dW, db
 # --8<-- [end:conv_backward_pad_slice]
 
@@ -116,7 +116,8 @@ def build(page: Page) -> None:
                 for w in range(n_W):
                     horiz_start = w  # should be w * stride
                     for c in range(n_C):
-                        a_slice = A_prev_pad[i, vert_start:vert_start + f, horiz_start:horiz_start + f, :]
+                        a_slice = A_prev_pad[i, vert_start:vert_start + f,
+                                             horiz_start:horiz_start + f, :]
                         Z[i, h, w, c] = np.sum(a_slice * W[:, :, :, c]) + b[0, 0, 0, c]
         return Z, (A_prev, W, b, hparameters)
 
@@ -179,7 +180,7 @@ def build(page: Page) -> None:
     page.md(r"""
         The course's two cases pass; the first case with stride 2 raises, because the window's
         start runs past the end of `dA`. tracer reads your loop's variables at the moment of
-        the error (`h = 0, w = 2`) and shows the window the reference used for that cell:
+        the error (`h = 0, w = 2`), and shows the window the reference used for that cell:
     """)
     page.figure(report.figure(), "pool_backward_window_start",
                 "The reference pool_backward step for the window where the learner's function raised",

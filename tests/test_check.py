@@ -323,6 +323,14 @@ def test_wrong_dtype_wrong_scalar_type_and_bad_cache():
     assert "cache should be the tuple (A_prev, hparameters), got a list" in first(chk.check(pool_forward)).differs
 
 
+def test_a_result_that_cannot_be_sent_back_is_described():
+    def zero_pad(X, pad):
+        return (row for row in X)  # a generator cannot leave the child process
+
+    case = first(chk.check(zero_pad))
+    assert case.status == "wrong type" and "got a generator" in case.differs
+
+
 def test_prints_of_the_learner_stay_out_of_the_output(capfd):
     def distribute_value(dz, shape):
         print("debugging", dz)

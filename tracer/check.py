@@ -9,7 +9,7 @@ report says what differs (type, shape, or the first differing element), the
 window responsible (from the reference trace), and the likely cause when a
 known mistake reproduces the learner's results (:mod:`tracer.traps`)::
 
-    >>> import tracer
+    >>> import numpy as np, tracer
     >>> def conv_single_step(a_slice_prev, W, b):
     ...     return np.sum(a_slice_prev * W + b)
     >>> report = tracer.check(conv_single_step)

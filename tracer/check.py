@@ -1163,6 +1163,8 @@ def main(argv: list[str] | None = None) -> int:
                 target = out / f"{n}.png"
                 fig.savefig(target, dpi=100)
                 print(f"figure: {target}\n")
+            else:
+                print(f"figure: none for {n} (its first failure has no window to show)\n")
         if args.timing:
             print(f"{n}: {report.seconds:.2f} s\n")
     if args.timing:

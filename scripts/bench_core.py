@@ -399,15 +399,17 @@ def measure(case: Case, name: str, args: argparse.Namespace, progress: Callable[
     if events <= args.traced_events:
         full, empty = traced_bytes(loop)
         traced = (full - empty) / window_events
-    t_fast = best_of(fast_run, 5, budget)
+    # vectorized calls: best of at least 10 (3 when --quick), since a busy machine stalls a two-thread BLAS now and then
+    fast_repeats, fast_budget = (3, budget) if args.quick else (10, 1.0)
+    t_fast = best_of(fast_run, fast_repeats, fast_budget)
     t_fast_1 = None
     if args.blas_limit is not None and name.startswith("conv"):
         with args.blas_limit(limits=1, user_api="blas"):
-            t_fast_1 = best_of(fast_run, 5, budget)
+            t_fast_1 = best_of(fast_run, fast_repeats, fast_budget)
     t_torch = None
     torch_run = case.torch.get(name) if case.torch else None
     if torch_run is not None:
-        t_torch = best_of(torch_run, 5, budget)
+        t_torch = best_of(torch_run, fast_repeats, fast_budget)
     return Row(name, case.size, events, min(t["course"]), min(t["loop"]), min(t["rec"]), t_fast, counted, traced, t_torch, t_fast_1)
 
 

@@ -144,6 +144,7 @@ def test_zero_pad_zero_is_a_copy_of_the_input():
     X = nhwc(grid(2, 2))
     X_pad = tracer.zero_pad(X, 0)
     np.testing.assert_array_equal(X_pad, X)
+    assert not np.shares_memory(X_pad, X)
 
 
 def test_conv_single_step_adds_the_bias_once():

@@ -24,7 +24,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
-from matplotlib.animation import FuncAnimation, PillowWriter  # noqa: E402
+from matplotlib.animation import PillowWriter  # noqa: E402
 
 import tracer  # noqa: E402
 from tracer import render  # noqa: E402

@@ -27,7 +27,6 @@ from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import tracer  # noqa: E402
-from tracer import events as ev  # noqa: E402
 from tracer import render  # noqa: E402
 from tracer.render_scenes import CHOSEN_FILL, CURRENT_FILL, PAD_FILL, fmt  # noqa: E402
 

@@ -61,7 +61,6 @@ from .render_scenes import (
     PoolWindowScene,
     MAX_CELL,
     ROW_HEIGHT,
-    Scene,
     SingleStepScene,
     content_width,
     figure_height,

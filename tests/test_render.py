@@ -434,3 +434,16 @@ def test_the_benchmark_runs_quick():
     out = subprocess.run([sys.executable, "scripts/bench_render.py", "--quick"], cwd=ROOT, capture_output=True,
                          text=True, check=True, env={**os.environ, "MPLBACKEND": "Agg"})
     assert "ms/frame" in out.stdout and "trace.plot(k)" in out.stdout and "targets:" in out.stdout
+
+
+def test_a_filtered_trace_draws_its_steps_with_everything_before_them(conv_trace):
+    only = conv_trace.where("conv_window", cell=(1, 1))
+    assert len(only) == 1
+    scene = drawn(only, 0).scene
+    assert texts(scene.g["z"]) == [  # the windows before (1, 1) were applied too
+        ["0.50", "-0.50", "-1.50", "0.50"],
+        ["-9.50", "-10.5", "", ""],
+        ["", "", "", ""],
+        ["", "", "", ""],
+    ]
+    assert box(scene.window) == (1, 1, 2, 2)

@@ -14,6 +14,12 @@ A drawer that returns an object with ``update(event, state)`` and
 ``accepts(event, call)`` (a :class:`tracer.render_scenes.Scene`) is reused from
 step to step of an animation, which then only updates its artists.
 
+From a trace, ``trace.plot(k)`` returns the figure of step ``k``,
+``trace.animate()`` a :class:`matplotlib.animation.FuncAnimation`, and
+``trace.save(path)`` writes a GIF, a PNG or a directory of frames; in Jupyter a
+trace shows its current step. From a shell, ``python -m tracer conv_forward``
+(:mod:`tracer.cli`) records and draws a course function.
+
 Examples
 --------
 >>> import numpy as np, tracer

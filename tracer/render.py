@@ -37,7 +37,7 @@ import json
 import os
 import textwrap
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -624,16 +624,18 @@ def write_player(
     if workers == 1 or len(jobs) < 2:
         size = _render_frames(trace, jobs, dpi, channel, tick)
     else:
-        # contiguous chunks, so that each process reuses its scene from step to step
+        # contiguous chunks, so that each process reuses its scene from step to step; long renders
+        # get up to 4 chunks per process (one of at least 25 frames), for a finer progress report
         order = sorted(range(len(jobs)), key=lambda j: jobs[j][0])
-        chunks = [[jobs[j] for j in part] for part in np.array_split(np.array(order), workers) if len(part)]
+        n_chunks = max(workers, min(4 * workers, len(jobs) // 25))
+        chunks = [[jobs[j] for j in part] for part in np.array_split(np.array(order), n_chunks) if len(part)]
         stripped = _strip(trace)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_render_chunk, stripped, chunk, dpi, channel) for chunk in chunks]
+            futures = {pool.submit(_render_chunk, stripped, chunk, dpi, channel): len(chunk) for chunk in chunks}
             sizes = []
-            for fut, chunk in zip(futures, chunks):
+            for fut in as_completed(futures):
                 sizes.append(fut.result())
-                tick(len(chunk))
+                tick(futures[fut])
         size = sizes[0]
     if gif:
         _write_gif(out / "anim.gif", [out / fname for fname in names])

@@ -423,7 +423,10 @@ class Renderer:
                 canvas.restore_region(self._background)
             renderer = canvas.get_renderer()
             n = len(self._order)
-            for a in sorted(self._animated, key=lambda a: (self._order.get(id(a.axes), n), a.get_zorder())):
+            # axes by axes, in zorder, then in the order the scene made them: the same order every run
+            rank = {id(a): j for j, a in enumerate(self._watch)}
+            for a in sorted(self._animated,
+                            key=lambda a: (self._order.get(id(a.axes), n), a.get_zorder(), rank.get(id(a), n))):
                 a.draw(renderer)
 
     def png(self) -> bytes:

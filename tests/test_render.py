@@ -335,6 +335,9 @@ def test_write_player_files_and_json(conv_trace, tmp_path):
         assert im.size == (player["width"], player["height"])
     with Image.open(out / "anim.gif") as gif:
         assert gif.n_frames == 3
+    # rendered again with fewer steps and no GIF: nothing of the first render lingers
+    render.write_player(conv_trace, tmp_path, "conv", steps=[2], dpi=DPI, gif=False)
+    assert sorted(p.name for p in out.iterdir()) == ["000.png", "player.json"]
 
 
 def test_frames_are_byte_identical_across_renders_and_processes(conv_trace, tmp_path):

@@ -640,8 +640,14 @@ def write_player(
                 sizes.append(fut.result())
                 tick(futures[fut])
         size = sizes[0]
+    # frames of an earlier, longer render of the same player would linger: remove them
+    for stale in out.glob("*.png"):
+        if stale.stem.isdigit() and stale.name not in names:
+            stale.unlink()
     if gif:
         _write_gif(out / "anim.gif", [out / fname for fname in names])
+    elif (out / "anim.gif").exists():
+        (out / "anim.gif").unlink()
     player = {
         "name": name,
         "width": size[0],

@@ -379,8 +379,8 @@ def measure(case: Case, name: str, args: argparse.Namespace, progress: Callable[
         if not np.array_equal(got, want):
             raise AssertionError(f"{name}: the course loop and tracer's loop disagree")
     # a few seconds per variant at most: repeat small cases until about 0.3 s of each has run
-    estimate = case.windows(name) * 10e-6  # seconds per loop run, about 5 to 10 us per window
-    budget = 0.03 if args.quick else 0.3
+    estimate = case.windows(name) * 5e-6  # seconds per loop run, about 3 to 12 us per window
+    budget = 0.03 if args.quick else 1.0  # per variant: sub-second loops get several timings
     repeats = max(args.min_repeats, min(200, int(budget / estimate) + 1))
     progress(f"{name} size {case.size}: {case.windows(name):,} windows, {repeats} timing(s) of each loop variant")
     t = {"course": [], "loop": [], "rec": []}
@@ -400,7 +400,7 @@ def measure(case: Case, name: str, args: argparse.Namespace, progress: Callable[
         full, empty = traced_bytes(loop)
         traced = (full - empty) / window_events
     # vectorized calls: best of at least 10 (3 when --quick), since a busy machine stalls a two-thread BLAS now and then
-    fast_repeats, fast_budget = (3, budget) if args.quick else (10, 1.0)
+    fast_repeats, fast_budget = (3, budget) if args.quick else (10, 0.5)
     t_fast = best_of(fast_run, fast_repeats, fast_budget)
     t_fast_1 = None
     if args.blas_limit is not None and name.startswith("conv"):

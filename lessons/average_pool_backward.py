@@ -69,9 +69,9 @@ def build(page: Page) -> None:
         The entries of $dA_{prev}$ add up to $40 = 4 + 8 + 12 + 16$, the sum of $dA$.
 
         !!! warning "Operator precedence"
-            `dz / n_H * n_W` is $(dz / n_H) \cdot n_W$, not $dz / (n_H n_W)$: with a square
-            window it multiplies instead of dividing by the second side. Write the
-            parentheses, as the course's `average = dz / (n_H * n_W)` does.
+            `dz / n_H * n_W` is $(dz / n_H) \cdot n_W$, not $dz / (n_H n_W)$: for a square
+            window that is `dz` itself, so every cell gets the whole gradient instead of a
+            share. Write the parentheses, as the course's `average = dz / (n_H * n_W)` does.
 
         With the usual $f = 2$, stride 2, the windows do not overlap and each cell of
         $dA_{prev}$ is simply a quarter of one value of $dA$. The whole `pool_backward` loop,

@@ -29,7 +29,10 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
+from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
+from matplotlib.font_manager import findfont, get_font
 from matplotlib import colormaps
 
 from . import events as ev
@@ -121,6 +124,71 @@ def _vmax(*arrays: np.ndarray) -> float:
 
 
 # ------------------------------------------------------------------------------------------------
+
+
+class CellText(Text):
+    """A short one-line text drawn on Agg from a cached bitmap of its glyphs.
+
+    Cell numbers and indices repeat from frame to frame and from cell to cell;
+    :meth:`matplotlib.text.Text.draw` lays out and rasterizes every glyph each
+    time (about 1 ms a text), while this draws a cached image (a few hundredths
+    of that). The ink of the string is centred on its anchor (``va="center"``),
+    or put beside it (``ha``/``va`` left, right, top, bottom). Other renderers
+    (PDF, SVG) and rotated text fall back to ``Text.draw``.
+    """
+
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible():
+            return
+        if not isinstance(renderer, RendererAgg) or self.get_rotation() or "\n" in self.get_text():
+            super().draw(renderer)
+            return
+        s = self.get_text()
+        if s:
+            rgba = _glyphs(s, self.get_fontproperties(), renderer.points_to_pixels(1.0), to_rgba(self.get_color()))
+            h, w = rgba.shape[:2]
+            x, y = self.get_transform().transform(self.get_unitless_position())
+            ha, va = self.get_horizontalalignment(), self.get_verticalalignment()
+            x0 = x - w / 2 if ha == "center" else x - w if ha == "right" else x
+            y0 = y - h / 2 if va in ("center", "center_baseline") else y - h if va == "top" else y
+            gc = renderer.new_gc()
+            gc.set_alpha(self.get_alpha() if self.get_alpha() is not None else 1.0)
+            renderer.draw_image(gc, int(round(x0)), int(round(y0)), rgba)
+            gc.restore()
+        self.stale = False
+
+
+_GLYPHS: dict[tuple, np.ndarray] = {}
+
+
+def _glyphs(s: str, prop: Any, pixels_per_point: float, color: tuple) -> np.ndarray:
+    """The RGBA image (rows bottom first, as Agg draws them) of ``s`` in ``prop`` and ``color``."""
+    path = findfont(prop)
+    key = (s, path, prop.get_size_in_points(), pixels_per_point, color)
+    image = _GLYPHS.get(key)
+    if image is None:
+        font = get_font(path)
+        font.clear()
+        font.set_size(prop.get_size_in_points(), 72 * pixels_per_point)
+        font.set_text(s, 0, flags=get_hinting_flag())
+        font.draw_glyphs_to_bitmap(antialiased=True)
+        coverage = np.asarray(font.get_image())
+        image = np.empty(coverage.shape + (4,), dtype=np.uint8)
+        image[..., :3] = np.round(np.array(color[:3]) * 255).astype(np.uint8)
+        image[..., 3] = np.round(coverage * color[3]).astype(np.uint8)
+        image = np.ascontiguousarray(image[::-1])
+        if len(_GLYPHS) > 20_000:  # bounded: a long session draws many distinct numbers
+            _GLYPHS.clear()
+        _GLYPHS[key] = image
+    return image
+
+
+def cell_text(ax: Axes, x: float, y: float, s: str, **kwargs: Any) -> CellText:
+    """Add a :class:`CellText` to ``ax`` at data position ``(x, y)`` (like ``ax.text``, not clipped)."""
+    kwargs.setdefault("transform", ax.transData)
+    t = CellText(x, y, s, clip_on=False, **kwargs)
+    ax.add_artist(t)
+    return t
 
 
 @dataclass(frozen=True)
@@ -232,13 +300,13 @@ class Grid:
         self.artists: list[Artist] = []
         # row and column indices, every one on small grids, every 5th on big ones
         step = 1 if max(shape) <= 16 else 5
-        index_kw = dict(fontsize=7, color=MUTED, clip_on=False)
+        index_kw = dict(fontsize=7, color=MUTED)
         above = offset_copy(ax.transData, fig=fig, x=0, y=3, units="points")
         left = offset_copy(ax.transData, fig=fig, x=-3, y=0, units="points")
         for c in range(0, n_cols, step):
-            self.artists.append(ax.text(c, -0.5, str(c), ha="center", va="bottom", transform=above, **index_kw))
+            self.artists.append(cell_text(ax, c, -0.5, str(c), ha="center", va="bottom", transform=above, **index_kw))
         for r in range(0, n_rows, step):
-            self.artists.append(ax.text(-0.5, r, str(r), ha="right", va="center", transform=left, **index_kw))
+            self.artists.append(cell_text(ax, -0.5, r, str(r), ha="right", va="center", transform=left, **index_kw))
         for t in self.artists:
             t._outside = True  # type: ignore[attr-defined]  # drawn beside the cells, never over them
         title_at = offset_copy(ax.transAxes, fig=fig, x=0, y=14, units="points")
@@ -257,7 +325,7 @@ class Grid:
         self._shown: list[list[tuple]] = []
         if self.numbers:
             self.texts = [
-                [ax.text(c, r, "", ha="center", va="center", fontsize=self.fontsize, color=INK, zorder=3)
+                [cell_text(ax, c, r, "", ha="center", va="center", fontsize=self.fontsize, color=INK, zorder=3)
                  for c in range(n_cols)]
                 for r in range(n_rows)
             ]
@@ -271,7 +339,7 @@ class Grid:
             self.cover = ax.imshow(self._cover, extent=(-0.5, n_cols - 0.5, n_rows - 0.5, -0.5),
                                    interpolation="nearest", aspect="auto", zorder=3.5)
             self.lines.set_zorder(3.6)
-            self.current_text = ax.text(0, 0, "", ha="center", va="center", fontsize=self.fontsize, color=INK,
+            self.current_text = cell_text(ax, 0, 0, "", ha="center", va="center", fontsize=self.fontsize, color=INK,
                                         zorder=3.7)
             self.artists += [self.cover, self.current_text]
 

@@ -319,7 +319,8 @@ class Grid:
         segs = [[(x - 0.5, -0.5), (x - 0.5, n_rows - 0.5)] for x in range(n_cols + 1)]
         segs += [[(-0.5, y - 0.5), (n_cols - 0.5, y - 0.5)] for y in range(n_rows + 1)]
         lw = 0.8 if self.numbers else (0.4 if max(shape) <= 32 else 0.0)
-        self.lines = ax.add_collection(LineCollection(segs, colors=GRID_LINE, linewidths=lw, zorder=1))
+        self.lines = ax.add_collection(LineCollection(segs, colors=GRID_LINE, linewidths=lw, zorder=1),
+                                       autolim=False)
         self.lines.set_clip_on(False)
         self.texts: list[list[Any]] = []
         self._shown: list[list[tuple]] = []

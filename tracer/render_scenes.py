@@ -667,7 +667,8 @@ class ConvWindowScene(Scene):
             self.g[key].title.set_text(title)
         sums = _channel_sums(a_slice, W_c)
         n = a_slice.shape[0] * a_slice.shape[1]
-        self.set_note(_formula(sums, ch, float(a["b"][0, 0, 0, c]), event.value, f"Z[{i}, {event.h}, {event.w}, {c}]", n))
+        target = f"Z[{i}, {event.h}, {event.w}, {c}]"
+        self.set_note(_formula(sums, ch, float(a["b"][0, 0, 0, c]), event.value, target, n))
         return self.changed()
 
 
@@ -680,7 +681,9 @@ class SingleStepScene(Scene):
         a = self.call.arrays
         f1, f2, n_C_prev = a["a_slice_prev"].shape
         if not 0 <= self.channel < n_C_prev:
-            raise ValueError(f"channel must be from 0 to {n_C_prev - 1} (a_slice_prev has {n_C_prev}), got {self.channel}")
+            raise ValueError(
+                f"channel must be from 0 to {n_C_prev - 1} (a_slice_prev has {n_C_prev}), got {self.channel}"
+            )
         ch = self.channel
         vx, vw = _vmax(a["a_slice_prev"][..., ch]), _vmax(a["W"][..., ch])
         self.g = self.grids(
@@ -740,7 +743,8 @@ class PoolWindowScene(Scene):
         target = f"A[{i}, {event.h}, {event.w}, {c}]"
         n = (ve - vs) * (he - hs)
         if maxed:
-            text = f"{target} = max of the {n} window cells = {fmt_long(event.value)}, at row {event.max_row}, column {event.max_col}"
+            text = (f"{target} = max of the {n} window cells = {fmt_long(event.value)}, "
+                    f"at row {event.max_row}, column {event.max_col}")
         else:
             cells = A_prev[i, vs:ve, hs:he, c].ravel()
             if n <= 9:
@@ -831,7 +835,8 @@ class ConvBackScene(Scene):
         self.cell = self.g["dz"].box()
         self.win_da = self.g["da"].box(color=ADDED)
         self.win_x = self.g["x"].box()
-        self.moving += [self.cell, self.win_da, self.win_x] + [self.g[k].image for k in ("dz", "wg", "da", "xg", "dw", "db")]
+        self.moving += [self.cell, self.win_da, self.win_x]
+        self.moving += [self.g[k].image for k in ("dz", "wg", "da", "xg", "dw", "db")]
         pad, n_H_prev, n_W_prev = self.call.params["pad"], a["A_prev"].shape[1], a["A_prev"].shape[2]
         if pad:
             frame = self.g["da"].box(color=MUTED, lw=1.5, ls="--", z=3)
@@ -871,7 +876,8 @@ class ConvBackScene(Scene):
         for key, title in titles.items():
             self.g[key].title.set_text(title)
         self.set_note(
-            f"g = dZ[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)}:  dA_prev{'_pad' if pad else ''}[window] += W × g (blue),\n"
+            f"g = dZ[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)}:  "
+            f"dA_prev{'_pad' if pad else ''}[window] += W × g (blue),\n"
             f"dW[..., {c}] += window × g,  db[{c}] += g"
         )
         return self.changed()

@@ -738,13 +738,13 @@ class PoolWindowScene(Scene):
         if maxed:
             Grid.move_box(self.chosen, event.max_row, event.max_row + 1, event.max_col, event.max_col + 1)
         self.header_note = f"channel {c} of {n_C}" if n_C > 1 else ""
-        self.g["x"].title.set_text(f"A_prev[{i}, :, :, {c}]" + ("\nthe max in green" if maxed else ""))
+        self.g["x"].title.set_text(f"A_prev[{i}, :, :, {c}]")
         self.g["a"].title.set_text(f"A[{i}, :, :, {c}]")
         target = f"A[{i}, {event.h}, {event.w}, {c}]"
         n = (ve - vs) * (he - hs)
         if maxed:
             text = (f"{target} = max of the {n} window cells = {fmt_long(event.value)}, "
-                    f"at row {event.max_row}, column {event.max_col}")
+                    f"at row {event.max_row}, column {event.max_col} (green)")
         else:
             cells = A_prev[i, vs:ve, hs:he, c].ravel()
             if n <= 9:

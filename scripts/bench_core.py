@@ -281,10 +281,10 @@ class Case:
 # -- timing --------------------------------------------------------------------------------------
 
 
-def timed(fn: Callable[[], object]) -> float:
-    t0 = time.perf_counter()
+def timed(fn: Callable[[], object], clock: Callable[[], float] = time.perf_counter) -> float:
+    t0 = clock()
     fn()
-    return time.perf_counter() - t0
+    return clock() - t0
 
 
 def best_of(fn: Callable[[], object], min_repeats: int, budget: float) -> float:
@@ -386,11 +386,11 @@ def measure(case: Case, name: str, args: argparse.Namespace, progress: Callable[
     t = {"course": [], "loop": [], "rec": []}
     events = 0
     for _ in range(repeats):  # interleaved, so that a slow moment hits every variant
-        t["course"].append(timed(course))
-        t["loop"].append(timed(loop))
-        t0 = time.perf_counter()
+        t["course"].append(timed(course, args.clock))
+        t["loop"].append(timed(loop, args.clock))
+        t0 = args.clock()
         trace = rec()
-        t["rec"].append(time.perf_counter() - t0)
+        t["rec"].append(args.clock() - t0)
         events = len(trace)
     window_events = events - (1 if name == "conv_forward" else 0)  # its pad event stays in both
     counted = rows_bytes(trace) / events
@@ -471,9 +471,17 @@ def main(argv: list[str] | None = None) -> int:
         default=100_000,
         help="measure bytes with tracemalloc (5x slower) only up to this many events (default 100000)",
     )
+    parser.add_argument(
+        "--clock",
+        choices=["wall", "cpu"],
+        default="wall",
+        help="time the loops by wall clock (time.perf_counter, default) or by this process's CPU time "
+        "(time.process_time: steadier when other processes share the cores); vectorized calls always by wall clock",
+    )
     parser.add_argument("--no-torch", action="store_true", help="skip the torch comparison even if torch is installed")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a requirement fails")
     args = parser.parse_args(argv)
+    args.clock = time.perf_counter if args.clock == "wall" else time.process_time
     try:  # optional: time tracer.fast with one BLAS thread too, the same footing as torch here
         from threadpoolctl import threadpool_limits
 
@@ -519,6 +527,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     load = max(load_before, os.getloadavg()[0])
     cores = os.cpu_count() or 1
+    clock = "wall clock (time.perf_counter)" if args.clock is time.perf_counter else "CPU time (time.process_time)"
+    print(f"loops timed by {clock}, best of the timings shown in the progress lines")
     print(
         f"machine: {cores} cores, load average up to {load:.1f} during the run"
         + (" (busy: other processes share the cores, so the timings are noisy)" if load > 0.75 * cores else "")

@@ -721,5 +721,6 @@ def save(
         return path
     if suffix:
         raise ValueError(f"{fn}: path must end in .gif or .png, or be a directory, got {str(path)!r}")
+    path = path.resolve()  # "." or "frames/" name a directory too
     write_player(trace, path.parent, path.name, steps=steps, dpi=dpi, channel=channel, gif=gif)
     return path

@@ -297,7 +297,7 @@ class Renderer:
     ----------
     trace : Trace
     dpi : int, optional
-        Pixels per inch (default 100: frames of 1000 px wide).
+        Pixels per inch (default 100: frames up to 1000 px wide, sized to their grids).
     channel : int, optional
         The input channel shown for convolutions (default 0).
     blit : bool

@@ -70,6 +70,7 @@ from .render_scenes import (
     SingleStepScene,
     content_width,
     figure_height,
+    figure_text,
 )
 
 __all__ = [
@@ -325,12 +326,12 @@ class Renderer:
     def _frame_artists(self) -> None:
         W, H = self.fig.get_size_inches()
         with matplotlib.rc_context(STYLE):
-            self.header = self.fig.text(0.3 / W, 1 - HEADER / 2 / H, "", ha="left", va="center",
-                                        fontsize=12, fontweight="bold", color=INK)
-            self.counter = self.fig.text(1 - 0.3 / W, 1 - HEADER / 2 / H, "", ha="right", va="center",
-                                         fontsize=11, color=MUTED)
-            self.caption = self.fig.text(0.5, FOOTER / 2 / H, "", ha="center", va="center", fontsize=10,
-                                         color=MUTED, linespacing=1.3)
+            self.header = figure_text(self.fig, 0.3 / W, 1 - HEADER / 2 / H, "", ha="left", va="center",
+                                      fontsize=12, fontweight="bold", color=INK)
+            self.counter = figure_text(self.fig, 1 - 0.3 / W, 1 - HEADER / 2 / H, "", ha="right", va="center",
+                                       fontsize=11, color=MUTED)
+            self.caption = figure_text(self.fig, 0.5, FOOTER / 2 / H, "", ha="center", va="center", fontsize=10,
+                                       color=MUTED, linespacing=1.3)
 
     def __repr__(self) -> str:
         w, h = self.size

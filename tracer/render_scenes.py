@@ -27,7 +27,7 @@ from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize, to_rgba
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, _stale_figure_callback
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
@@ -127,46 +127,79 @@ def _vmax(*arrays: np.ndarray) -> float:
 
 
 class CellText(Text):
-    """A short one-line text drawn on Agg from a cached bitmap of its glyphs.
+    """A text drawn on Agg straight from a bitmap of its glyphs, cached for short strings.
 
-    Cell numbers and indices repeat from frame to frame and from cell to cell;
-    :meth:`matplotlib.text.Text.draw` lays out and rasterizes every glyph each
-    time (about 1 ms a text), while this draws a cached image (a few hundredths
-    of that). The ink of the string is centred on its anchor (``va="center"``),
-    or put beside it (``ha``/``va`` left, right, top, bottom). Other renderers
-    (PDF, SVG) and rotated text fall back to ``Text.draw``.
+    :meth:`matplotlib.text.Text.draw` lays out and rasterizes every glyph on
+    every draw (about 1 ms for a number); a grid redraws dozens of numbers a
+    frame, and they repeat from frame to frame and from cell to cell. This
+    draws the string's bitmap, cached when short (a few hundredths of that).
+    With ``ink_centre=True`` a one-line text has its ink centred on the anchor
+    (the numbers in cells); other texts are laid out line by line on their
+    baselines. Other renderers (PDF, SVG), rotated text and characters missing
+    from the font fall back to ``Text.draw``.
     """
+
+    def __init__(self, *args: Any, ink_centre: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.ink_centre = ink_centre
 
     def draw(self, renderer: Any) -> None:
         if not self.get_visible():
             return
-        if not isinstance(renderer, RendererAgg) or self.get_rotation() or "\n" in self.get_text():
+        s = self.get_text()
+        prop = self.get_fontproperties()
+        if not isinstance(renderer, RendererAgg) or self.get_rotation() or not _has_glyphs(s, prop):
             super().draw(renderer)
             return
-        s = self.get_text()
         if s:
-            rgba = _glyphs(s, self.get_fontproperties(), renderer.points_to_pixels(1.0), to_rgba(self.get_color()))
-            h, w = rgba.shape[:2]
+            ppp = renderer.points_to_pixels(1.0)
+            color = to_rgba(self.get_color())
             x, y = self.get_transform().transform(self.get_unitless_position())
             ha, va = self.get_horizontalalignment(), self.get_verticalalignment()
-            x0 = x - w / 2 if ha == "center" else x - w if ha == "right" else x
-            y0 = y - h / 2 if va in ("center", "center_baseline") else y - h if va == "top" else y
             gc = renderer.new_gc()
             gc.set_alpha(self.get_alpha() if self.get_alpha() is not None else 1.0)
-            renderer.draw_image(gc, int(round(x0)), int(round(y0)), rgba)
+            lines = s.split("\n")
+            if self.ink_centre and len(lines) == 1:
+                image, _ = _glyphs(s, prop, ppp, color)
+                h, w = image.shape[:2]
+                renderer.draw_image(gc, int(round(_left(x, w, ha))), int(round(y - h / 2)), image)
+            else:
+                size = prop.get_size_in_points() * ppp
+                spacing = self.get_linespacing()
+                pitch = (spacing if isinstance(spacing, (int, float)) else 1.2) * size
+                ascent, descent = 0.76 * size, 0.24 * size  # DejaVu Sans
+                height = (len(lines) - 1) * pitch + ascent + descent
+                top = {"top": y, "bottom": y + height, "baseline": y + (len(lines) - 1) * pitch + ascent}.get(
+                    va, y + height / 2)
+                for j, line in enumerate(lines):
+                    if line:
+                        image, below = _glyphs(line, prop, ppp, color)
+                        baseline = top - ascent - j * pitch
+                        x0 = _left(x, image.shape[1], ha)
+                        renderer.draw_image(gc, int(round(x0)), int(round(baseline - below)), image)
             gc.restore()
         self.stale = False
 
 
-_GLYPHS: dict[tuple, np.ndarray] = {}
+def _left(x: float, w: int, ha: str) -> float:
+    return x - w / 2 if ha == "center" else x - w if ha == "right" else x
 
 
-def _glyphs(s: str, prop: Any, pixels_per_point: float, color: tuple) -> np.ndarray:
-    """The RGBA image (rows bottom first, as Agg draws them) of ``s`` in ``prop`` and ``color``."""
+_GLYPHS: dict[tuple, tuple[np.ndarray, float]] = {}
+_CACHED_LENGTH = 24  # longer strings (formulas, captions) change every frame: not worth keeping
+
+
+def _has_glyphs(s: str, prop: Any) -> bool:
+    font = get_font(findfont(prop))
+    return all(ch == "\n" or font.get_char_index(ord(ch)) for ch in s)
+
+
+def _glyphs(s: str, prop: Any, pixels_per_point: float, color: tuple) -> tuple[np.ndarray, float]:
+    """The RGBA image of one line ``s`` (rows bottom first, as Agg draws them) and its pixels below the baseline."""
     path = findfont(prop)
     key = (s, path, prop.get_size_in_points(), pixels_per_point, color)
-    image = _GLYPHS.get(key)
-    if image is None:
+    found = _GLYPHS.get(key)
+    if found is None:
         font = get_font(path)
         font.clear()
         font.set_size(prop.get_size_in_points(), 72 * pixels_per_point)
@@ -176,11 +209,12 @@ def _glyphs(s: str, prop: Any, pixels_per_point: float, color: tuple) -> np.ndar
         image = np.empty(coverage.shape + (4,), dtype=np.uint8)
         image[..., :3] = np.round(np.array(color[:3]) * 255).astype(np.uint8)
         image[..., 3] = np.round(coverage * color[3]).astype(np.uint8)
-        image = np.ascontiguousarray(image[::-1])
-        if len(_GLYPHS) > 20_000:  # bounded: a long session draws many distinct numbers
-            _GLYPHS.clear()
-        _GLYPHS[key] = image
-    return image
+        found = (np.ascontiguousarray(image[::-1]), font.get_descent() / 64)
+        if len(s) <= _CACHED_LENGTH:
+            if len(_GLYPHS) > 20_000:  # bounded: a long session draws many distinct numbers
+                _GLYPHS.clear()
+            _GLYPHS[key] = found
+    return found
 
 
 def cell_text(ax: Axes, x: float, y: float, s: str, **kwargs: Any) -> CellText:
@@ -188,6 +222,17 @@ def cell_text(ax: Axes, x: float, y: float, s: str, **kwargs: Any) -> CellText:
     kwargs.setdefault("transform", ax.transData)
     t = CellText(x, y, s, clip_on=False, **kwargs)
     ax.add_artist(t)
+    return t
+
+
+def figure_text(fig: Figure, x: float, y: float, s: str, **kwargs: Any) -> CellText:
+    """Add a :class:`CellText` to ``fig`` at figure position ``(x, y)``, listed in ``fig.texts`` like ``fig.text``."""
+    t = CellText(x, y, s, transform=fig.transSubfigure, **kwargs)
+    t.set_figure(fig)
+    t.stale_callback = _stale_figure_callback
+    fig.texts.append(t)
+    t._remove_method = fig.texts.remove
+    fig.stale = True
     return t
 
 
@@ -252,7 +297,7 @@ def place_panels(fig: Figure, panels: Sequence[Panel], row: int, n_rows_fig: int
         if j < len(gaps):
             if p.after:
                 # centred in the gap, less the room the next grid's row indices take
-                fig.text((x + w + (gaps[j] - 0.14) / 2) / W, mid / H, p.after, ha="center", va="center",
+                figure_text(fig, (x + w + (gaps[j] - 0.14) / 2) / W, mid / H, p.after, ha="center", va="center",
                          fontsize=16 if len(p.after) <= 2 else 12, color=INK)
             x += w + gaps[j]
     return out
@@ -310,8 +355,8 @@ class Grid:
         for t in self.artists:
             t._outside = True  # type: ignore[attr-defined]  # drawn beside the cells, never over them
         title_at = offset_copy(ax.transAxes, fig=fig, x=0, y=14, units="points")
-        self.title = ax.text(0.5, 1.0, title, ha="center", va="bottom", fontsize=10, color=INK,
-                             transform=title_at, linespacing=1.15)
+        self.title = cell_text(ax, 0.5, 1.0, title, ha="center", va="bottom", fontsize=10, color=INK,
+                               transform=title_at, linespacing=1.15)
         self.title._outside = True  # type: ignore[attr-defined]
         self.rgba = np.ones((n_rows, n_cols, 4))
         self.image = ax.imshow(self.rgba, extent=(-0.5, n_cols - 0.5, n_rows - 0.5, -0.5),
@@ -326,7 +371,8 @@ class Grid:
         self._shown: list[list[tuple]] = []
         if self.numbers:
             self.texts = [
-                [cell_text(ax, c, r, "", ha="center", va="center", fontsize=self.fontsize, color=INK, zorder=3)
+                [cell_text(ax, c, r, "", ha="center", va="center", fontsize=self.fontsize, color=INK, zorder=3,
+                           ink_centre=True)
                  for c in range(n_cols)]
                 for r in range(n_rows)
             ]
@@ -340,8 +386,8 @@ class Grid:
             self.cover = ax.imshow(self._cover, extent=(-0.5, n_cols - 0.5, n_rows - 0.5, -0.5),
                                    interpolation="nearest", aspect="auto", zorder=3.5)
             self.lines.set_zorder(3.6)
-            self.current_text = cell_text(ax, 0, 0, "", ha="center", va="center", fontsize=self.fontsize, color=INK,
-                                        zorder=3.7)
+            self.current_text = cell_text(ax, 0, 0, "", ha="center", va="center", fontsize=self.fontsize,
+                                          color=INK, zorder=3.7, ink_centre=True)
             self.artists += [self.cover, self.current_text]
 
     def __repr__(self) -> str:
@@ -493,7 +539,8 @@ class Scene:
         self.channel = channel
         self.artists: list[Artist] = []
         _, H = fig.get_size_inches()
-        self.note = fig.text(0.5, (FOOTER + NOTE / 2) / H, "", ha="center", va="center", fontsize=11, color=INK)
+        self.note = figure_text(fig, 0.5, (FOOTER + NOTE / 2) / H, "", ha="center", va="center", fontsize=11,
+                                color=INK)
         self._grids: list[Grid] = []
         #: artists expected to change from step to step: a renderer leaves them out of its cached background
         self.moving: list[Artist] = [self.note]

@@ -125,7 +125,7 @@ STYLE: dict[str, Any] = {
 DEFAULT_DPI = 100
 GIF_MS = 700  # time per GIF frame
 PNG_COMPRESS_LEVEL = 1  # zlib level: 1 encodes about 5x faster than the default at +30% size
-PARALLEL_MIN_FRAMES = 16  # write_player splits longer renders over 2 processes
+PARALLEL_MIN_FRAMES = 64  # write_player splits longer renders over 2 processes (shorter: not worth a fork)
 CAPTION_WIDTH = 125  # characters per caption line in a figure FIG_WIDTH wide
 
 
@@ -586,7 +586,7 @@ def write_player(
     channel : int, optional
         The input channel shown for convolutions (default 0).
     workers : int, optional
-        Processes to render with (default: 2 for 16 frames or more on a machine
+        Processes to render with (default: 2 for 64 frames or more on a machine
         with 2 cores or more, else 1).
     progress : callable, optional
         Called as ``progress(done, total)`` after each frame.

@@ -94,11 +94,11 @@ def test_bad_options_are_refused_with_the_core_message(capsys, tmp_path, argv, m
     assert not list(tmp_path.iterdir())  # refused before anything was written
 
 
-def test_check_hands_over_to_tracer_check(capsys, monkeypatch):
-    from tracer import check
+def test_check_hands_over_to_tracer_checking(capsys, monkeypatch):
+    from tracer import checking
 
     seen = []
-    monkeypatch.setattr(check, "main", lambda argv: seen.append(argv) or 3)
+    monkeypatch.setattr(checking, "main", lambda argv: seen.append(argv) or 3)
     code, _, _ = run(capsys, "check", "solution.py", "--only", "zero_pad")
     assert code == 3
     assert seen == [["solution.py", "--only", "zero_pad"]]

@@ -15,8 +15,8 @@ a learner can swap their own in for any of them::
 :mod:`tracer.fast` holds vectorized twins with the same API.
 """
 
-from . import check, events, fast
-from .check import CheckReport
+from . import events, fast
+from .checking import CheckReport, check
 from .conv import (
     conv_backward,
     conv_forward,

@@ -19,7 +19,7 @@ from . import render
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from .check import CheckReport
+    from .checking import CheckReport
 
 __all__ = ["draw", "MARK_COLOR"]
 

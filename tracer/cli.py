@@ -7,7 +7,7 @@ PNG per step, an animated GIF and a ``player.json`` to ``OUT/NAME/``::
     python -m tracer conv_forward --size 5 --f 3 --pad 1 --stride 1 -o out
     python -m tracer pool_backward --size 4 --f 2 --stride 2 --mode average -o out
 
-The second form checks a learner's own functions (:func:`tracer.check.main`)::
+The second form checks a learner's own functions (:func:`tracer.checking.main`)::
 
     python -m tracer check path/to/solution.py
 """
@@ -222,13 +222,13 @@ class Progress:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 done, 1 or more on errors).
 
-    ``check`` as the first argument hands the rest to :func:`tracer.check.main`.
+    ``check`` as the first argument hands the rest to :func:`tracer.checking.main`.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "check":
-        from . import check
+        from . import checking
 
-        return int(check.main(argv[1:]))
+        return int(checking.main(argv[1:]))
     parser = build_parser()
     if argv and not argv[0].startswith("-") and argv[0] not in FUNCTIONS:
         parser.error(f"FUNCTION must be one of {', '.join(FUNCTIONS)} or 'check', got {argv[0]!r}")

@@ -24,7 +24,7 @@ case that times out keeps running in the background until the interpreter exits.
 
 From a shell, ``python -m tracer check solution.py`` checks every course
 function a file defines (:func:`main`). The module itself is callable, so
-``tracer.check(fn)`` and ``tracer.check.main(argv)`` both work.
+``tracer.check(fn)`` is :func:`check`; the command line is :func:`main`.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ import sys
 import textwrap
 import threading
 import time
-import types
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -1172,16 +1171,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(found) - failures} of {len(found)} function(s) passed")
     return 1 if failures else 0
 
-
-class _CallableModule(types.ModuleType):
-    """This module, callable: ``tracer.check(fn)`` is :func:`check`, and ``tracer.check.main`` stays :func:`main`."""
-
-    def __call__(self, fn: Callable, *, name: str | None = None, figure: bool = False,
-                 timeout: float = DEFAULT_TIMEOUT) -> CheckReport:
-        return check(fn, name=name, figure=figure, timeout=timeout)
-
-
-sys.modules[__name__].__class__ = _CallableModule
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

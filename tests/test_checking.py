@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import tracer
-from tracer import check as chk
+from tracer import checking as chk
 from tracer import conv, fast
 from tracer.traps import TRAPS
 
@@ -473,7 +473,7 @@ def test_python_m_tracer_check_in_a_subprocess():
     assert result.returncode == 2
 
 
-def test_tracer_check_is_callable_and_keeps_main():
+def test_tracer_check_is_the_check_function():
     report = tracer.check(tracer.fast.distribute_value)
     assert isinstance(report, tracer.CheckReport) and report.passed
-    assert tracer.check.main is chk.main
+    assert tracer.check is chk.check

@@ -54,7 +54,7 @@ What each :class:`Page` method adds:
     through ``pymdownx.snippets`` at site build time: pages never drift from the code.
 ``page.figure(fig, name, alt, caption=None)``
     Saves a matplotlib ``Figure`` as ``<slug>/<name>.png`` and shows it.
-``page.player(trace, name, alt, steps=None, dpi=None)``
+``page.player(trace, name, alt, steps=None, dpi=80, channel=None)``
     Renders a step player (one frame per event, via ``tracer.render.write_player``)
     into ``<slug>/<name>/``. Keep players short: 40 frames at most (pass ``steps``,
     or record with ``tracer.record(examples=0, channels=0)``, or ``trace.where(...)``).
@@ -172,12 +172,21 @@ class Page:
         _progress(f"{self.slug}: figure {name} ({time.perf_counter() - t0:.1f} s)")
         return path
 
-    def player(self, trace: Any, name: str, alt: str, steps: list[int] | None = None, dpi: int = PLAYER_DPI) -> dict:
+    def player(
+        self,
+        trace: Any,
+        name: str,
+        alt: str,
+        steps: list[int] | None = None,
+        dpi: int = PLAYER_DPI,
+        channel: int | None = None,
+    ) -> dict:
         """Render a step player of ``trace`` (or of its ``steps``) into ``<slug>/<name>/``.
 
         Frames are drawn at ``dpi`` (80 by default: the page's column is narrower than
-        the frames, and a page with its frames must stay under 3 MB). Returns the
-        player's description (``player.json``).
+        the frames, and a page with its frames must stay under 3 MB); ``channel`` is the
+        input channel shown for convolutions. Returns the player's description
+        (``player.json``).
         """
         from tracer import render
 
@@ -193,7 +202,7 @@ class Page:
         self.dir.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
         # one process per player: the build already runs two lessons at once
-        info = render.write_player(trace, self.dir, name, steps=steps, dpi=dpi, workers=1)
+        info = render.write_player(trace, self.dir, name, steps=steps, dpi=dpi, channel=channel, workers=1)
         for step in info["steps"]:
             shrink_png(self.dir / name / step["src"])
         self.blocks.append({"type": "player", "dir": name, "alt": alt})
@@ -247,16 +256,27 @@ def _player_html(slug: str, directory: Path, name: str, alt: str) -> str:
     }
     # "</" must not appear inside a <script> element
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
-    first = html.escape(info["steps"][0]["caption"]) if info["steps"] else ""
-    gif = f"{slug}/{name}/{info.get('gif', 'anim.gif')}"
-    # The GIF is a Markdown image, so MkDocs rewrites its URL for any URL style; the
-    # player script swaps it for the frames (resolved against the GIF's URL).
-    return (
-        f'<script type="application/json" id="{ident}">{payload}</script>\n\n'
-        f'![{_md_escape(alt)}]({gif}){{ .tracer-player data-player="{ident}" '
-        f'width="{info["width"]}" height="{info["height"]}" }}\n\n'
-        f'<p class="tracer-player-caption" data-player-caption="{ident}">{first}</p>'
-    )
+    first = html.escape(info["steps"][0]["caption"])
+    size = f'width="{info["width"]}" height="{info["height"]}"'
+    # Both images are Markdown images, so MkDocs rewrites their URLs for any URL style.
+    # With JavaScript the first frame becomes the player (frames resolved against its
+    # URL) and the GIF is never fetched; without, the <noscript> GIF replaces the frame.
+    parts = [
+        f'<script type="application/json" id="{ident}">{payload}</script>',
+        f'![{_md_escape(alt)}]({slug}/{name}/{info["steps"][0]["src"]}){{ .tracer-player data-player="{ident}" {size} }}',
+    ]
+    if info.get("gif"):
+        parts.append(
+            f'<noscript markdown="1">\n'
+            f'![{_md_escape(alt)}]({slug}/{name}/{info["gif"]}){{ .tracer-player-gif {size} }}\n'
+            f"</noscript>"
+        )
+    parts.append(f'<p class="tracer-player-caption" data-player-caption="{ident}">{first}</p>')
+    return "\n\n".join(parts)
+
+
+#: Written once on a page with players: without JavaScript, hide the still first frames.
+NOSCRIPT_STYLE = "<noscript><style>img.tracer-player { display: none; }</style></noscript>"
 
 
 def _md_escape(text: str) -> str:
@@ -302,6 +322,8 @@ def assemble(out: str | os.PathLike, slug: str) -> Path:
             )
         else:
             raise ValueError(f"assemble: unknown block type {kind!r} in {source}")
+    if any(block["type"] == "player" for block in data["blocks"]):
+        parts.append(NOSCRIPT_STYLE)
     page = out / f"{slug}.md"
     page.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
     return page

@@ -260,15 +260,28 @@ def test_player_from_the_file_system(chromium, built_site):
 def test_without_javascript_the_player_is_a_gif(chromium, server):
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
+    watch = Watch(page, "127.0.0.1")
     page.goto(f"{server}/generated/padding.html")
-    gifs = page.locator("img.tracer-player")
-    assert gifs.count() >= 1
-    src = gifs.first.get_attribute("src")
-    assert src.endswith("anim.gif")
+    gifs = page.locator("img.tracer-player-gif")
+    assert gifs.count() == page.locator("img.tracer-player").count() >= 1
+    assert gifs.first.get_attribute("src").endswith("anim.gif")
     gifs.first.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=gifs.first.element_handle())
+    assert gifs.first.is_visible()
+    assert not page.locator("img.tracer-player").first.is_visible()  # the still frame gives way
     assert page.locator(".tracer-player-controls").count() == 0
+    watch.assert_clean()
     context.close()
+
+
+def test_with_javascript_the_gif_is_not_fetched(chromium, server):
+    page = chromium.new_page()
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(f"{server}/generated/padding.html", wait_until="load")
+    page.evaluate(LOAD_IMAGES)
+    assert [url for url in fetched if url.endswith(".gif")] == []
+    page.close()
 
 
 def test_dark_palette_is_offered(chromium, server):

@@ -2,11 +2,12 @@
  *
  * A lesson page holds, for every player, a <script type="application/json" id="...">
  * with the frame list and the captions, and an <img class="tracer-player"
- * data-player="..."> showing the animated GIF. This script replaces the GIF by
- * the frames with previous / play / next buttons, a slider and a caption. Keys:
+ * data-player="..."> showing the first frame. This script turns that image into
+ * a player with previous / play / next buttons, a slider and a caption. Keys:
  * left and right arrows step, space plays or pauses (when the player has focus).
- * Without JavaScript the GIF stays. No request is made besides the frame images,
- * whose URLs are resolved against the GIF's, so file:// works.
+ * Without JavaScript the page shows an animated GIF instead (in <noscript>). No
+ * request is made besides the frame images, whose URLs are resolved against the
+ * first frame's, so file:// works.
  */
 (function () {
   "use strict";
@@ -31,7 +32,7 @@
     try {
       data = JSON.parse(holder.textContent);
     } catch (err) {
-      return; // keep the GIF
+      return; // keep the still first frame
     }
     var n = data.frames.length;
     if (!n) return;
@@ -120,11 +121,14 @@
     document.querySelectorAll("img.tracer-player[data-player]").forEach(setup);
   }
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(init); // Material: runs on every page, instant navigation included
-  } else if (document.readyState === "loading") {
+  // Set the players up at once, then again on every page that Material's instant
+  // navigation brings in (setup skips the players already done).
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
     init();
+  }
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(init);
   }
 })();

@@ -46,7 +46,8 @@ __all__ = [
 
 def _zero_pad(X: np.ndarray, pad: int) -> np.ndarray:
     # --8<-- [start:zero_pad]
-    X_pad = np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="constant", constant_values=(0, 0))
+    X_pad = np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0)),
+                   mode="constant", constant_values=(0, 0))
     # --8<-- [end:zero_pad]
     return X_pad
 
@@ -83,9 +84,10 @@ def zero_pad(X: np.ndarray, pad: int) -> np.ndarray:
 
 def _single_step(a_slice_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.float64:
     # --8<-- [start:conv_single_step]
-    s = np.multiply(a_slice_prev, W)  # element-wise product of the window and the filter
+    s = np.multiply(a_slice_prev, W)  # the window times the filter, cell by cell
     Z = np.sum(s)  # summed over every cell and channel
-    Z = Z + b.item()  # plus the bias, once (the course's float(b) fails on numpy 2 for shape (1, 1, 1))
+    # plus the bias, once; the course's float(b) fails on numpy 2 for shape (1, 1, 1)
+    Z = Z + b.item()
     # --8<-- [end:conv_single_step]
     return Z
 
@@ -171,7 +173,7 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: 
         for h in range(n_H):  # every output row: the window moves down by stride
             vert_start = h * stride
             vert_end = vert_start + f
-            for w in range(n_W):  # every output column: the window moves right by stride
+            for w in range(n_W):  # every output column: it moves right by stride
                 horiz_start = w * stride
                 horiz_end = horiz_start + f
                 for c in range(n_C):  # every filter makes one output channel
@@ -180,7 +182,8 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: 
                     biases = b[:, :, :, c]
                     Z[i, h, w, c] = z = _single_step(a_slice_prev, weights, biases)
                     if emit is not None:
-                        emit((ConvWindow.code, i, h, w, c, vert_start, vert_end, horiz_start, horiz_end, z))
+                        emit((ConvWindow.code, i, h, w, c,
+                              vert_start, vert_end, horiz_start, horiz_end, z))
     # --8<-- [end:conv_forward_loop]
 
     cache = (A_prev, W, b, hparameters)
@@ -225,13 +228,16 @@ def pool_forward(A_prev: np.ndarray, hparameters: dict, mode: str = "max") -> tu
                     if mode == "max":
                         A[i, h, w, c] = a = np.max(a_prev_slice)
                         if emit is not None:
-                            row, col = divmod(int(a_prev_slice.argmax()), f)  # the method: 3x cheaper than np.argmax
-                            emit((PoolWindow.code, i, h, w, c, vert_start, vert_end, horiz_start, horiz_end, a,
-                                  vert_start + row, horiz_start + col))
+                            # where the max is (the method is 3x cheaper than np.argmax)
+                            row, col = divmod(int(a_prev_slice.argmax()), f)
+                            emit((PoolWindow.code, i, h, w, c,
+                                  vert_start, vert_end, horiz_start, horiz_end,
+                                  a, vert_start + row, horiz_start + col))
                     elif mode == "average":
                         A[i, h, w, c] = a = np.mean(a_prev_slice)
                         if emit is not None:
-                            emit((PoolWindow.code, i, h, w, c, vert_start, vert_end, horiz_start, horiz_end, a, -1, -1))
+                            emit((PoolWindow.code, i, h, w, c,
+                                  vert_start, vert_end, horiz_start, horiz_end, a, -1, -1))
     # --8<-- [end:pool_forward_loop]
 
     cache = (A_prev, hparameters)
@@ -289,9 +295,9 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
                     dW[:, :, :, c] += a_slice * dZ[i, h, w, c]
                     db[:, :, :, c] += dZ[i, h, w, c]
                     if emit is not None:
-                        emit((ConvBackWindow.code, i, h, w, c, vert_start, vert_end, horiz_start, horiz_end,
-                              dZ[i, h, w, c]))
-        # cut the padding away: [pad:pad + n_H_prev] stays right when pad == 0, where [pad:-pad] is empty
+                        emit((ConvBackWindow.code, i, h, w, c,
+                              vert_start, vert_end, horiz_start, horiz_end, dZ[i, h, w, c]))
+        # cut the padding away; [pad:-pad] would be empty when pad == 0
         dA_prev[i, :, :, :] = da_prev_pad[pad:pad + n_H_prev, pad:pad + n_W_prev, :]
     # --8<-- [end:conv_backward_loop]
 
@@ -302,7 +308,7 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
 
 def _mask(x: np.ndarray) -> np.ndarray:
     # --8<-- [start:create_mask_from_window]
-    mask = x == np.max(x)  # True at the maximum, at every one of them when there are ties
+    mask = x == np.max(x)  # True at the maximum (at every one, when there are ties)
     # --8<-- [end:create_mask_from_window]
     return mask
 
@@ -337,7 +343,7 @@ def create_mask_from_window(x: np.ndarray) -> np.ndarray:
 def _distribute(dz: float, shape: tuple[int, int]) -> np.ndarray:
     # --8<-- [start:distribute_value]
     (n_H, n_W) = shape
-    average = dz / (n_H * n_W)  # every cell of the window had the same share in the mean
+    average = dz / (n_H * n_W)  # every cell had the same share in the mean
     a = np.ones(shape) * average
     # --8<-- [end:distribute_value]
     return a
@@ -422,15 +428,16 @@ def pool_backward(dA: np.ndarray, cache: tuple, mode: str = "max") -> np.ndarray
                         mask = _mask(a_prev_slice)
                         dA_prev[i, vert_start:vert_end, horiz_start:horiz_end, c] += np.multiply(mask, dA[i, h, w, c])
                         if emit is not None:
-                            emit((PoolBackWindow.code, i, h, w, c, vert_start, vert_end, horiz_start, horiz_end,
+                            emit((PoolBackWindow.code, i, h, w, c,
+                                  vert_start, vert_end, horiz_start, horiz_end,
                                   dA[i, h, w, c], int(np.count_nonzero(mask))))
                     elif mode == "average":
                         da = dA[i, h, w, c]
                         shape = (f, f)
                         dA_prev[i, vert_start:vert_end, horiz_start:horiz_end, c] += _distribute(da, shape)
                         if emit is not None:
-                            emit((PoolBackWindow.code, i, h, w, c, vert_start, vert_end, horiz_start, horiz_end,
-                                  da, -1))
+                            emit((PoolBackWindow.code, i, h, w, c,
+                                  vert_start, vert_end, horiz_start, horiz_end, da, -1))
     # --8<-- [end:pool_backward_loop]
 
     if rec is not None:

@@ -1,19 +1,19 @@
 """Vectorized twins of the course functions: same names, arguments, results and caches.
 
 No Python loop runs over windows; the only loops run over the ``f * f``
-filter offsets ``(di, dj)``. For one offset, the input cell that offset reads
-in every window forms a strided grid, a view of shape ``(m, n_H, n_W, C)``
-(no copy):
+filter offsets ``(di, dj)``.
 
-* ``conv_forward`` adds ``view @ W[di, dj]`` for every offset (``f * f``
-  matrix products over the channels) onto the biases; with fewer than 8
-  input channels it copies the views into one window matrix
-  ``(m * n_H * n_W, f * f * n_C_prev)`` and takes a single product instead;
-* ``conv_backward`` takes, per offset, ``dW[di, dj] = view.T @ dZ`` (over
-  every window) and adds ``dZ @ W[di, dj].T`` into the offset's view of
-  ``dA_prev_pad``; with stride 1 both products run on contiguous blocks of
-  the flattened input instead (see ``_conv_backward_stride_1``);
-* pooling takes an element-wise maximum (or sum) of the ``f * f`` views, and
+* Convolutions with stride 1 put the padded input channels first and every
+  image flattened, ``XT (n_C_prev, m * H_pad * W_pad)``: the cells one offset
+  reads in every window are then a contiguous block of columns, so the window
+  matrix is ``f * f`` block copies and each pass is one large matrix product
+  (forward ``W.T @ MT``; backward ``MT @ G`` for ``dW`` and ``W @ G.T``, added
+  back block by block, for ``dA_prev``). See :class:`_ChannelRows`.
+* With a larger stride, the cell one offset reads in every window is a
+  strided view ``(m, n_H, n_W, C)`` of the padded input: forward gathers the
+  views into one window matrix; backward takes ``dW[di, dj] = view.T @ dZ``
+  and adds ``dZ @ W[di, dj].T`` into the offset's view of ``dA_prev_pad``.
+* Pooling takes an element-wise maximum (or sum) of the ``f * f`` views, and
   its backward pass adds each offset's share of ``dA`` into its view.
 
 Within one offset no two windows share a cell, so each strided addition is
@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from .conv import conv_single_step, create_mask_from_window, distribute_value, zero_pad
 from .validate import ConvShapes, conv_backward_shapes, conv_shapes, pool_backward_shapes, pool_shapes
@@ -81,25 +82,69 @@ def _window_matrix(A_prev_pad: np.ndarray, s: ConvShapes) -> np.ndarray:
     return cols.reshape(-1, s.f * s.f * s.n_C_prev)
 
 
+class _ChannelRows:
+    """The padded input with channels first and every image flattened: ``XT (n_C_prev, N)``.
+
+    ``N = m * H_pad * W_pad``. Column ``r`` of ``XT`` is one input cell; with
+    stride 1, the window whose top-left cell is column ``r`` reads, at filter
+    offset ``(di, dj)``, column ``r + di * W_pad + dj``. So the cells that every
+    window reads at one offset are a contiguous block of columns, and the
+    window matrix ``MT (f * f * n_C_prev, n)``, rows ordered like ``W``'s
+    ``(di, dj, c)``, is ``f * f`` such blocks stacked (one copy of long
+    contiguous rows). Columns ``r`` that start no real window (past the right
+    or bottom edge of an image) are computed and ignored: about ``(f - 1) / W_pad``
+    of the work.
+    """
+
+    def __init__(self, X: np.ndarray, pad: int, f: int):
+        m, H, W_, C = X.shape
+        self.m, self.C, self.f = m, C, f
+        self.H_pad, self.W_pad = H + 2 * pad, W_ + 2 * pad
+        self.N = m * self.H_pad * self.W_pad
+        self.n = self.N - ((f - 1) * self.W_pad + f - 1)  # columns whose window stays in the array
+        grid = np.zeros((C, m, self.H_pad, self.W_pad))
+        grid[:, :, pad : pad + H, pad : pad + W_] = X.transpose(3, 0, 1, 2)
+        self.XT = grid.reshape(C, self.N)
+
+    def shifts(self) -> Iterator[tuple[int, int, int]]:
+        """``(di, dj, column shift)`` for every filter offset, in ``W``'s order."""
+        for di in range(self.f):
+            for dj in range(self.f):
+                yield di, dj, di * self.W_pad + dj
+
+    def window_matrix(self) -> np.ndarray:
+        """``MT (f * f * n_C_prev, n)``: column ``r`` is the window starting at cell ``r``."""
+        step = self.XT.strides[1]
+        view = as_strided(self.XT, (self.f, self.f, self.C, self.n),
+                          (self.W_pad * step, step, self.XT.strides[0], step), writeable=False)
+        return view.reshape(self.f * self.f * self.C, self.n)  # copies: f * f blocks of contiguous rows
+
+    def to_grid(self, rows: np.ndarray) -> np.ndarray:
+        """``rows (k, N)``, one column per cell, back to NHWC ``(m, H_pad, W_pad, k)`` (a view)."""
+        return rows.T.reshape(self.m, self.H_pad, self.W_pad, -1)
+
+
 def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: dict) -> tuple[np.ndarray, tuple]:
     """Vectorized :func:`tracer.conv_forward`: ``Z (m, n_H, n_W, n_C)`` and its cache.
 
     Notes
     -----
-    ``f * f`` matrix products ``(m * n_H * n_W, n_C_prev) @ (n_C_prev, n_C)``:
-    ``m * n_H * n_W * f * f * n_C_prev * n_C`` multiply-adds, no copy of the windows.
+    ``m * n_H * n_W * f * f * n_C_prev * n_C`` multiply-adds. With stride 1, one
+    matrix product ``W.T @ MT`` over the window matrix of :class:`_ChannelRows`;
+    with a larger stride, one product of the window matrix gathered with
+    ``f * f`` strided copies.
     """
     s = conv_shapes("conv_forward", A_prev, W, b, hparameters)
     A, W64, b64 = _float64(A_prev, W, b)
-    A_prev_pad = _pad(A, s.pad)
-    if s.n_C_prev < 8:  # few channels: one product of the window matrix beats f * f thin ones
-        Z = _window_matrix(A_prev_pad, s) @ W64.reshape(-1, s.n_C)
-        Z += b64.reshape(1, -1)
-        return Z.reshape(s.m, s.n_H, s.n_W, s.n_C), (A_prev, W, b, hparameters)
     Z = np.empty((s.m, s.n_H, s.n_W, s.n_C))
-    Z[...] = b64.reshape(-1)
-    for di, dj, view in _offsets(A_prev_pad, s.f, s.stride, s.n_H, s.n_W):
-        Z += view @ W64[di, dj]
+    if s.stride == 1:
+        x = _ChannelRows(A, s.pad, s.f)
+        ZT = np.empty((s.n_C, x.N))
+        np.matmul(W64.reshape(-1, s.n_C).T, x.window_matrix(), out=ZT[:, : x.n])
+        np.add(x.to_grid(ZT)[:, : s.n_H, : s.n_W], b64.reshape(-1), out=Z)
+    else:
+        cols = _window_matrix(_pad(A, s.pad), s)
+        np.add((cols @ W64.reshape(-1, s.n_C)).reshape(Z.shape), b64.reshape(-1), out=Z)
     return Z, (A_prev, W, b, hparameters)
 
 
@@ -108,18 +153,29 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
 
     Notes
     -----
-    ``2 * f * f`` matrix products, each over every window: ``view.T @ dZ`` (a
-    contiguous copy of the view, ``m * n_H * n_W * n_C_prev`` numbers, then a
-    product) and ``dZ @ W[di, dj].T``, added into a strided view.
+    Two matrix products of ``m * n_H * n_W * f * f * n_C_prev * n_C``
+    multiply-adds each. With stride 1, on the layout of :class:`_ChannelRows`:
+    ``dW = MT @ G`` and ``dMT = W @ G.T``, then ``f * f`` additions of contiguous
+    blocks of ``dMT`` into ``dA_prev_pad``. With a larger stride, per offset:
+    ``dW[di, dj] = view.T @ dZ`` and ``dZ @ W[di, dj].T`` added into a strided view.
     """
     s, cached = conv_backward_shapes("conv_backward", dZ, cache)
     dZ, A_prev, W = _float64(dZ, *cached[:2])
-    A_prev_pad = _pad(A_prev, s.pad)
     dZ_2d = dZ.reshape(-1, s.n_C)  # (m * n_H * n_W, n_C)
     db = dZ_2d.sum(axis=0).reshape(1, 1, 1, -1)
     if s.stride == 1:
-        dA_prev_pad, dW = _conv_backward_stride_1(dZ, A_prev_pad, W, s)
+        x = _ChannelRows(A_prev, s.pad, s.f)
+        GT = np.zeros((s.n_C, x.N))  # dZ[i, h, w] at the column of its window's top-left cell
+        x.to_grid(GT)[:, : s.n_H, : s.n_W] = dZ
+        GT = GT[:, : x.n]
+        dW = (x.window_matrix() @ GT.T).reshape(W.shape)
+        dMT = W.reshape(-1, s.n_C) @ GT  # (f * f * n_C_prev, n): what each window gives each offset
+        dXT = np.zeros((s.n_C_prev, x.N))
+        for k, (_, _, shift) in enumerate(x.shifts()):
+            dXT[:, shift : shift + x.n] += dMT[k * s.n_C_prev : (k + 1) * s.n_C_prev]
+        dA_prev_pad = x.to_grid(dXT)
     else:
+        A_prev_pad = _pad(A_prev, s.pad)
         dW = np.empty(W.shape)
         dA_prev_pad = np.zeros(A_prev_pad.shape)
         views = _offsets(A_prev_pad, s.f, s.stride, s.n_H, s.n_W)
@@ -129,35 +185,6 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
             dview += (dZ_2d @ W[di, dj].T).reshape(dview.shape)
     dA_prev = dA_prev_pad[:, s.pad : s.pad + s.n_H_prev, s.pad : s.pad + s.n_W_prev, :]
     return np.ascontiguousarray(dA_prev), dW, db
-
-
-def _conv_backward_stride_1(
-    dZ: np.ndarray, A_prev_pad: np.ndarray, W: np.ndarray, s: ConvShapes
-) -> tuple[np.ndarray, np.ndarray]:
-    """``(dA_prev_pad, dW)`` for stride 1, with no copy of any window.
-
-    Flatten the padded input to rows ``X (m * H_pad * W_pad, n_C_prev)`` and put
-    ``dZ`` in the top-left corner of a zero grid as high and wide as the padded
-    input, flattened the same way to ``G``. Row ``r`` of ``G`` is then the window
-    whose cell at offset ``(di, dj)`` is row ``r + di * W_pad + dj`` of ``X``, so
-    each offset pairs two contiguous blocks of rows: one matrix product for
-    ``dW[di, dj]`` and one for ``dA_prev_pad``. The zero rows of ``G`` (no window
-    starts there) add nothing, and no real window reaches into the next example.
-    """
-    m, H_pad, W_pad, n_C_prev = A_prev_pad.shape
-    X = A_prev_pad.reshape(-1, n_C_prev)
-    n = X.shape[0] - ((s.f - 1) * W_pad + s.f - 1)  # rows that can start a window
-    grid = np.zeros((m, H_pad, W_pad, s.n_C))
-    grid[:, : s.n_H, : s.n_W, :] = dZ
-    G = grid.reshape(-1, s.n_C)[:n]
-    dW = np.empty(W.shape)
-    dX = np.zeros(X.shape)
-    for di in range(s.f):
-        for dj in range(s.f):
-            shift = di * W_pad + dj
-            dW[di, dj] = X[shift : shift + n].T @ G
-            dX[shift : shift + n] += G @ W[di, dj].T
-    return dX.reshape(A_prev_pad.shape), dW
 
 
 def pool_forward(A_prev: np.ndarray, hparameters: dict, mode: str = "max") -> tuple[np.ndarray, tuple]:

@@ -58,16 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["check", "CheckReport", "CaseResult", "FUNCTIONS", "battery", "main"]
 
 #: The course functions :func:`check` knows, in course order.
-FUNCTIONS = (
-    "zero_pad",
-    "conv_single_step",
-    "conv_forward",
-    "conv_backward",
-    "pool_forward",
-    "pool_backward",
-    "create_mask_from_window",
-    "distribute_value",
-)
+FUNCTIONS = tuple(conv.__all__)
 
 #: Argument names of each function (for summaries and messages).
 PARAMETERS = {

@@ -22,19 +22,12 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from . import conv
+
 __all__ = ["FUNCTIONS", "main", "build_parser", "parse_steps", "run_function"]
 
 #: The course functions the command line can trace, in course order.
-FUNCTIONS = (
-    "zero_pad",
-    "conv_single_step",
-    "conv_forward",
-    "conv_backward",
-    "pool_forward",
-    "pool_backward",
-    "create_mask_from_window",
-    "distribute_value",
-)
+FUNCTIONS = tuple(conv.__all__)
 
 EPILOG = """\
 examples:

@@ -96,6 +96,8 @@ def fmt(v: float) -> str:
     if not np.isfinite(v):
         return ""
     a = abs(v)
+    if 0 < a < 0.005:  # would print as 0.00 in a coloured cell: show its size instead
+        return f"{v:.0e}".replace("e-0", "e-")  # 4e-3, -4e-3
     if a < 9.995:
         s = f"{v:.2f}"
     elif a < 99.95:

@@ -102,7 +102,7 @@ def build(page: Page) -> None:
     # --8<-- [start:repl]
     # --8<-- [start:learner_conv_forward]
     def conv_forward(A_prev, W, b, hparameters):
-        """A learner's conv_forward with one mistake: the window ignores the stride."""
+        """A learner's conv_forward: the window ignores the stride."""
         (m, n_H_prev, n_W_prev, n_C_prev) = A_prev.shape
         (f, f, n_C_prev, n_C) = W.shape
         stride, pad = hparameters["stride"], hparameters["pad"]
@@ -118,7 +118,8 @@ def build(page: Page) -> None:
                     for c in range(n_C):
                         a_slice = A_prev_pad[i, vert_start:vert_start + f,
                                              horiz_start:horiz_start + f, :]
-                        Z[i, h, w, c] = np.sum(a_slice * W[:, :, :, c]) + b[0, 0, 0, c]
+                        Z[i, h, w, c] = (np.sum(a_slice * W[:, :, :, c])
+                                         + b[0, 0, 0, c])
         return Z, (A_prev, W, b, hparameters)
 
     # --8<-- [end:learner_conv_forward]
@@ -216,10 +217,13 @@ def build(page: Page) -> None:
         notebook:
 
         ```bash
-        python -m tracer check my_solution.py                 # every course function the file defines
+        python -m tracer check my_solution.py
         python -m tracer check my_solution.py --only conv_backward
-        python -m tracer check my_solution.py --figure figs/  # also saves figs/<function>.png
+        python -m tracer check my_solution.py --figure figs/
         ```
+
+        The first line checks every course function the file defines, the second one
+        function only, and the third also saves `figs/<function>.png`.
 
         The file is imported, not run as a script, so its `if __name__ == "__main__":` block
         is skipped; your functions see the file's own globals, so a `conv_forward` that calls

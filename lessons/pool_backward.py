@@ -32,7 +32,8 @@ def pool_backward_window_start(dA, cache, mode="max"):
                     vert_end, horiz_end = vert_start + f, horiz_start + f
                     window = A_prev[i, vert_start:vert_end, horiz_start:horiz_end, c]
                     mask = window == np.max(window)
-                    g = dA[i, vert_start, horiz_start, c]  # the trap: should be dA[i, h, w, c]
+                    # the trap: the next line should read dA[i, h, w, c]
+                    g = dA[i, vert_start, horiz_start, c]
                     dA_prev[i, vert_start:vert_end, horiz_start:horiz_end, c] += mask * g
     return dA_prev
 # --8<-- [end:trap]

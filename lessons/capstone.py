@@ -220,6 +220,7 @@ def build(page: Page) -> None:
         Z1, _ = tracer.conv_forward(digit, W1, b1, capstone.CONV)
         P1, _ = tracer.pool_forward(np.maximum(0, Z1), capstone.POOL, mode="max")
     print(trace)
+    fig = trace.plot(193)  # filter 0's window at output cell (3, 0)
     # --8<-- [end:repl]
     assert (N_FILTERS, EPOCHS, BATCH_SIZE, LEARNING_RATE, SEED) == (8, 30, 32, 0.2, 0)  # the values the repl region uses
     final = history.test_accuracy[-1]

@@ -119,8 +119,8 @@ def build(page: Page) -> None:
         n_W = \left\lfloor \frac{n_{W_{prev}} - f + 2p}{s} \right\rfloor + 1 .
         $$
 
-        The floor drops the rows a last, partial window would need: with stride 2 a window
-        that would hang past the padded edge is simply not computed. The table below was
+        The floor drops a last, partial window: with stride 2, a window that would hang past
+        the padded edge is simply not computed. The table below was
         filled by calling `conv_forward` on inputs of each size and reading the shape of `Z`:
     """)
     rows = []

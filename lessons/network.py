@@ -127,6 +127,9 @@ def build(page: Page) -> None:
         through one whole training step. Each box is a layer with the shapes of what it
         holds; yellow is what the step writes, green what goes into (or comes out of) the
         caches, grey what is not computed yet. The bottom row is the step's arithmetic.
+        The step number in a frame's corner counts the events of the whole training
+        step; the players below show the forward part, then the backward part, each with
+        its own counter.
     """)
     # --8<-- [start:repl]
     np.random.seed(1)

@@ -60,7 +60,7 @@ def test_window_fields_decode_in_order():
 
 def test_reprs_and_descriptions_literal():
     assert repr(ev.from_row(0, ROWS["pad"])) == "Pad(call=0, pad=2)"
-    assert ev.from_row(0, ROWS["pad"]).describe() == "pad every example with 2 row(s) and column(s) of zeros"
+    assert ev.from_row(0, ROWS["pad"]).describe() == "pad every example with 2 rows and columns of zeros on each side"
     assert repr(ev.from_row(0, ROWS["single_step"])) == "SingleStep(call=0, value=-6.99909)"
     assert repr(ev.from_row(0, ROWS["conv_window"])) == "ConvWindow(call=0, i=1 (h=2, w=3) c=4 rows 4:7 cols 6:9, value=0.5)"
     assert ev.from_row(0, ROWS["conv_window"]).describe() == (
@@ -75,9 +75,9 @@ def test_reprs_and_descriptions_literal():
     assert ev.from_row(0, ROWS["pool_window average"]).describe() == "A[0, 1, 1, 2] = mean of the window = 1.25"
     assert ev.from_row(0, ROWS["mask"]).describe() == "mask = (x == max(x)), max = 3 (2 tied cells)"
     assert ev.Mask(0, 3.0, 1).describe() == "mask = (x == max(x)), max = 3"
-    assert ev.from_row(0, ROWS["distribute"]).describe() == "each cell gets dz / (n_H * n_W) = 2 / n = 0.5"
+    assert ev.from_row(0, ROWS["distribute"]).describe() == "each cell gets dz / (n_H * n_W) = 2 / 4 = 0.5"
     assert ev.from_row(0, ROWS["conv_back_window"]).describe() == (
-        "g = dZ[1, 0, 2, 5] = -0.125: dA_prev[rows 0:3, cols 4:7] += W[..., 5] * g, "
+        "g = dZ[1, 0, 2, 5] = -0.125: dA_prev_pad[rows 0:3, cols 4:7] += W[..., 5] * g, "
         "dW[..., 5] += window * g, db[5] += g"
     )
     # average pooling spreads 4.0 over the 2x2 window: 1 per cell

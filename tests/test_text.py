@@ -150,7 +150,7 @@ def test_step_repr_is_the_picture():
     step = trace.next()
     assert repr(step) == trace.text(0) == "\n".join(
         [
-            "step 1/1  distribute_value: each cell gets dz / (n_H * n_W) = 2 / n = 0.5",
+            "step 1/1  distribute_value: each cell gets dz / (n_H * n_W) = 2 / 4 = 0.5",
             "",
             "a  (2x2)",
             "   0.50    0.50 ",

@@ -655,10 +655,10 @@ def _locate(name: str, case: Case, trace: Trace, diff: _Difference | None, outco
                     return _Window(f"{diff.output}[{', '.join(map(str, idx))}] comes from {_bounds(e)} of the padded "
                                    f"input A_prev_pad[{e.i}] (pad {pad}, stride {call.params['stride']}), all "
                                    f"{n_C_prev} channels, times filter W[..., {e.c}], plus b[..., {e.c}] "
-                                   f"(step {k} of the reference trace)", (k,), k)
+                                   f"(step {k + 1} of the reference trace)", (k,), k)
                 return _Window(f"A[{', '.join(map(str, idx))}] is the {call.params['mode']} of {_bounds(e)} of "
                                f"A_prev[{e.i}, :, :, {e.c}] (f {call.params['f']}, stride {call.params['stride']}; "
-                               f"step {k} of the reference trace)", (k,), k)
+                               f"step {k + 1} of the reference trace)", (k,), k)
     if name == "conv_backward":
         pad = call.params["pad"]
         if diff.output == "dA_prev":
@@ -704,10 +704,10 @@ def _locate_raise(call, events: list, loop: dict[str, int]) -> _Window:
     last_of_example = max(kk for kk, ee in events if ee.i == i)
     if k == last_of_example:  # the loop had finished: h, w, c keep their last values
         return _Window(f"it raised after the loop over the windows of example {i} had finished (h={h}, w={w}, "
-                       f"c={c} are the loop's last values; its last window is {_bounds(e)}, step {k} of the "
+                       f"c={c} are the loop's last values; its last window is {_bounds(e)}, step {k + 1} of the "
                        f"reference trace)", (k,), k)
     return _Window(f"it raised at the window of cell (h={h}, w={w}), example {i}, channel {c}: "
-                   f"{_bounds(e)} (step {k} of the reference trace)", (k,), k)
+                   f"{_bounds(e)} (step {k + 1} of the reference trace)", (k,), k)
 
 
 def _locate_pool_back(call, events: list, idx: tuple[int, ...]) -> _Window:

@@ -50,7 +50,8 @@ class Pad:
     pad: int
 
     def describe(self) -> str:
-        return f"pad every example with {self.pad} row(s) and column(s) of zeros"
+        lines = "row and column" if self.pad == 1 else "rows and columns"
+        return f"pad every example with {self.pad} {lines} of zeros on each side"
 
     def __repr__(self) -> str:
         return f"Pad(call={self.call}, pad={self.pad})"
@@ -179,7 +180,10 @@ class Distribute:
     share: float
 
     def describe(self) -> str:
-        return f"each cell gets dz / (n_H * n_W) = {_fmt(self.dz)} / n = {_fmt(self.share)}"
+        if self.share == 0:
+            return f"each cell gets dz / (n_H * n_W) = {_fmt(self.dz)}"
+        n = round(self.dz / self.share)  # n_H * n_W, a whole number
+        return f"each cell gets dz / (n_H * n_W) = {_fmt(self.dz)} / {n} = {_fmt(self.share)}"
 
     def __repr__(self) -> str:
         return f"Distribute(call={self.call}, dz={_fmt(self.dz)}, share={_fmt(self.share)})"
@@ -200,7 +204,7 @@ class ConvBackWindow(_Window):
     def describe(self) -> str:
         return (
             f"g = dZ[{self.i}, {self.h}, {self.w}, {self.c}] = {_fmt(self.grad)}: "
-            f"dA_prev[rows {self.vert_start}:{self.vert_end}, cols {self.horiz_start}:{self.horiz_end}] "
+            f"dA_prev_pad[rows {self.vert_start}:{self.vert_end}, cols {self.horiz_start}:{self.horiz_end}] "
             f"+= W[..., {self.c}] * g, dW[..., {self.c}] += window * g, db[{self.c}] += g"
         )
 

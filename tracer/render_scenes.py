@@ -643,7 +643,7 @@ class PadScene(Scene):
         m, n_H, n_W, n_C = X.shape
         shown = f"example 0 of {m}, channel {ch} of {n_C}" if m > 1 or n_C > 1 else "the only example and channel"
         self.set_note(
-            f"pad = {p}: {p} row(s) and column(s) of zeros (grey) on every side\n"
+            f"pad = {p}: {p} {'row and column' if p == 1 else 'rows and columns'} of zeros (grey) on every side\n"
             f"{_shape(X.shape)} → {_shape((m, n_H + 2 * p, n_W + 2 * p, n_C))};  {shown}"
         )
         return self.changed()

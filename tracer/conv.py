@@ -84,9 +84,9 @@ def zero_pad(X: np.ndarray, pad: int) -> np.ndarray:
 
 def _single_step(a_slice_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.float64:
     # --8<-- [start:conv_single_step]
-    s = np.multiply(a_slice_prev, W)  # the window times the filter, cell by cell
+    s = np.multiply(a_slice_prev, W)  # window times filter, cell by cell
     Z = np.sum(s)  # summed over every cell and channel
-    # plus the bias, once; the course's float(b) fails on numpy 2 for shape (1, 1, 1)
+    # plus the bias, once (the course's float(b) fails on numpy 2)
     Z = Z + b.item()
     # --8<-- [end:conv_single_step]
     return Z
@@ -170,10 +170,10 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: 
         emit((Pad.code, pad))
     for i in range(m):  # every example
         a_prev_pad = A_prev_pad[i]
-        for h in range(n_H):  # every output row: the window moves down by stride
+        for h in range(n_H):  # every output row: down by stride
             vert_start = h * stride
             vert_end = vert_start + f
-            for w in range(n_W):  # every output column: it moves right by stride
+            for w in range(n_W):  # every output column: right by stride
                 horiz_start = w * stride
                 horiz_end = horiz_start + f
                 for c in range(n_C):  # every filter makes one output channel
@@ -228,7 +228,7 @@ def pool_forward(A_prev: np.ndarray, hparameters: dict, mode: str = "max") -> tu
                     if mode == "max":
                         A[i, h, w, c] = a = np.max(a_prev_slice)
                         if emit is not None:
-                            # where the max is (the method is 3x cheaper than np.argmax)
+                            # where the max is, for the trace
                             row, col = divmod(int(a_prev_slice.argmax()), f)
                             emit((PoolWindow.code, i, h, w, c,
                                   vert_start, vert_end, horiz_start, horiz_end,
@@ -237,7 +237,8 @@ def pool_forward(A_prev: np.ndarray, hparameters: dict, mode: str = "max") -> tu
                         A[i, h, w, c] = a = np.mean(a_prev_slice)
                         if emit is not None:
                             emit((PoolWindow.code, i, h, w, c,
-                                  vert_start, vert_end, horiz_start, horiz_end, a, -1, -1))
+                                  vert_start, vert_end, horiz_start, horiz_end,
+                                  a, -1, -1))
     # --8<-- [end:pool_forward_loop]
 
     cache = (A_prev, hparameters)
@@ -289,14 +290,15 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
                 horiz_start = w * stride
                 horiz_end = horiz_start + f
                 for c in range(n_C):
-                    # the window that made Z[i, h, w, c] receives its gradient back
+                    # the window that made Z[i, h, w, c] gets its gradient
                     a_slice = a_prev_pad[vert_start:vert_end, horiz_start:horiz_end, :]
                     da_prev_pad[vert_start:vert_end, horiz_start:horiz_end, :] += W[:, :, :, c] * dZ[i, h, w, c]
                     dW[:, :, :, c] += a_slice * dZ[i, h, w, c]
                     db[:, :, :, c] += dZ[i, h, w, c]
                     if emit is not None:
                         emit((ConvBackWindow.code, i, h, w, c,
-                              vert_start, vert_end, horiz_start, horiz_end, dZ[i, h, w, c]))
+                              vert_start, vert_end, horiz_start, horiz_end,
+                              dZ[i, h, w, c]))
         # cut the padding away; [pad:-pad] would be empty when pad == 0
         dA_prev[i, :, :, :] = da_prev_pad[pad:pad + n_H_prev, pad:pad + n_W_prev, :]
     # --8<-- [end:conv_backward_loop]
@@ -308,7 +310,7 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
 
 def _mask(x: np.ndarray) -> np.ndarray:
     # --8<-- [start:create_mask_from_window]
-    mask = x == np.max(x)  # True at the maximum (at every one, when there are ties)
+    mask = x == np.max(x)  # True at every maximum, ties included
     # --8<-- [end:create_mask_from_window]
     return mask
 
@@ -422,7 +424,7 @@ def pool_backward(dA: np.ndarray, cache: tuple, mode: str = "max") -> np.ndarray
                 horiz_start = w * stride
                 horiz_end = horiz_start + f
                 for c in range(n_C):
-                    # dA is indexed by the output cell (h, w), not by the window's start
+                    # dA at the output cell (h, w), not the window's start
                     if mode == "max":
                         a_prev_slice = a_prev[vert_start:vert_end, horiz_start:horiz_end, c]
                         mask = _mask(a_prev_slice)
@@ -437,7 +439,8 @@ def pool_backward(dA: np.ndarray, cache: tuple, mode: str = "max") -> np.ndarray
                         dA_prev[i, vert_start:vert_end, horiz_start:horiz_end, c] += _distribute(da, shape)
                         if emit is not None:
                             emit((PoolBackWindow.code, i, h, w, c,
-                                  vert_start, vert_end, horiz_start, horiz_end, da, -1))
+                                  vert_start, vert_end, horiz_start, horiz_end,
+                                  da, -1))
     # --8<-- [end:pool_backward_loop]
 
     if rec is not None:

@@ -198,6 +198,10 @@ def _diagram(fig: Figure, event: ev.NetworkEvent, call: Call, state: dict[str, n
     title_h = 0.4
     row_h = min(0.36, (band - title_h - 0.15) / most)
     fontsize = float(np.clip(row_h * 72 * 0.44, 6.5, 11.0)) if box_w > 1.3 else 7.5
+    # one title size for every box, small enough that the longest title, in bold, fits its box
+    # (a bold DejaVu Sans character of these titles is about 0.55 em wide)
+    longest = max(len(c.title) for c in columns)
+    title_size = min(fontsize + 0.5, (box_w - 0.16) * 72 / (0.55 * longest))
     artists: list[Artist] = [ax]
     x_start = (width - n * box_w - (n - 1) * gap) / 2  # the boxes centred in the row
     lefts = [x_start + j * (box_w + gap) for j in range(n)]
@@ -211,7 +215,7 @@ def _diagram(fig: Figure, event: ev.NetworkEvent, call: Call, state: dict[str, n
         ax.add_patch(frame)
         artists.append(frame)
         artists.append(ax.text(x0 + box_w / 2, box_top - title_h / 2, col.title, ha="center", va="center",
-                               fontsize=fontsize + 0.5, fontweight="bold" if is_current else "normal", color=INK, zorder=3))
+                               fontsize=title_size, fontweight="bold" if is_current else "normal", color=INK, zorder=3))
         for r, name in enumerate(col.names):
             y = box_top - title_h - row_h * (r + 0.5)
             x = _array(name, call, state)

@@ -88,28 +88,36 @@ def traced_pass_figure(trace: tracer.Trace, digit: np.ndarray, label: int, predi
     A1 = pool_call.arrays["A_prev"][0]  # (8, 8, n_C): the relu'd feature maps
     pooled = pool_call.result["A"][0]  # (4, 4, n_C)
     n_C = A1.shape[2]
-    fig = Figure(figsize=(1.25 * (n_C + 1), 2.9), layout="constrained")
-    axes = fig.subplots(2, n_C + 1)
+    per_row = (n_C + 1) // 2  # the filters in two bands, each a row of feature maps over their pooled maps
+    fig = Figure(figsize=(1.75 * (per_row + 1), 7.2), layout="constrained")
+    axes = fig.subplots(4, per_row + 1)
     axes[0, 0].imshow(digit, cmap="gray_r", vmin=0, vmax=1)
-    axes[0, 0].set_title(f"a test {label}", fontsize=8)
-    axes[1, 0].text(0.5, 0.5, f"pooled\n4 x 4\n\npredicted: {predicted}", ha="center", va="center", fontsize=8)
+    axes[0, 0].set_title(f"a test {label}", fontsize=10)
+    axes[1, 0].text(0.5, 0.5, f"below each map:\nits 4 x 4\nmax pool\n\npredicted: {predicted}",
+                    ha="center", va="center", fontsize=10)
     vmax = float(A1.max()) or 1.0
     for c in range(n_C):
-        ax = axes[0, c + 1]
+        band, col = divmod(c, per_row)
+        ax, ax_pool = axes[2 * band, col + 1], axes[2 * band + 1, col + 1]
         ax.imshow(A1[:, :, c], cmap="Greys", vmin=0, vmax=vmax)
         kept = [(e.max_row, e.max_col) for e in trace.where("pool_window", c=c) if e.value > 0]
         if kept:
             rows, cols = zip(*kept)
-            ax.scatter(cols, rows, s=16, facecolors="none", edgecolors="#009E73", linewidths=1.3)
+            ax.scatter(cols, rows, s=42, facecolors="none", edgecolors="#009E73", linewidths=1.8)
         for k in range(1, 4):
-            ax.axhline(2 * k - 0.5, color="#E69F00", lw=0.6)
-            ax.axvline(2 * k - 0.5, color="#E69F00", lw=0.6)
-        ax.set_title(f"relu(Z), filter {c}", fontsize=7)
-        axes[1, c + 1].imshow(pooled[:, :, c], cmap="Greys", vmin=0, vmax=vmax)
+            ax.axhline(2 * k - 0.5, color="#E69F00", lw=0.8)
+            ax.axvline(2 * k - 0.5, color="#E69F00", lw=0.8)
+        ax.set_title(f"relu(Z), filter {c}", fontsize=10)
+        ax_pool.imshow(pooled[:, :, c], cmap="Greys", vmin=0, vmax=vmax)
     for ax in axes.ravel():
         ax.set_xticks([])
         ax.set_yticks([])
-    axes[1, 0].set_axis_off()
+    for ax in axes[:, 0][1:]:
+        ax.set_axis_off()
+    for c in range(n_C, 2 * per_row):  # an odd number of filters leaves one slot empty
+        band, col = divmod(c, per_row)
+        axes[2 * band, col + 1].set_axis_off()
+        axes[2 * band + 1, col + 1].set_axis_off()
     return fig
 
 
@@ -256,11 +264,11 @@ def build(page: Page) -> None:
 
         The trained filters, run on one test image through the *traced* course loops:
         `conv_forward` recorded {len(trace.where("conv_window"))} windows (64 cells times
-        {N_FILTERS} filters) and `pool_forward` {len(trace.where("pool_window"))}. The top
-        row shows each feature map after the relu, with the orange $2 \times 2$ pooling
-        windows and, circled in green, the cell each window kept (its `max_row, max_col`,
-        read from the trace; windows that are all zero are left unmarked); the bottom row is the
-        pooled $4 \times 4$ result that the dense layer reads. The network predicts **{predicted}** for this **{int(y_test[0])}**.
+        {N_FILTERS} filters) and `pool_forward` {len(trace.where("pool_window"))}. Each feature
+        map after the relu shows the orange $2 \times 2$ pooling windows and, circled in green,
+        the cell each window kept (its `max_row, max_col`, read from the trace; windows that are
+        all zero are left unmarked); below it is the pooled $4 \times 4$ result that the dense
+        layer reads. The network predicts **{predicted}** for this **{int(y_test[0])}**.
     """)
     page.figure(traced_pass_figure(trace, digit[0, :, :, 0], int(y_test[0]), predicted), "traced_pass",
                 "A test digit, its eight feature maps with the cells max pooling kept, and the pooled maps")

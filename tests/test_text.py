@@ -47,7 +47,7 @@ def test_grid_literal():
 def test_grid_numbers_keep_their_width():
     x = np.array([[-99.99, 123.4, -9999.0, 12345.0, -1e100, 0.004]])
     assert text.grid("big", x) == "big  (1x6)\n" + "".join(
-        [" -99.99 ", "    123 ", "  -9999 ", "  1e+04 ", " -1e100 ", "   0.00 "]
+        [" -99.99 ", "    123 ", "  -9999 ", "  1e+04 ", " -1e100 ", "   4e-3 "]
     )
 
 
@@ -157,3 +157,30 @@ def test_step_repr_is_the_picture():
             "   0.50    0.50 ",
         ]
     )
+
+
+def test_tiny_values_show_their_size_and_negative_zero_reads_zero():
+    assert [text._number(v) for v in (0.004, -0.004, 1e-12, 0.0, -0.0, 0.005, 1.5)] == [
+        "  4e-3", " -4e-3", " 1e-12", "  0.00", "  0.00", "  0.01", "  1.50"]
+
+
+def test_network_steps_show_the_arrays_they_wrote():
+    # W = [[1, 2]], b = [[3]], A_prev = [[1, 0], [0, 1]]: Z = W A_prev + b = [[4, 5]];
+    # backward with dZ = [[1, 2]], m = 2: dW = dZ A_prev.T / 2 = [[0.5, 1]], db = 3 / 2, dA_prev = W.T dZ
+    A_prev, W, b = np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 2.0]]), np.array([[3.0]])
+    with tracer.record() as trace:
+        tracer.linear_forward(A_prev, W, b)
+        tracer.linear_backward(np.array([[1.0, 2.0]]), (A_prev, W, b))
+    assert trace.text(0).splitlines()[-2:] == ["Z after this step  (1x2)", "   4.00    5.00 "]
+    assert trace.text(1).splitlines()[-9:] == [
+        "dW after this step  (1x2)",
+        "   0.50    1.00 ",
+        "",
+        "db after this step  (1x1)",
+        "   1.50 ",
+        "",
+        "dA_prev after this step  (2x2)",
+        "   1.00    2.00 ",
+        "   2.00    4.00 ",
+    ]
+    assert all(len(line) <= 80 for k in range(2) for line in trace.text(k).splitlines())

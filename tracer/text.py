@@ -32,8 +32,10 @@ def _number(v: float) -> str:
     """``v`` in exactly 6 characters; ``.`` for a cell not written yet (NaN)."""
     if np.isnan(v):
         return "     ."
+    if 0 < abs(v) < 0.005:  # would read 0.00 or -0.00: show its size instead
+        return f"{v:.0e}".replace("e-0", "e-").rjust(6)
     if abs(v) < 99.995:
-        return f"{v:6.2f}"
+        return f"{v:6.2f}".replace("-0.00", " 0.00")
     if abs(v) < 9999.5:
         return f"{v:6.0f}"
     text = f"{v:6.0e}"
@@ -117,4 +119,29 @@ def step_text(event: ev.Event, call: Call, state: dict[str, np.ndarray], k: int,
         parts.append(grid("x (* marks the maxima)", x, None, {tuple(map(int, rc)) for rc in np.argwhere(state["mask"])}))
     elif isinstance(event, ev.Distribute):
         parts.append(grid("a", state["a"]))
+    else:
+        for name in _network_writes(event):
+            if name in state and np.ndim(state[name]) == 2:
+                parts.append(grid(f"{name} after this step", state[name]))
     return "\n\n".join(parts)
+
+
+def _network_writes(event: ev.Event) -> list[str]:
+    """The arrays an L-layer network step writes, by their names in the replayed state.
+
+    Steps of ``L_model_*`` calls name arrays by layer (``Z2``, ``dA1``); a
+    standalone call (layer 0) uses the bare names (``Z``, ``dA_prev``).
+    """
+    layer = getattr(event, "layer", 0)
+    l = str(layer) if layer else ""
+    if isinstance(event, ev.LinearForward):
+        return [f"Z{l}"]
+    if isinstance(event, ev.ActivationForward):
+        return [f"A{l}"]
+    if isinstance(event, ev.ActivationBackward):
+        return [f"dZ{l}"]
+    if isinstance(event, ev.LinearBackward):
+        return [f"dW{l}", f"db{l}", f"dA{layer - 1}" if layer else "dA_prev"]
+    if isinstance(event, ev.Update):
+        return [f"W{l}", f"b{l}"]
+    return []

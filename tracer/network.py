@@ -921,3 +921,40 @@ def apply(call: recording.Call, state: dict[str, np.ndarray], event: Any) -> Non
         state[f"b{l}"] = a[f"b{l}"] - lr * a[f"db{l}"]
     else:  # pragma: no cover - every network event type above is handled
         raise TypeError(f"cannot replay {event!r}")
+
+
+#: Roles of the arrays in a network step, for :func:`step_roles`.
+WRITE, CACHE, READ = "write", "cache", "read"
+
+
+def step_roles(event: Any, call: recording.Call) -> dict[str, str]:
+    """What a network step does with each array, by its name in the replayed state.
+
+    Returns
+    -------
+    dict of str to str
+        ``WRITE`` (the step computes it), ``CACHE`` (kept in or read from a cache)
+        or ``READ``. Steps of ``L_model_*`` calls name arrays by layer (``Z2``,
+        ``dA1``); a standalone call uses the bare names (``Z``, ``dA_prev``).
+    """
+    l = event.layer if hasattr(event, "layer") else 0
+    named = lambda base: f"{base}{l}" if l else base  # noqa: E731
+    if isinstance(event, LinearForward):
+        A_prev, W, b = event.cache
+        if call.name == "linear_forward":
+            A_prev = "A"
+        return {named("Z"): WRITE, A_prev: CACHE, W: CACHE, b: CACHE}
+    if isinstance(event, ActivationForward):
+        return {named("A"): WRITE, event.cache: CACHE}
+    if isinstance(event, Cost):
+        return {"cost": WRITE, "AL": READ, "Y": READ}
+    if isinstance(event, ActivationBackward):
+        return {named("dZ"): WRITE, event.dA: READ, event.cache: CACHE}
+    if isinstance(event, LinearBackward):
+        dA_prev, dW, db = event.outputs
+        A_prev, W, b = event.cache
+        # in the order the step's caption gives them: dW, db, then dA_prev
+        return {dW: WRITE, db: WRITE, dA_prev: WRITE, named("dZ"): READ, A_prev: CACHE, W: CACHE, b: CACHE}
+    if isinstance(event, Update):
+        return {f"W{l}": WRITE, f"b{l}": WRITE, f"dW{l}": READ, f"db{l}": READ}
+    raise TypeError(f"step_roles: not a network event: {event!r}")

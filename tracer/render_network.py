@@ -35,6 +35,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from . import events as ev
+from .network import CACHE, READ, WRITE, step_roles
 from .recording import Call
 from .render_scenes import (
     ADDED,
@@ -66,7 +67,6 @@ DONE_FILL = "#eeeeee"  # forward arrays already computed
 GRAD_DONE_FILL = "#e4eef7"  # gradients already computed
 PENDING_INK = "#a0a0a0"  # arrays not computed yet
 
-WRITE, CACHE, READ = "write", "cache", "read"
 
 
 @dataclass(frozen=True)
@@ -118,30 +118,6 @@ def network_columns(call: Call) -> list[Column]:
 def _layer_of(event: ev.NetworkEvent) -> int:
     """The column index (1-based layers) an event belongs to; standalone calls draw one layer."""
     return getattr(event, "layer", 0) or 1
-
-
-def step_roles(event: ev.NetworkEvent, call: Call) -> dict[str, str]:
-    """What the step does with each array, by name: ``write``, ``cache`` (kept or read) or ``read``."""
-    l = event.layer if hasattr(event, "layer") else 0
-    named = lambda base: f"{base}{l}" if l else base  # noqa: E731
-    if isinstance(event, ev.LinearForward):
-        A_prev, W, b = event.cache
-        if call.name == "linear_forward":
-            A_prev = "A"
-        return {named("Z"): WRITE, A_prev: CACHE, W: CACHE, b: CACHE}
-    if isinstance(event, ev.ActivationForward):
-        return {named("A"): WRITE, event.cache: CACHE}
-    if isinstance(event, ev.Cost):
-        return {"cost": WRITE, "AL": READ, "Y": READ}
-    if isinstance(event, ev.ActivationBackward):
-        return {named("dZ"): WRITE, event.dA: READ, event.cache: CACHE}
-    if isinstance(event, ev.LinearBackward):
-        dA_prev, dW, db = event.outputs
-        A_prev, W, b = event.cache
-        return {dA_prev: WRITE, dW: WRITE, db: WRITE, named("dZ"): READ, A_prev: CACHE, W: CACHE, b: CACHE}
-    if isinstance(event, ev.Update):
-        return {f"W{l}": WRITE, f"b{l}": WRITE, f"dW{l}": READ, f"db{l}": READ}
-    raise TypeError(f"draw_network_step: not a network event: {event!r}")
 
 
 def _array(name: str, call: Call, state: dict[str, np.ndarray]) -> np.ndarray | None:

@@ -12,6 +12,7 @@ import textwrap
 import numpy as np
 
 from . import events as ev
+from .network import WRITE, step_roles
 from .recording import Call
 
 WIDTH = 80
@@ -120,28 +121,8 @@ def step_text(event: ev.Event, call: Call, state: dict[str, np.ndarray], k: int,
     elif isinstance(event, ev.Distribute):
         parts.append(grid("a", state["a"]))
     else:
-        for name in _network_writes(event):
+        written = [name for name, role in step_roles(event, call).items() if role == WRITE]
+        for name in written:
             if name in state and np.ndim(state[name]) == 2:
                 parts.append(grid(f"{name} after this step", state[name]))
     return "\n\n".join(parts)
-
-
-def _network_writes(event: ev.Event) -> list[str]:
-    """The arrays an L-layer network step writes, by their names in the replayed state.
-
-    Steps of ``L_model_*`` calls name arrays by layer (``Z2``, ``dA1``); a
-    standalone call (layer 0) uses the bare names (``Z``, ``dA_prev``).
-    """
-    layer = getattr(event, "layer", 0)
-    l = str(layer) if layer else ""
-    if isinstance(event, ev.LinearForward):
-        return [f"Z{l}"]
-    if isinstance(event, ev.ActivationForward):
-        return [f"A{l}"]
-    if isinstance(event, ev.ActivationBackward):
-        return [f"dZ{l}"]
-    if isinstance(event, ev.LinearBackward):
-        return [f"dW{l}", f"db{l}", f"dA{layer - 1}" if layer else "dA_prev"]
-    if isinstance(event, ev.Update):
-        return [f"W{l}", f"b{l}"]
-    return []

@@ -12,6 +12,7 @@ import numpy as np
 
 import tracer
 from tracer import capstone, fast, render
+from tracer.gradcheck import numeric_gradient, relative_error
 # --8<-- [end:imports]
 import time
 
@@ -26,10 +27,6 @@ EPOCHS = 30
 BATCH_SIZE = 32
 LEARNING_RATE = 0.2
 SEED = 0
-
-
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
 
 
 def digits_figure(X: np.ndarray, y: np.ndarray) -> Figure:
@@ -171,15 +168,8 @@ def build(page: Page) -> None:
     grads = capstone.backward(probs, y_tiny, cache, p_tiny, fast)
     errors = {}
     for name in ("W1", "b1", "W2", "b2"):
-        numeric = np.zeros_like(p_tiny[name])
-        for idx in np.ndindex(numeric.shape):
-            old = p_tiny[name][idx]
-            p_tiny[name][idx] = old + 1e-6
-            up = capstone.loss(capstone.forward(X_tiny, p_tiny, fast)[0], y_tiny)
-            p_tiny[name][idx] = old - 1e-6
-            down = capstone.loss(capstone.forward(X_tiny, p_tiny, fast)[0], y_tiny)
-            p_tiny[name][idx] = old
-            numeric[idx] = (up - down) / 2e-6
+        numeric = numeric_gradient(lambda: capstone.loss(capstone.forward(X_tiny, p_tiny, fast)[0], y_tiny),
+                                   p_tiny[name])
         errors[name] = relative_error(grads["d" + name], numeric)
     assert max(errors.values()) < 1e-6, errors
     rows = "\n".join(f"| `d{k}` | {v:.1e} |" for k, v in errors.items())

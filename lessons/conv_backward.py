@@ -9,28 +9,11 @@ differences and against the course's reference means, and shows the
 import numpy as np
 
 import tracer
+from tracer.gradcheck import numeric_gradient, relative_error
 # --8<-- [end:imports]
 from _lesson import Page, run
 
 TITLE = "Convolution backward"
-
-
-def numeric_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """Centred differences of the scalar ``f()`` with respect to every cell of ``x`` (changed in place)."""
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + eps
-        up = f()
-        x[idx] = old - eps
-        down = f()
-        x[idx] = old
-        grad[idx] = (up - down) / (2 * eps)
-    return grad
-
-
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
 
 
 def build(page: Page) -> None:

@@ -9,21 +9,11 @@ over overlapping windows whose gradients pile up on a shared maximum.
 import numpy as np
 
 import tracer
+from tracer.gradcheck import numeric_gradient
 # --8<-- [end:imports]
 from _lesson import Page, run
 
 TITLE = "Max-pool backward"
-
-
-def centred_gradient(x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """d max(x) / dx by centred differences, one cell at a time; shape of ``x``."""
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        up, down = x.copy(), x.copy()
-        up[idx] += eps
-        down[idx] -= eps
-        grad[idx] = (np.max(up) - np.max(down)) / (2 * eps)
-    return grad
 
 
 def md_matrix(x: np.ndarray, fmt: str = "{:g}") -> str:
@@ -54,7 +44,7 @@ def build(page: Page) -> None:
         $$
     """)
     x = np.array([[1.0, 3.0], [4.0, 2.0]])
-    grad = centred_gradient(x)
+    grad = numeric_gradient(lambda: np.max(x), x)
     assert np.allclose(grad, [[0.0, 0.0], [1.0, 0.0]]), grad
     page.md(rf"""
         Centred differences agree. For the window $x = {md_matrix(x)}$, moving each cell by
@@ -84,7 +74,7 @@ def build(page: Page) -> None:
     fig = trace.plot(0)
     # --8<-- [end:repl]
     page.figure(fig, "mask_tie", "A 2 by 2 window with two equal maxima and its mask with two True cells")
-    tie_grad = centred_gradient(x_tie)
+    tie_grad = numeric_gradient(lambda: np.max(x_tie), x_tie)
     page.md(rf"""
         At a tie the maximum has no derivative: centred differences give
         ${md_matrix(tie_grad, "{:.1f}")}$ (half to each, since raising either cell raises the

@@ -10,6 +10,7 @@ import numpy as np
 
 import tracer
 from tracer import render
+from tracer.gradcheck import numeric_gradient, relative_error
 # --8<-- [end:imports]
 from matplotlib.figure import Figure
 
@@ -27,24 +28,6 @@ def update_parameters_shallow(parameters, grads, learning_rate):
         parameters["b" + str(l)] -= learning_rate * grads["db" + str(l)]
     return parameters
 # --8<-- [end:trap]
-
-
-def numeric_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """Centred differences of the scalar ``f()`` with respect to every entry of ``x`` (changed in place)."""
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + eps
-        up = f()
-        x[idx] = old - eps
-        down = f()
-        x[idx] = old
-        grad[idx] = (up - down) / (2 * eps)
-    return grad
-
-
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
 
 
 def gradient_figure(pairs: dict[str, tuple[np.ndarray, np.ndarray]]) -> Figure:

@@ -410,3 +410,16 @@ def test_nested_blocks_record_into_the_innermost():
         tracer.distribute_value(3.0, (1, 1))
     assert [e.dz for e in outer] == [1.0, 3.0]
     assert [e.dz for e in inner] == [2.0]
+
+
+def test_record_time_filters_keep_every_event_that_is_not_a_window():
+    # a 2-layer network forward has 4 steps (linear, activation per layer) and no windows: the
+    # examples/channels filters must not drop them, whatever their rows hold
+    X = np.arange(8.0).reshape(4, 2) / 10
+    parameters = {"W1": np.full((3, 4), 0.1), "b1": np.zeros((3, 1)), "W2": np.full((1, 3), 0.1), "b2": np.zeros((1, 1))}
+    with tracer.record(examples=[0], channels=[0]) as trace:
+        tracer.L_model_forward(X, parameters)
+        tracer.distribute_value(2.0, (2, 2))
+        tracer.create_mask_from_window(np.array([[1.0, 3.0], [3.0, 2.0]]))
+    assert [e.kind for e in trace] == [
+        "linear_forward", "activation_forward", "linear_forward", "activation_forward", "distribute", "mask"]

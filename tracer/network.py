@@ -486,7 +486,7 @@ def linear_forward(A: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndar
     rec = recording.start(fn, {"A": A, "W": W, "b": b}, {})
     Z, cache = _linear_forward(A, W, b)
     if rec is not None:
-        rec.rows.append(_linear_forward_row(0, A, W, b, Z))
+        rec.emit(_linear_forward_row(0, A, W, b, Z))
         rec.done(Z=Z)
     return Z, cache
 
@@ -518,7 +518,7 @@ def linear_activation_forward(
     _check_activation(fn, activation)
     _check_linear(fn, A_prev, W, b, ("A_prev", "W", "b"))
     rec = recording.start(fn, {"A_prev": A_prev, "W": W, "b": b}, {"activation": activation}, 2)
-    A, cache = _linear_activation_forward(A_prev, W, b, activation, None if rec is None else rec.rows.append)
+    A, cache = _linear_activation_forward(A_prev, W, b, activation, None if rec is None else rec.emit)
     if rec is not None:
         rec.done(A=A)
     return A, cache
@@ -552,7 +552,7 @@ def L_model_forward(X: np.ndarray, parameters: dict) -> tuple[np.ndarray, list]:
         raise ValueError(f"{fn}: X must not be empty, got shape {X.shape}")
     L = _check_network(fn, parameters, X.shape[0])
     rec = recording.start(fn, {"X": X, **{k: parameters[k] for k in sorted(parameters)}}, {"L": L}, 2 * L)
-    emit = None if rec is None else rec.rows.append
+    emit = None if rec is None else rec.emit
 
     # --8<-- [start:L_model_forward]
     caches = []
@@ -604,7 +604,7 @@ def compute_cost(AL: np.ndarray, Y: np.ndarray) -> np.float64:
     # --8<-- [end:compute_cost]
     cost = np.float64(cost)
     if rec is not None:
-        rec.rows.append((Cost.code, AL.shape, float(cost)))
+        rec.emit((Cost.code, AL.shape, float(cost)))
         rec.done(cost=np.asarray(cost))
     return cost
 
@@ -670,7 +670,7 @@ def linear_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarra
     rec = recording.start(fn, {"dZ": dZ, "A_prev": A_prev, "W": W, "b": b}, {})
     dA_prev, dW, db = _linear_backward(dZ, (A_prev, W, b))
     if rec is not None:
-        rec.rows.append(_linear_backward_row(0, dZ, dA_prev, dW, db))
+        rec.emit(_linear_backward_row(0, dZ, dA_prev, dW, db))
         rec.done(dA_prev=dA_prev, dW=dW, db=db)
     return dA_prev, dW, db
 
@@ -701,7 +701,7 @@ def linear_activation_backward(
     rec = recording.start(
         fn, {"dA": dA, "A_prev": A_prev, "W": W, "b": b, "Z": Z}, {"activation": activation}, 2
     )
-    result = _linear_activation_backward(dA, ((A_prev, W, b), Z), activation, None if rec is None else rec.rows.append)
+    result = _linear_activation_backward(dA, ((A_prev, W, b), Z), activation, None if rec is None else rec.emit)
     if rec is not None:
         rec.done(dA_prev=result[0], dW=result[1], db=result[2])
     return result
@@ -751,7 +751,7 @@ def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict[str, n
     for l, ((A_prev, W, b), Z) in enumerate(checked, start=1):
         arrays.update({f"A{l - 1}": A_prev, f"W{l}": W, f"b{l}": b, f"Z{l}": Z})
     rec = recording.start(fn, arrays, {"L": L}, 2 * L)
-    emit = None if rec is None else rec.rows.append
+    emit = None if rec is None else rec.emit
 
     # --8<-- [start:L_model_backward]
     grads = {}
@@ -831,7 +831,7 @@ def update_parameters(parameters: dict, grads: dict, learning_rate: float) -> di
         parameters[W] = parameters[W] - learning_rate * grads["d" + W]
         parameters[b] = parameters[b] - learning_rate * grads["d" + b]
         if rec is not None:
-            rec.rows.append(_update_row(l + 1, parameters[W], parameters[b], lr))
+            rec.emit(_update_row(l + 1, parameters[W], parameters[b], lr))
     # --8<-- [end:update_parameters]
 
     if rec is not None:

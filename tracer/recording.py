@@ -105,7 +105,7 @@ class _Recorder:
 
         def emit(row: tuple) -> None:
             # window rows are (code, i, h, w, c, ...); other rows have no example or channel
-            if len(row) > 4 and (
+            if row[0] in _WINDOW_CODES and (
                 (examples is not None and row[1] not in examples)
                 or (channels is not None and row[4] not in channels)
             ):
@@ -114,6 +114,9 @@ class _Recorder:
 
         return emit
 
+
+#: Codes of the window events, whose rows start (code, i, h, w, c): the ones record-time filters apply to.
+_WINDOW_CODES = frozenset(cls.code for cls in ev.EVENT_TYPES.values() if issubclass(cls, ev._Window))
 
 _active: contextvars.ContextVar[_Recorder | None] = contextvars.ContextVar("tracer_recorder", default=None)
 

@@ -83,7 +83,7 @@ def build(page: Page) -> None:
         sets every $b^{[l]}$ to zero. It seeds numpy itself, as the course does, so that
         everyone gets the same numbers:
     """)
-    page.code("tracer/network.py:initialize_parameters_deep")
+    page.code("tracer/network/parameters.py:initialize_parameters_deep")
     course = tracer.initialize_parameters_deep([5, 4, 3])
     page.md(rf"""
         With `layer_dims = [5, 4, 3]` the first row of `W1` is
@@ -97,14 +97,14 @@ def build(page: Page) -> None:
         **cache**: the linear step keeps its inputs `(A_prev, W, b)` (the *linear cache*),
         the activation keeps `Z` (the *activation cache*).
     """)
-    page.code("tracer/network.py:linear_forward")
-    page.code("tracer/network.py:linear_activation_forward")
+    page.code("tracer/network/forward.py:linear_forward")
+    page.code("tracer/network/forward.py:linear_activation_forward")
     page.md(r"""
         `L_model_forward` chains the layers and collects one cache `((A_prev, W, b), Z)` per
         layer, layer 1 first. (In tracer the two `emit` lines record the trace events; with
         no recording active they cost one test each.)
     """)
-    page.code("tracer/network.py:L_model_forward")
+    page.code("tracer/network/forward.py:L_model_forward")
     page.md(r"""
         Here is a network with `layer_dims = [3, 4, 2, 1]` on $m = 4$ examples, recorded
         through one whole training step. Each box is a layer with the shapes of what it
@@ -146,7 +146,7 @@ def build(page: Page) -> None:
         \mathcal{J} = -\frac{1}{m} \sum_{i=1}^{m} \Big( y^{(i)} \log a^{[L](i)} + (1 - y^{(i)}) \log\big(1 - a^{[L](i)}\big) \Big).
         $$
     """)
-    page.code("tracer/network.py:compute_cost")
+    page.code("tracer/network/forward.py:compute_cost")
     try:
         tracer.compute_cost(np.array([[0.9, 1.0]]), np.array([[1, 1]]))
     except ValueError as err:
@@ -177,9 +177,9 @@ def build(page: Page) -> None:
         dA^{{[l-1]}} = W^{{[l]T}} dZ^{{[l]}}.
         $$
     """)
-    page.code("tracer/network.py:linear_backward")
-    page.code("tracer/network.py:linear_activation_backward")
-    page.code("tracer/network.py:L_model_backward")
+    page.code("tracer/network/backward.py:linear_backward")
+    page.code("tracer/network/backward.py:linear_activation_backward")
+    page.code("tracer/network/backward.py:L_model_backward")
     k_back = next(k for k in range(len(trace)) if trace[k].kind == "linear_backward" and trace[k].layer == 2)
     page.figure(render.plot(trace, k_back), "layer2_backward",
                 "The backward step of layer 2: the gradient's path from the cost, the linear cache read, dW2, db2 and dA1 written",
@@ -204,7 +204,7 @@ def build(page: Page) -> None:
         dictionary it receives alone: the course's tests check it, and a caller that keeps
         the old parameters (to compare, or to retry with another learning rate) needs it.
     """)
-    page.code("tracer/network.py:update_parameters")
+    page.code("tracer/network/parameters.py:update_parameters")
     page.player(trace, "backward", "L_model_backward and update_parameters, one layer and phase per frame",
                 steps=list(range(n_forward, len(trace))))
     assert all(not np.array_equal(parameters[k], new_parameters[k]) for k in ("W1", "W2", "W3"))

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from tracer.gradcheck import numeric_gradient
+
 
 @dataclass(frozen=True)
 class ConvCase:
@@ -112,18 +114,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def _numerical_gradient(fun: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """Centred differences ``(fun(x + eps e_j) - fun(x - eps e_j)) / (2 eps)`` for every entry ``j``."""
+    """Centred differences of the scalar ``fun(x)`` for every entry of (a float copy of) ``x``.
+
+    :func:`tracer.gradcheck.numeric_gradient` on a copy; that function is itself checked
+    against gradients known by hand in ``tests/test_gradcheck.py``.
+    """
     x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for j in np.ndindex(x.shape):
-        old = x[j]
-        x[j] = old + eps
-        plus = fun(x)
-        x[j] = old - eps
-        minus = fun(x)
-        x[j] = old
-        grad[j] = (plus - minus) / (2 * eps)
-    return grad
+    return numeric_gradient(lambda: fun(x), x, eps)
 
 
 @pytest.fixture

@@ -89,21 +89,68 @@ def test_reprs_and_descriptions_literal():
     )
 
 
+def _event_classes() -> list[type]:
+    """Every event dataclass defined in tracer.events (those with a row code), found by looking."""
+    return [obj for obj in vars(ev).values()
+            if isinstance(obj, type) and dataclasses.is_dataclass(obj) and isinstance(getattr(obj, "code", None), int)]
+
+
 def test_codes_and_kinds_are_unique():
-    classes = list(ev.EVENT_TYPES.values())
-    assert len({cls.code for cls in classes}) == len(classes)
-    assert len({cls.kind for cls in classes}) == len(classes)
+    classes = _event_classes()
+    assert len(classes) == 14  # 8 conv and pool kinds, 6 network kinds
+    codes, kinds = [cls.code for cls in classes], [cls.kind for cls in classes]
+    assert len(set(codes)) == len(codes), sorted(codes)
+    assert len(set(kinds)) == len(kinds), sorted(kinds)
+    # every class is registered under its own code and kind, and nothing else is
+    assert sorted(ev.EVENT_TYPES) == sorted(codes)
     assert all(ev.EVENT_TYPES[cls.code] is cls and ev.EVENT_KINDS[cls.kind] is cls for cls in classes)
-    for cls in (ev.Pad, ev.SingleStep, ev.ConvWindow, ev.PoolWindow, ev.Mask, ev.Distribute, ev.ConvBackWindow, ev.PoolBackWindow):
-        assert ev.EVENT_TYPES[cls.code] is cls
 
 
-def test_events_hold_no_arrays():
-    for name, row in ROWS.items():
+def test_register_refuses_a_taken_code_or_kind():
+    @dataclasses.dataclass(frozen=True)
+    class Clash:
+        code = ev.Pad.code
+        kind = "clash"
+
+    with pytest.raises(ValueError, match=r"Clash has the 0 of Pad; each event class needs its own code and kind"):
+        ev.register(Clash)
+    Clash.code, Clash.kind = 98, "pad"
+    with pytest.raises(ValueError, match=r"Clash has the 'pad' of Pad"):
+        ev.register(Clash)
+    assert 98 not in ev.EVENT_TYPES and ev.EVENT_KINDS["pad"] is ev.Pad
+
+
+def _plain(value) -> bool:
+    """A number, a name, or a tuple of them (a shape, cache names): never an array."""
+    if isinstance(value, tuple):
+        return all(_plain(v) for v in value)
+    return isinstance(value, (int, float, str))
+
+
+def test_events_hold_no_arrays(network_rows):
+    for name, row in {**ROWS, **network_rows}.items():
         event = ev.from_row(0, row)
         for field in dataclasses.fields(event):
-            assert isinstance(getattr(event, field.name), (int, float)), (name, field.name)
+            assert _plain(getattr(event, field.name)), (name, field.name, type(getattr(event, field.name)))
         assert not hasattr(event, "__dict__")  # slots: small and fixed
+    assert {ev.from_row(0, row).kind for row in network_rows.values()} == {cls.kind for cls in ev.NETWORK_EVENTS}
+
+
+@pytest.fixture
+def network_rows() -> dict[str, tuple]:
+    """One recorded row of every network event kind, from real calls."""
+    import numpy as np
+
+    import tracer
+
+    params = tracer.initialize_parameters_deep([3, 2, 1])
+    X, Y = np.arange(6.0).reshape(3, 2), np.array([[1, 0]])
+    with tracer.record() as trace:
+        AL, caches = tracer.L_model_forward(X, params)
+        tracer.compute_cost(AL, Y)
+        grads = tracer.L_model_backward(AL, Y, caches)
+        tracer.update_parameters(params, grads, 0.1)
+    return {f"{call.name} {j}": row for call in trace.calls for j, row in enumerate(call.rows)}
 
 
 def test_from_row_refuses_an_unknown_code():

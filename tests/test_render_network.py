@@ -13,7 +13,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 import tracer
 from tracer import events as ev
 from tracer import render
-from tracer.render_network import MAX_GRID, draw_network_step, network_columns, step_roles
+from tracer.render_network import MAX_GRID, draw_network_step, network_columns
 from tracer.render_scenes import ADDED, CHOSEN_FILL, CURRENT_FILL
 
 
@@ -67,7 +67,7 @@ def test_a_step_marks_what_it_writes_keeps_and_reads(trace, k, kind, written, ca
     fig = render.plot(trace, k, dpi=50)
     assert filled(fig, CURRENT_FILL) == written
     assert filled(fig, CHOSEN_FILL) == cached
-    roles = step_roles(trace[k], trace.call_of(k))
+    roles = trace[k].roles(trace.call_of(k).name)
     assert sum(r == "write" for r in roles.values()) == written
     assert sum(r == "read" for r in roles.values()) == read
 

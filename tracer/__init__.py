@@ -15,7 +15,7 @@ a learner can swap their own in for any of them::
 :mod:`tracer.fast` holds vectorized twins with the same API.
 """
 
-from . import events, fast
+from . import conv, events, fast, network, recording
 from .checking import CheckReport, check
 from .conv import (
     conv_backward,
@@ -47,29 +47,11 @@ from .recording import Call, Step, Trace, TraceLimitError, record
 
 __version__ = "0.1.0"
 
+#: The course's functions in course order (from the lists of :mod:`tracer.conv` and
+#: :mod:`tracer.network`), then the recording API.
 __all__ = [
-    "zero_pad",
-    "conv_single_step",
-    "conv_forward",
-    "conv_backward",
-    "pool_forward",
-    "pool_backward",
-    "create_mask_from_window",
-    "distribute_value",
-    "initialize_parameters",
-    "initialize_parameters_deep",
-    "sigmoid",
-    "relu",
-    "sigmoid_backward",
-    "relu_backward",
-    "linear_forward",
-    "linear_activation_forward",
-    "L_model_forward",
-    "compute_cost",
-    "linear_backward",
-    "linear_activation_backward",
-    "L_model_backward",
-    "update_parameters",
+    *conv.__all__,
+    *network.__all__,
     "record",
     "Trace",
     "Call",

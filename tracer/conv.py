@@ -82,6 +82,29 @@ def zero_pad(X: np.ndarray, pad: int) -> np.ndarray:
     return X_pad
 
 
+def padded_input(call: recording.Call) -> np.ndarray:
+    """The recorded call's ``A_prev`` padded by its ``pad``, computed once per call (for replay and drawing)."""
+    return call.cached("A_prev_pad", lambda: _zero_pad(call.arrays["A_prev"], call.params["pad"]))
+
+
+def _padded_shape(shape: tuple[int, ...], pad: int) -> tuple[int, ...]:
+    m, n_H, n_W, n_C = shape
+    return (m, n_H + 2 * pad, n_W + 2 * pad, n_C)
+
+
+# Replay (see tracer.recording.ReplayRule): its one Pad event writes X_pad.
+def _zero_pad_initial(call: recording.Call) -> dict[str, np.ndarray]:
+    X = call.arrays["X"]
+    return {"X": X, "X_pad": np.full(_padded_shape(X.shape, call.params["pad"]), np.nan)}
+
+
+def _zero_pad_apply(call: recording.Call, state: dict[str, np.ndarray], event: Pad) -> None:
+    state["X_pad"] = _zero_pad(call.arrays["X"], event.pad)
+
+
+recording.register_replay("zero_pad", _zero_pad_initial, _zero_pad_apply)
+
+
 def _single_step(a_slice_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.float64:
     # --8<-- [start:conv_single_step]
     s = np.multiply(a_slice_prev, W)  # window times filter, cell by cell
@@ -130,6 +153,14 @@ def conv_single_step(a_slice_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> 
     return Z
 
 
+# Replay: its one SingleStep event writes Z.
+def _single_step_apply(call: recording.Call, state: dict[str, np.ndarray], event: SingleStep) -> None:
+    state["Z"] = np.array(event.value)
+
+
+recording.register_replay("conv_single_step", lambda call: {"Z": np.array(np.nan)}, _single_step_apply)
+
+
 def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: dict) -> tuple[np.ndarray, tuple]:
     """Forward pass of a convolution layer, one window at a time.
 
@@ -159,7 +190,8 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: 
     s = conv_shapes("conv_forward", A_prev, W, b, hparameters)
     m, n_H, n_W, n_C, f, stride, pad = s.m, s.n_H, s.n_W, s.n_C, s.f, s.stride, s.pad
     rec = recording.start(
-        "conv_forward", {"A_prev": A_prev, "W": W, "b": b}, {"stride": stride, "pad": pad, "f": f}, (m, n_H, n_W, n_C)
+        "conv_forward", {"A_prev": A_prev, "W": W, "b": b}, {"stride": stride, "pad": pad, "f": f}, (m, n_H, n_W, n_C),
+        extra=1,  # the padding step
     )
     emit = None if rec is None else rec.emit
 
@@ -190,6 +222,21 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: 
     if rec is not None:
         rec.done(Z=Z)
     return Z, cache
+
+
+def _conv_forward_initial(call: recording.Call) -> dict[str, np.ndarray]:
+    shape = _padded_shape(call.arrays["A_prev"].shape, call.params["pad"])
+    return {"A_prev_pad": np.full(shape, np.nan), "Z": np.full_like(call.result["Z"], np.nan)}
+
+
+def _conv_forward_apply(call: recording.Call, state: dict[str, np.ndarray], event: Pad | ConvWindow) -> None:
+    if isinstance(event, Pad):  # the loop pads A_prev first
+        state["A_prev_pad"] = padded_input(call).copy()
+    else:
+        state["Z"][event.i, event.h, event.w, event.c] = event.value
+
+
+recording.register_replay("conv_forward", _conv_forward_initial, _conv_forward_apply)
 
 
 def pool_forward(A_prev: np.ndarray, hparameters: dict, mode: str = "max") -> tuple[np.ndarray, tuple]:
@@ -245,6 +292,15 @@ def pool_forward(A_prev: np.ndarray, hparameters: dict, mode: str = "max") -> tu
     if rec is not None:
         rec.done(A=A)
     return A, cache
+
+
+def _pool_forward_apply(call: recording.Call, state: dict[str, np.ndarray], event: PoolWindow) -> None:
+    state["A"][event.i, event.h, event.w, event.c] = event.value
+
+
+recording.register_replay(
+    "pool_forward", lambda call: {"A": np.full_like(call.result["A"], np.nan)}, _pool_forward_apply
+)
 
 
 def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -308,6 +364,32 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
     return dA_prev, dW, db
 
 
+def _conv_backward_initial(call: recording.Call) -> dict[str, np.ndarray]:
+    a = call.arrays
+    return {
+        "dA_prev_pad": np.zeros(_padded_shape(a["A_prev"].shape, call.params["pad"])),
+        "dA_prev": np.zeros_like(a["A_prev"]),
+        "dW": np.zeros_like(a["W"]),
+        "db": np.zeros_like(a["b"]),
+    }
+
+
+def _conv_backward_apply(call: recording.Call, state: dict[str, np.ndarray], event: ConvBackWindow) -> None:
+    # the three additions of the loop's innermost step, then its cut of the padding
+    a, pad = call.arrays, call.params["pad"]
+    i, c, g = event.i, event.c, event.grad
+    vert_start, vert_end, horiz_start, horiz_end = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end
+    a_slice = padded_input(call)[i, vert_start:vert_end, horiz_start:horiz_end, :]
+    state["dA_prev_pad"][i, vert_start:vert_end, horiz_start:horiz_end, :] += a["W"][:, :, :, c] * g
+    state["dW"][:, :, :, c] += a_slice * g
+    state["db"][:, :, :, c] += g
+    n_H_prev, n_W_prev = a["A_prev"].shape[1:3]
+    state["dA_prev"][i] = state["dA_prev_pad"][i, pad : pad + n_H_prev, pad : pad + n_W_prev, :]
+
+
+recording.register_replay("conv_backward", _conv_backward_initial, _conv_backward_apply)
+
+
 def _mask(x: np.ndarray) -> np.ndarray:
     # --8<-- [start:create_mask_from_window]
     mask = x == np.max(x)  # True at every maximum, ties included
@@ -340,6 +422,16 @@ def create_mask_from_window(x: np.ndarray) -> np.ndarray:
         rec.emit((Mask.code, np.max(x), int(np.count_nonzero(mask))))
         rec.done(mask=mask)
     return mask
+
+
+# Replay: its one Mask event writes the mask.
+def _mask_apply(call: recording.Call, state: dict[str, np.ndarray], event: Mask) -> None:
+    state["mask"] = _mask(call.arrays["x"])
+
+
+recording.register_replay(
+    "create_mask_from_window", lambda call: {"mask": np.zeros(call.arrays["x"].shape, dtype=bool)}, _mask_apply
+)
 
 
 def _distribute(dz: float, shape: tuple[int, int]) -> np.ndarray:
@@ -387,6 +479,14 @@ def distribute_value(dz: float, shape: tuple[int, int]) -> np.ndarray:
         rec.emit((Distribute.code, dz, dz / (shape[0] * shape[1])))
         rec.done(a=a)
     return a
+
+
+# Replay: its one Distribute event writes a.
+def _distribute_apply(call: recording.Call, state: dict[str, np.ndarray], event: Distribute) -> None:
+    state["a"] = _distribute(event.dz, call.params["shape"])
+
+
+recording.register_replay("distribute_value", lambda call: {"a": np.full(call.params["shape"], np.nan)}, _distribute_apply)
 
 
 def pool_backward(dA: np.ndarray, cache: tuple, mode: str = "max") -> np.ndarray:
@@ -446,3 +546,20 @@ def pool_backward(dA: np.ndarray, cache: tuple, mode: str = "max") -> np.ndarray
     if rec is not None:
         rec.done(dA_prev=dA_prev)
     return dA_prev
+
+
+def _pool_backward_apply(call: recording.Call, state: dict[str, np.ndarray], event: PoolBackWindow) -> None:
+    # the loop's innermost step, with the same mask and spread as the loop
+    i, c, g = event.i, event.c, event.grad
+    vert_start, vert_end, horiz_start, horiz_end = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end
+    if event.mode == "max":
+        a_prev_slice = call.arrays["A_prev"][i, vert_start:vert_end, horiz_start:horiz_end, c]
+        state["dA_prev"][i, vert_start:vert_end, horiz_start:horiz_end, c] += np.multiply(_mask(a_prev_slice), g)
+    else:
+        f = vert_end - vert_start
+        state["dA_prev"][i, vert_start:vert_end, horiz_start:horiz_end, c] += _distribute(g, (f, f))
+
+
+recording.register_replay(
+    "pool_backward", lambda call: {"dA_prev": np.zeros_like(call.arrays["A_prev"])}, _pool_backward_apply
+)

@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Union
 
+from .numbers import number as _fmt
+
 __all__ = [
     "Pad",
     "SingleStep",
@@ -32,12 +34,10 @@ __all__ = [
     "Event",
     "WindowEvent",
     "EVENT_TYPES",
+    "EVENT_KINDS",
+    "register",
     "from_row",
 ]
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.6g}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,14 +247,31 @@ class PoolBackWindow(_Window):
 Event = Union[Pad, SingleStep, ConvWindow, PoolWindow, Mask, Distribute, ConvBackWindow, PoolBackWindow]
 WindowEvent = Union[ConvWindow, PoolWindow, ConvBackWindow, PoolBackWindow]
 
-#: Event classes by their ``code`` (the first item of a recorded row).
-EVENT_TYPES: dict[int, type] = {
-    cls.code: cls
-    for cls in (Pad, SingleStep, ConvWindow, PoolWindow, Mask, Distribute, ConvBackWindow, PoolBackWindow)
-}
+#: Event classes by their ``code`` (the first item of a recorded row), filled by :func:`register`.
+EVENT_TYPES: dict[int, type] = {}
 
 #: Event classes by their ``kind`` name, for filters given as strings.
-EVENT_KINDS: dict[str, type] = {cls.kind: cls for cls in EVENT_TYPES.values()}
+EVENT_KINDS: dict[str, type] = {}
+
+
+def register(*classes: type) -> None:
+    """Add event classes to :data:`EVENT_TYPES` and :data:`EVENT_KINDS`.
+
+    Raises
+    ------
+    ValueError
+        If a class's ``code`` or ``kind`` is already taken by another class.
+    """
+    for cls in classes:
+        for table, key in ((EVENT_TYPES, cls.code), (EVENT_KINDS, cls.kind)):
+            if table.get(key, cls) is not cls:
+                raise ValueError(f"register: {cls.__name__} has the {key!r} of {table[key].__name__}; each event "
+                                 f"class needs its own code and kind")
+        EVENT_TYPES[cls.code] = cls
+        EVENT_KINDS[cls.kind] = cls
+
+
+register(Pad, SingleStep, ConvWindow, PoolWindow, Mask, Distribute, ConvBackWindow, PoolBackWindow)
 
 
 def from_row(call: int, row: tuple) -> Event:
@@ -283,6 +300,11 @@ def from_row(call: int, row: tuple) -> Event:
 # inside L_model_forward / L_model_backward / update_parameters, and 0 for a standalone call
 # (then the names are the course's argument names: A_prev, W, b, Z, dA...). Shapes are tuples
 # of ints; ``cache`` holds the names of the cache entries the step used.
+
+
+#: What a network step does with an array, in :meth:`LinearForward.roles` and the others:
+#: computes it, keeps it in (or reads it from) a cache, or only reads it.
+WRITE, CACHE, READ = "write", "cache", "read"
 
 
 def _shape(s: tuple[int, ...]) -> str:
@@ -319,6 +341,18 @@ class LinearForward:
             f"linear cache ({A}, {W}, {b})"
         )
 
+    def roles(self, call_name: str) -> dict[str, str]:
+        """What this step does with each array, by its name in the replayed state.
+
+        Returns ``{name: WRITE | CACHE | READ}``: ``Z`` is written, ``(A_prev, W, b)``
+        kept in the linear cache. ``call_name`` is the recorded call's name
+        (a standalone ``linear_forward`` names its input ``A``).
+        """
+        A_prev, W, b = self.cache
+        if call_name == "linear_forward":
+            A_prev = "A"
+        return {_named("Z", self.layer): WRITE, A_prev: CACHE, W: CACHE, b: CACHE}
+
     def __repr__(self) -> str:
         return f"LinearForward(call={self.call}, layer={self.layer}, Z {self.Z_shape}, cache={self.cache})"
 
@@ -342,6 +376,10 @@ class ActivationForward:
             f"{_shape(self.A_shape)}; activation cache {self.cache}"
         )
 
+    def roles(self, call_name: str) -> dict[str, str]:
+        """``A`` written, ``Z`` kept as the activation cache (see :meth:`LinearForward.roles`)."""
+        return {_named("A", self.layer): WRITE, self.cache: CACHE}
+
     def __repr__(self) -> str:
         return f"ActivationForward(call={self.call}, layer={self.layer}, {self.activation}, A {self.A_shape}, cache={self.cache!r})"
 
@@ -361,6 +399,10 @@ class Cost:
             f"cost = -(1/m) sum(Y log(AL) + (1 - Y) log(1 - AL)) = {_fmt(self.value)} "
             f"over m = {self.AL_shape[-1]} examples"
         )
+
+    def roles(self, call_name: str) -> dict[str, str]:
+        """``cost`` written from ``AL`` and ``Y`` (see :meth:`LinearForward.roles`)."""
+        return {"cost": WRITE, "AL": READ, "Y": READ}
 
     def __repr__(self) -> str:
         return f"Cost(call={self.call}, AL {self.AL_shape}, value={_fmt(self.value)})"
@@ -388,6 +430,10 @@ class ActivationBackward:
         dZ, Z = _named("dZ", self.layer), self.cache
         slope = f"s(1 - s) with s = sigmoid({Z})" if self.activation == "sigmoid" else f"({Z} > 0)"
         return f"{_layer(self.layer)}{self.activation} backward: {dZ} = {self.dA} * {slope}, {_shape(self.dZ_shape)}; reads the cache {Z}"
+
+    def roles(self, call_name: str) -> dict[str, str]:
+        """``dZ`` written from the gradient ``dA`` and the cache ``Z`` (see :meth:`LinearForward.roles`)."""
+        return {_named("dZ", self.layer): WRITE, self.dA: READ, self.cache: CACHE}
 
     def __repr__(self) -> str:
         return (
@@ -426,6 +472,13 @@ class LinearBackward:
             f"reads the cache ({', '.join(self.cache)})"
         )
 
+    def roles(self, call_name: str) -> dict[str, str]:
+        """``dW``, ``db`` and ``dA_prev`` written from ``dZ`` and the linear cache (see :meth:`LinearForward.roles`)."""
+        dA_prev, dW, db = self.outputs
+        A_prev, W, b = self.cache
+        # in the order the step's caption gives them: dW, db, then dA_prev
+        return {dW: WRITE, db: WRITE, dA_prev: WRITE, _named("dZ", self.layer): READ, A_prev: CACHE, W: CACHE, b: CACHE}
+
     def __repr__(self) -> str:
         return f"LinearBackward(call={self.call}, layer={self.layer}, dW {self.dW_shape}, cache={self.cache})"
 
@@ -446,13 +499,17 @@ class Update:
         l, lr = self.layer, _fmt(self.learning_rate)
         return f"layer {l} update: W{l} = W{l} - {lr} * dW{l} {_shape(self.W_shape)}, b{l} = b{l} - {lr} * db{l} {_shape(self.b_shape)}"
 
+    def roles(self, call_name: str) -> dict[str, str]:
+        """New ``W{l}`` and ``b{l}`` written from the gradients (see :meth:`LinearForward.roles`)."""
+        l = self.layer
+        return {f"W{l}": WRITE, f"b{l}": WRITE, f"dW{l}": READ, f"db{l}": READ}
+
     def __repr__(self) -> str:
         return f"Update(call={self.call}, layer={self.layer}, W {self.W_shape}, learning_rate={_fmt(self.learning_rate)})"
 
 
 NetworkEvent = Union[LinearForward, ActivationForward, Cost, ActivationBackward, LinearBackward, Update]
 NETWORK_EVENTS = (LinearForward, ActivationForward, Cost, ActivationBackward, LinearBackward, Update)
-EVENT_TYPES.update({cls.code: cls for cls in NETWORK_EVENTS})
-EVENT_KINDS.update({cls.kind: cls for cls in NETWORK_EVENTS})
+register(*NETWORK_EVENTS)
 __all__ += ["LinearForward", "ActivationForward", "Cost", "ActivationBackward", "LinearBackward", "Update",
-            "NetworkEvent", "NETWORK_EVENTS"]
+            "NetworkEvent", "NETWORK_EVENTS", "WRITE", "CACHE", "READ"]

@@ -21,6 +21,11 @@ exact; this is about twice as fast here as ``np.add.at``. The functions check
 their arguments exactly as the loops do, compute in float64 as the loops store
 their results, and record no events.
 
+``zero_pad``, ``conv_single_step``, ``create_mask_from_window`` and
+``distribute_value`` have no loop to vectorize: they are tracer's own functions,
+re-exported so that ``tracer.fast`` offers the whole API, and inside a
+``tracer.record()`` block they record their one event, as everywhere.
+
 Examples
 --------
 >>> import numpy as np

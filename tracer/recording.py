@@ -5,7 +5,9 @@ With no recording active it returns ``None`` and the loop's only extra cost is
 ``if emit is not None`` per window. While recording, every call stores its
 input arrays once (copies, so that later changes by the caller do not alter
 the trace) and appends one compact row per step; :class:`Trace` reads rows
-back as event dataclasses and replays them.
+back as event dataclasses and replays them, with the rule each course function
+registers beside its loop (:func:`register_replay`): this module knows no course
+function by name.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import numpy as np
 
 from . import events as ev
 
-__all__ = ["record", "Trace", "Call", "Step", "TraceLimitError", "DEFAULT_MAX_EVENTS"]
+__all__ = ["record", "Trace", "Call", "Step", "TraceLimitError", "DEFAULT_MAX_EVENTS", "ReplayRule", "register_replay"]
 
 #: Default limit on the number of events one recording may hold (about 160 MB of rows).
 DEFAULT_MAX_EVENTS = 1_000_000
@@ -57,12 +59,17 @@ class Call:
     emit: Callable[[tuple], None] | None = field(default=None, repr=False)
     _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
-    def padded_input(self) -> np.ndarray:
-        """``A_prev`` zero-padded by the call's ``pad``, computed once per call."""
-        if "A_prev_pad" not in self._cache:
-            pad = self.params["pad"]
-            self._cache["A_prev_pad"] = np.pad(self.arrays["A_prev"], ((0, 0), (pad, pad), (pad, pad), (0, 0)))
-        return self._cache["A_prev_pad"]
+    def cached(self, key: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """``compute()``, computed once per call and kept under ``key`` (e.g. a padded input)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its recording callback and its cache (a trace sent to another process)."""
+        state = dict(self.__dict__)
+        state.update(emit=None, _cache={})
+        return state
 
     def done(self, **result: Any) -> None:
         """Store what the call returned (copied, like its inputs)."""
@@ -125,13 +132,17 @@ def start(
     name: str,
     arrays: dict[str, np.ndarray],
     params: dict[str, Any],
-    windows: tuple[int, int, int, int] | None = None,
+    windows: tuple[int, int, int, int] | int | None = None,
+    extra: int = 0,
 ) -> Call | None:
     """Begin recording one call, or return ``None`` when no recording is active.
 
     Called by the instrumented functions after their input checks and before any
-    work. ``windows = (m, n_H, n_W, n_C)`` is the shape of the loop, so that a
-    call that would exceed the limit is refused before it starts.
+    work. ``windows = (m, n_H, n_W, n_C)`` is the shape of the loop (one window
+    event per cell, which the record-time filters apply to), or the number of
+    events a call without windows emits; ``extra`` counts the events the call
+    emits besides its windows (``conv_forward``'s padding step). A call that
+    would exceed the limit is refused before it starts.
 
     Raises
     ------
@@ -141,7 +152,7 @@ def start(
     recorder = _active.get()
     if recorder is None:
         return None
-    have, adding = recorder.n_events(), recorder.expected(windows) + (name == "conv_forward")  # its pad event
+    have, adding = recorder.n_events(), recorder.expected(windows) + extra
     if have + adding > recorder.max_events:
         raise TraceLimitError(
             f"recording {name} would add {adding:,} events to the {have:,} already recorded, "
@@ -214,95 +225,59 @@ def recording() -> bool:
 
 # ----------------------------------------------------------------------------------------------
 # Replay: the effect of each event on the arrays of its call, recomputed from the stored inputs.
+# Each course function registers its rule beside its loop (tracer.conv, tracer.network).
 
 
-#: Calls of tracer.network, whose replay rules live in that module.
-_NETWORK_CALLS = frozenset({
-    "linear_forward", "linear_activation_forward", "L_model_forward", "compute_cost",
-    "linear_backward", "linear_activation_backward", "L_model_backward", "update_parameters",
-})
+@dataclass(frozen=True)
+class ReplayRule:
+    """How the events of one course function rebuild its arrays.
+
+    Attributes
+    ----------
+    initial : callable
+        ``initial(call) -> dict`` of the arrays before the first event: outputs
+        zero, or NaN where not written yet.
+    apply : callable
+        ``apply(call, state, event)`` changes ``state`` in place as the loop did
+        when it emitted ``event``.
+    """
+
+    initial: Callable[[Call], dict[str, np.ndarray]]
+    apply: Callable[[Call, dict[str, np.ndarray], Any], None]
+
+
+_RULES: dict[str, ReplayRule] = {}
+
+
+def register_replay(
+    name: str,
+    initial: Callable[[Call], dict[str, np.ndarray]],
+    apply: Callable[[Call, dict[str, np.ndarray], Any], None],
+) -> None:
+    """Register the replay rule of the recorded calls named ``name`` (see :class:`ReplayRule`).
+
+    Called once per course function, beside its loop, when its module is imported.
+    """
+    if name in _RULES:
+        raise ValueError(f"register_replay: {name!r} already has a replay rule")
+    _RULES[name] = ReplayRule(initial, apply)
+
+
+def _rule(call: Call) -> ReplayRule:
+    rule = _RULES.get(call.name)
+    if rule is None:
+        raise ValueError(f"no replay rule for a call to {call.name!r}; known: {sorted(_RULES)}")
+    return rule
 
 
 def _initial_state(call: Call) -> dict[str, np.ndarray]:
-    """The arrays of a call before its first event: outputs zero, or NaN where not yet written."""
-    a, p, r = call.arrays, call.params, call.result
-    if call.name in _NETWORK_CALLS:
-        from . import network
-
-        return network.initial_state(call)
-    if call.name == "zero_pad":
-        return {"X": a["X"], "X_pad": np.full_like(r["X_pad"], np.nan)}
-    if call.name == "conv_single_step":
-        return {"Z": np.array(np.nan)}
-    if call.name == "conv_forward":
-        pad = p["pad"]
-        return {"A_prev_pad": np.full(_padded_shape(a["A_prev"].shape, pad), np.nan), "Z": np.full_like(r["Z"], np.nan)}
-    if call.name == "pool_forward":
-        return {"A": np.full_like(r["A"], np.nan)}
-    if call.name == "create_mask_from_window":
-        return {"mask": np.zeros(a["x"].shape, dtype=bool)}
-    if call.name == "distribute_value":
-        return {"a": np.full(p["shape"], np.nan)}
-    if call.name == "conv_backward":
-        pad = p["pad"]
-        return {
-            "dA_prev_pad": np.zeros(_padded_shape(a["A_prev"].shape, pad)),
-            "dA_prev": np.zeros_like(a["A_prev"]),
-            "dW": np.zeros_like(a["W"]),
-            "db": np.zeros_like(a["b"]),
-        }
-    if call.name == "pool_backward":
-        return {"dA_prev": np.zeros_like(a["A_prev"])}
-    raise ValueError(f"no replay rule for a call to {call.name!r}")
-
-
-def _padded_shape(shape: tuple[int, ...], pad: int) -> tuple[int, ...]:
-    m, n_H, n_W, n_C = shape
-    return (m, n_H + 2 * pad, n_W + 2 * pad, n_C)
+    """The arrays of ``call`` before its first event."""
+    return _rule(call).initial(call)
 
 
 def _apply(call: Call, state: dict[str, np.ndarray], event: ev.Event) -> None:
     """Apply one event to ``state`` in place, as the loop that emitted it did."""
-    a, p = call.arrays, call.params
-    if isinstance(event, ev.NETWORK_EVENTS):
-        from . import network
-
-        return network.apply(call, state, event)
-    if isinstance(event, ev.Pad):
-        if call.name == "zero_pad":
-            state["X_pad"] = call.result["X_pad"].copy()
-        else:
-            state["A_prev_pad"] = call.padded_input().copy()
-    elif isinstance(event, ev.SingleStep):
-        state["Z"] = np.array(event.value)
-    elif isinstance(event, ev.ConvWindow):
-        state["Z"][event.i, event.h, event.w, event.c] = event.value
-    elif isinstance(event, ev.PoolWindow):
-        state["A"][event.i, event.h, event.w, event.c] = event.value
-    elif isinstance(event, ev.Mask):
-        state["mask"] = a["x"] == event.maximum
-    elif isinstance(event, ev.Distribute):
-        state["a"] = np.ones(p["shape"]) * event.share
-    elif isinstance(event, ev.ConvBackWindow):
-        pad = p["pad"]
-        A_prev_pad = call.padded_input()
-        vs, ve, hs, he, c, g = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end, event.c, event.grad
-        a_slice = A_prev_pad[event.i, vs:ve, hs:he, :]
-        state["dA_prev_pad"][event.i, vs:ve, hs:he, :] += a["W"][:, :, :, c] * g
-        state["dW"][:, :, :, c] += a_slice * g
-        state["db"][:, :, :, c] += g
-        n_H_prev, n_W_prev = a["A_prev"].shape[1:3]
-        state["dA_prev"][event.i] = state["dA_prev_pad"][event.i, pad : pad + n_H_prev, pad : pad + n_W_prev, :]
-    elif isinstance(event, ev.PoolBackWindow):
-        vs, ve, hs, he = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end
-        if event.mode == "max":
-            window = a["A_prev"][event.i, vs:ve, hs:he, event.c]
-            state["dA_prev"][event.i, vs:ve, hs:he, event.c] += (window == np.max(window)) * event.grad
-        else:
-            f = ve - vs
-            state["dA_prev"][event.i, vs:ve, hs:he, event.c] += np.ones((f, f)) * (event.grad / (f * f))
-    else:  # pragma: no cover - every event type above is handled
-        raise TypeError(f"cannot replay {event!r}")
+    _rule(call).apply(call, state, event)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from . import events as ev
-from .network import CACHE, READ, WRITE, step_roles
+from .events import CACHE, READ, WRITE
 from .recording import Call
 from .render_scenes import (
     ADDED,
@@ -58,7 +58,7 @@ from .render_scenes import (
     place_panels,
 )
 
-__all__ = ["draw_network_step", "network_columns", "step_roles", "MAX_GRID"]
+__all__ = ["draw_network_step", "network_columns", "MAX_GRID"]
 
 #: Arrays with more rows or columns than this are not drawn as grids (their shape still is).
 MAX_GRID = 24
@@ -164,7 +164,7 @@ def _diagram(fig: Figure, event: ev.NetworkEvent, call: Call, state: dict[str, n
     ax.set_ylim(0, band)
     ax.set_axis_off()
     columns = network_columns(call)
-    roles = step_roles(event, call)
+    roles = event.roles(call.name)
     current = _layer_of(event) if not isinstance(event, ev.Cost) else -1
     backward = isinstance(event, (ev.ActivationBackward, ev.LinearBackward))
     n = len(columns)

@@ -36,6 +36,8 @@ from matplotlib.font_manager import findfont, get_font
 from matplotlib import colormaps
 
 from . import events as ev
+from .conv import padded_input
+from .numbers import cell, number
 from .recording import Call
 
 __all__ = [
@@ -92,26 +94,13 @@ def figure_height(rows: int, row_height: float = ROW_HEIGHT) -> float:
 
 
 def fmt(v: float) -> str:
-    """A cell's number: at most 5 characters for the values a lesson shows."""
-    if not np.isfinite(v):
-        return ""
-    a = abs(v)
-    if 0 < a < 0.005:  # would print as 0.00 in a coloured cell: show its size instead
-        return f"{v:.0e}".replace("e-0", "e-")  # 4e-3, -4e-3
-    if a < 9.995:
-        s = f"{v:.2f}"
-    elif a < 99.95:
-        s = f"{v:.1f}"
-    elif a < 99999.5:
-        s = f"{v:.0f}"
-    else:
-        s = f"{v:.0e}"
-    return "0.00" if s == "-0.00" else s
+    """A cell's number: at most 5 characters for the values a lesson shows (:func:`tracer.numbers.cell`)."""
+    return cell(v, width=5)
 
 
 def fmt_long(v: float) -> str:
-    """A number in a formula line."""
-    return f"{v:.4g}" if np.isfinite(v) else "?"
+    """A number in a formula line (:func:`tracer.numbers.number`, 4 digits)."""
+    return number(v, digits=4)
 
 
 def _vmax(*arrays: np.ndarray) -> float:
@@ -896,7 +885,7 @@ class ConvBackScene(Scene):
         i, c, ch, g = event.i, event.c, self.channel, event.grad
         vs, ve, hs, he = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end
         pad = self.call.params["pad"]
-        A_prev_pad = self.call.padded_input()
+        A_prev_pad = padded_input(self.call)
         a_slice = A_prev_pad[i, vs:ve, hs:he, ch]
         W_c = a["W"][:, :, ch, c]
         n_C_prev = a["A_prev"].shape[3]

@@ -12,7 +12,7 @@ import textwrap
 import numpy as np
 
 from . import events as ev
-from .network import WRITE, step_roles
+from .numbers import cell
 from .recording import Call
 
 WIDTH = 80
@@ -31,16 +31,7 @@ def _span(lo: int, hi: int, n: int) -> range:
 
 def _number(v: float) -> str:
     """``v`` in exactly 6 characters; ``.`` for a cell not written yet (NaN)."""
-    if np.isnan(v):
-        return "     ."
-    if 0 < abs(v) < 0.005:  # would read 0.00 or -0.00: show its size instead
-        return f"{v:.0e}".replace("e-0", "e-").rjust(6)
-    if abs(v) < 99.995:
-        return f"{v:6.2f}".replace("-0.00", " 0.00")
-    if abs(v) < 9999.5:
-        return f"{v:6.0f}"
-    text = f"{v:6.0e}"
-    return text if len(text) <= 6 else text.replace("e+", "e")
+    return (cell(v, width=6) or ".").rjust(6)
 
 
 def grid(
@@ -121,7 +112,7 @@ def step_text(event: ev.Event, call: Call, state: dict[str, np.ndarray], k: int,
     elif isinstance(event, ev.Distribute):
         parts.append(grid("a", state["a"]))
     else:
-        written = [name for name, role in step_roles(event, call).items() if role == WRITE]
+        written = [name for name, role in event.roles(call.name).items() if role == ev.WRITE]
         for name in written:
             if name in state and np.ndim(state[name]) == 2:
                 parts.append(grid(f"{name} after this step", state[name]))

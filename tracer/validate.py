@@ -7,12 +7,32 @@ and the argument, says what was expected and repeats what was received.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["ConvShapes", "PoolShapes", "conv_shapes", "pool_shapes", "check_array", "check_mode", "check_int"]
+__all__ = [
+    "ConvShapes",
+    "PoolShapes",
+    "conv_shapes",
+    "pool_shapes",
+    "check_array",
+    "check_mode",
+    "check_int",
+    "check_cache",
+    "check_real",
+    "check_activation",
+    "check_linear",
+    "check_same_shape",
+    "check_labels",
+    "check_probabilities",
+    "check_parameters",
+    "check_network",
+    "check_linear_cache",
+    "check_activation_cache",
+]
 
 POOL_MODES = ("max", "average")
 
@@ -145,11 +165,12 @@ def pool_shapes(fn: str, A_prev: Any, hparameters: Any, mode: Any) -> PoolShapes
     return PoolShapes(m, n_H_prev, n_W_prev, n_C, f, stride, n_H, n_W)
 
 
-def check_cache(fn: str, cache: Any, length: int, layout: str) -> tuple:
+def check_cache(fn: str, cache: Any, length: int, layout: str, name: str = "cache") -> tuple:
+    """``cache`` as the forward call's tuple of ``length`` items laid out as ``layout``."""
     if not isinstance(cache, tuple):
-        raise TypeError(f"{fn}: cache must be the forward call's tuple {layout}, got {type(cache).__name__}")
+        raise TypeError(f"{fn}: {name} must be the forward call's tuple {layout}, got {type(cache).__name__}")
     if len(cache) != length:
-        raise ValueError(f"{fn}: cache must be the forward call's tuple {layout}, got a tuple of length {len(cache)}")
+        raise ValueError(f"{fn}: {name} must be the forward call's tuple {layout}, got a tuple of length {len(cache)}")
     return cache
 
 
@@ -157,12 +178,6 @@ def _in_cache(fn: str, layout: str, error: Exception) -> Exception:
     """``error`` (raised while checking what a cache holds) with a note that the cache is at fault."""
     return type(error)(f"{error} (in the cache {layout} given to {fn})")
 
-
-def check_upstream(fn: str, name: str, d: Any, expected: tuple[int, ...], source: str) -> np.ndarray:
-    check_array(fn, name, d, 4, f"shaped like {source}")
-    if d.shape != expected:
-        raise ValueError(f"{fn}: {name} must have the shape of {source}, {expected}, got {d.shape}")
-    return d
 
 
 def conv_backward_shapes(fn: str, dZ: Any, cache: Any) -> tuple[ConvShapes, tuple]:
@@ -173,7 +188,7 @@ def conv_backward_shapes(fn: str, dZ: Any, cache: Any) -> tuple[ConvShapes, tupl
         shapes = conv_shapes(fn, A_prev, W, b, hparameters)
     except (TypeError, ValueError) as error:
         raise _in_cache(fn, layout, error) from None
-    check_upstream(fn, "dZ", dZ, (shapes.m, shapes.n_H, shapes.n_W, shapes.n_C), "the forward output Z")
+    check_same_shape(fn, "dZ", dZ, (shapes.m, shapes.n_H, shapes.n_W, shapes.n_C), "the forward output Z")
     return shapes, (A_prev, W, b, hparameters)
 
 
@@ -186,5 +201,136 @@ def pool_backward_shapes(fn: str, dA: Any, cache: Any, mode: Any) -> tuple[PoolS
         shapes = pool_shapes(fn, A_prev, hparameters, mode)
     except (TypeError, ValueError) as error:
         raise _in_cache(fn, layout, error) from None
-    check_upstream(fn, "dA", dA, (shapes.m, shapes.n_H, shapes.n_W, shapes.n_C), "the forward output A")
+    check_same_shape(fn, "dA", dA, (shapes.m, shapes.n_H, shapes.n_W, shapes.n_C), "the forward output A")
     return shapes, (A_prev, hparameters)
+
+
+# ----------------------------------------------------------------------------------------------
+# The L-layer network (tracer.network): A (n_prev, m), W (n_l, n_prev), b (n_l, 1), caches as the
+# course's forward functions make them.
+
+ACTIVATIONS = ("relu", "sigmoid")
+
+_KEY = re.compile(r"^[Wb]([1-9][0-9]*)$")
+
+def check_real(fn: str, name: str, value: Any, positive: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{fn}: {name} must be a real number, got {value!r} ({type(value).__name__})")
+    if not np.isfinite(value) or (positive and value <= 0):
+        raise ValueError(f"{fn}: {name} must be a finite number{' > 0' if positive else ''}, got {value!r}")
+    return float(value)
+
+
+def check_activation(fn: str, activation: Any) -> str:
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"{fn}: activation must be one of {list(ACTIVATIONS)}, got {activation!r}")
+    return activation
+
+
+def check_linear(fn: str, A: Any, W: Any, b: Any, names: tuple[str, str, str] = ("A", "W", "b")) -> None:
+    """``A (n_prev, m)``, ``W (n_l, n_prev)``, ``b (n_l, 1)``, finite floats with matching sizes."""
+    a, w, bn = names
+    check_array(fn, a, A, 2, "(n_prev, m)")
+    check_array(fn, w, W, 2, "(n_l, n_prev)")
+    check_array(fn, bn, b, 2, "(n_l, 1)")
+    if min(A.shape + W.shape) == 0:
+        raise ValueError(f"{fn}: {a} and {w} must not be empty, got {a} {A.shape} and {w} {W.shape}")
+    if W.shape[1] != A.shape[0]:
+        raise ValueError(
+            f"{fn}: {w} has {W.shape[1]} columns ({w}.shape[1]) but {a} has {A.shape[0]} rows ({a}.shape[0]); "
+            f"{w} @ {a} needs them equal; got {w} {W.shape} and {a} {A.shape}"
+        )
+    if b.shape != (W.shape[0], 1):
+        raise ValueError(f"{fn}: {bn} must have shape (n_l, 1) = ({W.shape[0]}, 1), got {b.shape}")
+
+
+def check_same_shape(fn: str, name: str, x: Any, expected: tuple[int, ...], source: str) -> None:
+    check_array(fn, name, x, len(expected), f"shaped like {source}")
+    if x.shape != expected:
+        raise ValueError(f"{fn}: {name} must have the shape of {source}, {expected}, got {x.shape}")
+
+
+def check_labels(fn: str, Y: Any, AL: np.ndarray) -> np.ndarray:
+    """``Y`` shaped like ``AL``, real (int, bool or float), finite, every value in [0, 1]."""
+    if not isinstance(Y, np.ndarray):
+        raise TypeError(f"{fn}: Y must be a numpy array shaped like AL {AL.shape}, got {type(Y).__name__}")
+    if not (np.issubdtype(Y.dtype, np.number) or Y.dtype == bool) or np.issubdtype(Y.dtype, np.complexfloating):
+        raise TypeError(f"{fn}: Y must hold real numbers (labels 0 or 1), got dtype {Y.dtype}")
+    if Y.shape != AL.shape:
+        hint = f"; use Y.reshape{AL.shape}" if Y.size == AL.size else ""
+        raise ValueError(f"{fn}: Y must have the shape of AL, {AL.shape}, got {Y.shape}{hint}")
+    Yf = Y.astype(float)
+    if not np.all((Yf >= 0) & (Yf <= 1)):
+        bad = tuple(int(j) for j in np.argwhere(~((Yf >= 0) & (Yf <= 1)))[0])
+        raise ValueError(f"{fn}: Y must hold labels between 0 and 1, got {Y[bad]} at index {bad}")
+    return Yf
+
+
+def check_probabilities(fn: str, AL: Any) -> np.ndarray:
+    """``AL (n_y, m)``, finite floats strictly between 0 and 1 (the logs and divisions need it)."""
+    check_array(fn, "AL", AL, 2, "(1, m)")
+    if AL.size == 0:
+        raise ValueError(f"{fn}: AL must not be empty, got shape {AL.shape}")
+    inside = (AL > 0) & (AL < 1)
+    if not inside.all():
+        bad = tuple(int(j) for j in np.argwhere(~inside)[0])
+        raise ValueError(
+            f"{fn}: AL must hold probabilities strictly between 0 and 1 (log(AL) and log(1 - AL) are taken), "
+            f"got {AL[bad]} at index {bad}"
+        )
+    return AL
+
+
+
+
+def check_parameters(fn: str, parameters: Any) -> int:
+    """The number of layers ``L`` of a ``{"W1": ..., "b1": ..., ..., "WL": ..., "bL": ...}`` dict."""
+    if not isinstance(parameters, dict):
+        raise TypeError(f'{fn}: parameters must be a dict {{"W1": ..., "b1": ..., ...}}, got {type(parameters).__name__}')
+    L = max((int(m.group(1)) for k in parameters if isinstance(k, str) and (m := _KEY.match(k))), default=0)
+    expected = {f"{x}{l}" for l in range(1, L + 1) for x in "Wb"}
+    if L == 0 or set(parameters) != expected:
+        missing = sorted(expected - set(parameters))
+        extra = sorted(map(str, set(parameters) - expected))
+        raise ValueError(
+            f"{fn}: parameters must hold the keys W1, b1, ..., WL, bL and nothing else"
+            + (f"; missing {missing}" if missing else "")
+            + (f"; unexpected {extra}" if extra else "")
+            + f"; got keys {sorted(map(str, parameters))}"
+        )
+    return L
+
+
+def check_network(fn: str, parameters: dict, n_x: int | None = None) -> int:
+    """Check every ``W{l}, b{l}`` of ``parameters`` and that the layers chain; return ``L``."""
+    L = check_parameters(fn, parameters)
+    for l in range(1, L + 1):
+        W, b = parameters[f"W{l}"], parameters[f"b{l}"]
+        check_array(fn, f'parameters["W{l}"]', W, 2, "(n_l, n_{l-1})")
+        check_array(fn, f'parameters["b{l}"]', b, 2, "(n_l, 1)")
+        if b.shape != (W.shape[0], 1):
+            raise ValueError(f'{fn}: parameters["b{l}"] must have shape (n_l, 1) = ({W.shape[0]}, 1), got {b.shape}')
+        n_prev = n_x if l == 1 else parameters[f"W{l - 1}"].shape[0]
+        if n_prev is not None and W.shape[1] != n_prev:
+            source = "X has" if l == 1 else f'parameters["W{l - 1}"] makes'
+            raise ValueError(
+                f'{fn}: parameters["W{l}"] has {W.shape[1]} columns but {source} {n_prev} rows '
+                f'(features) for layer {l} to read; got W{l} {W.shape}'
+            )
+    return L
+
+
+def check_linear_cache(fn: str, cache: Any, name: str = "cache") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    A_prev, W, b = check_cache(fn, cache, 3, "(A_prev, W, b)", name)
+    check_linear(fn, A_prev, W, b, (f"{name}[0] (A_prev)", f"{name}[1] (W)", f"{name}[2] (b)"))
+    return A_prev, W, b
+
+
+
+
+def check_activation_cache(fn: str, cache: Any, name: str = "cache") -> tuple[tuple, np.ndarray]:
+    """``((A_prev, W, b), Z)`` with ``Z (n_l, m)`` as ``linear_forward`` made it."""
+    linear_cache, Z = check_cache(fn, cache, 2, "((A_prev, W, b), Z)", name)
+    A_prev, W, b = check_linear_cache(fn, linear_cache, f"{name}[0]")
+    check_same_shape(fn, f"{name}[1] (Z)", Z, (W.shape[0], A_prev.shape[1]), "W @ A_prev")
+    return (A_prev, W, b), Z

@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 
 import tracer
-from tracer import checking as chk
+from tracer.checker import run as chk
 from tracer import conv, fast
-from tracer.traps import TRAPS
+from tracer.checker.traps import TRAPS
 
 HERE = Path(__file__).resolve().parent
 SOLUTIONS = HERE / "learner_solutions"

@@ -94,8 +94,8 @@ def test_bad_options_are_refused_with_the_core_message(capsys, tmp_path, argv, m
     assert not list(tmp_path.iterdir())  # refused before anything was written
 
 
-def test_check_hands_over_to_tracer_checking(capsys, monkeypatch):
-    from tracer import checking
+def test_check_hands_over_to_tracer_checker(capsys, monkeypatch):
+    from tracer.checker import run as checking
 
     seen = []
     monkeypatch.setattr(checking, "main", lambda argv: seen.append(argv) or 3)

@@ -16,7 +16,7 @@ a learner can swap their own in for any of them::
 """
 
 from . import conv, events, fast, network, recording
-from .checking import CheckReport, check
+from .checker import CheckReport, check
 from .conv import (
     conv_backward,
     conv_forward,

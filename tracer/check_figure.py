@@ -19,7 +19,7 @@ from . import render
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from .checking import CheckReport
+    from .checker import CheckReport
 
 __all__ = ["draw", "MARK_COLOR"]
 

@@ -7,7 +7,7 @@ PNG per step, an animated GIF and a ``player.json`` to ``OUT/NAME/``::
     python -m tracer conv_forward --size 5 --f 3 --pad 1 --stride 1 -o out
     python -m tracer pool_backward --size 4 --f 2 --stride 2 --mode average -o out
 
-The second form checks a learner's own functions (:func:`tracer.checking.main`)::
+The second form checks a learner's own functions (:func:`tracer.checker.run.main`)::
 
     python -m tracer check path/to/solution.py
 """
@@ -215,13 +215,13 @@ class Progress:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 done, 1 or more on errors).
 
-    ``check`` as the first argument hands the rest to :func:`tracer.checking.main`.
+    ``check`` as the first argument hands the rest to :func:`tracer.checker.run.main`.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "check":
-        from . import checking
+        from .checker import run
 
-        return int(checking.main(argv[1:]))
+        return int(run.main(argv[1:]))
     parser = build_parser()
     if argv and not argv[0].startswith("-") and argv[0] not in FUNCTIONS:
         parser.error(f"FUNCTION must be one of {', '.join(FUNCTIONS)} or 'check', got {argv[0]!r}")

@@ -48,8 +48,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import conv
-from .recording import Trace, record
+from .. import conv
+from ..recording import Trace, record
 from .traps import TRAPS, Trap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -894,7 +894,7 @@ class CheckReport:
         if self.passed:
             return None
         if self._figure is None:
-            from .check_figure import draw
+            from ..check_figure import draw
 
             self._figure = draw(self)
         return self._figure

@@ -20,6 +20,7 @@ import pytest
 import tracer
 from tracer.checker import run as chk
 from tracer import conv, fast
+from tracer.checker.compare import same
 from tracer.checker.traps import TRAPS
 
 HERE = Path(__file__).resolve().parent
@@ -93,7 +94,7 @@ def test_trap_variants_differ_from_the_reference_on_some_case(name):
         for case in cases:
             expected = getattr(conv, name)(*case.args)
             got = chk._run_here(trap.variant, case.args)
-            differs.append(got.kind != "returned" or not chk._same(got.value, expected))
+            differs.append(got.kind != "returned" or not same(got.value, expected))
         assert any(differs), trap
         assert not all(differs) or name in ("conv_single_step", "conv_forward"), trap  # bias traps fail everywhere
 

@@ -49,7 +49,8 @@ import numpy as np
 
 from .. import conv
 from ..recording import Trace, record
-from .battery import CACHE_NAMES, FUNCTIONS, OUTPUTS, PARAMETERS, Case, battery, check_name
+from .battery import CACHE_NAMES, FUNCTIONS, PARAMETERS, Case, battery, check_name
+from .compare import Difference, Unpicklable, compare, differences, same
 from .traps import TRAPS, Trap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,7 +58,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["check", "CheckReport", "CaseResult", "FUNCTIONS", "battery", "main"]
 
-RTOL, ATOL = 1e-6, 1e-9
 WIDTH = 100  # columns of str(report)
 DEFAULT_TIMEOUT = 2.0
 
@@ -100,25 +100,6 @@ def _error_site(exc: BaseException, filename: str | None) -> tuple[str, dict[str
     return (f"{where}: {code}" if code else where), loop
 
 
-def _differences(before: Any, after: Any, path: str) -> list[str]:
-    """Paths where ``after`` is no longer exactly ``before`` (arrays, tuples, dicts)."""
-    if isinstance(before, np.ndarray):
-        if not isinstance(after, np.ndarray) or after.shape != before.shape or not np.array_equal(
-            before, after, equal_nan=True
-        ):
-            return [path]
-        return []
-    if isinstance(before, (tuple, list)):
-        if not isinstance(after, type(before)) or len(after) != len(before):
-            return [path]
-        return [d for k, (x, y) in enumerate(zip(before, after)) for d in _differences(x, y, f"{path}[{k}]")]
-    if isinstance(before, dict):
-        if not isinstance(after, dict) or set(after) != set(before):
-            return [path]
-        return [d for k in before for d in _differences(before[k], after[k], f"{path}[{k!r}]")]
-    return [] if before == after else [path]
-
-
 def _call(fn: Callable, args: tuple, names: Sequence[str]) -> _Outcome:
     """Call ``fn`` on copies of ``args``; report what it returned or raised and what it modified."""
     mine = copy.deepcopy(args)
@@ -136,7 +117,7 @@ def _call(fn: Callable, args: tuple, names: Sequence[str]) -> _Outcome:
                         error_type=type(exc).__name__, where=where, loop=loop,
                         seconds=time.perf_counter() - start)
     seconds = time.perf_counter() - start
-    modified = [d for name, x, y in zip(names, snapshot, mine) for d in _differences(x, y, name)]
+    modified = [d for name, x, y in zip(names, snapshot, mine) for d in differences(x, y, name)]
     return _Outcome("returned", value=value, modified=modified, seconds=seconds)
 
 
@@ -146,15 +127,9 @@ def _child(conn, fn: Callable, args: tuple, names: Sequence[str]) -> None:  # pr
     try:
         conn.send(outcome)
     except Exception:  # noqa: BLE001 - the result cannot be pickled: send its description
-        conn.send(_Outcome("returned", value=_Unpicklable(type(outcome.value).__name__, repr(outcome.value)[:200]),
+        conn.send(_Outcome("returned", value=Unpicklable(type(outcome.value).__name__, repr(outcome.value)[:200]),
                            modified=outcome.modified, seconds=outcome.seconds))
     conn.close()
-
-
-@dataclass(frozen=True)
-class _Unpicklable:
-    type_name: str
-    text: str
 
 
 def _can_fork() -> bool:
@@ -207,139 +182,12 @@ def _run_here(fn: Callable, args: tuple) -> _Outcome:
     return outcome
 
 
-# ----------------------------------------------------------------------------------------------
-# Comparing results
-
-
-@dataclass
-class _Difference:
-    status: str  # "wrong type", "wrong shape", "wrong values", "modified input"
-    text: str
-    output: str = ""
-    index: tuple[int, ...] | None = None
-    expected: float | None = None
-    received: float | None = None
-
-
-def _kind(x: Any) -> str:
-    if isinstance(x, np.ndarray):
-        return f"an ndarray of shape {x.shape} and dtype {x.dtype}"
-    if isinstance(x, _Unpicklable):
-        return f"a {x.type_name} ({x.text})"
-    if isinstance(x, (tuple, list)):
-        return f"a {type(x).__name__} of length {len(x)}"
-    if x is None:
-        return "None (is a return statement missing?)"
-    return f"a {type(x).__module__ + '.' if type(x).__module__ not in ('builtins',) else ''}{type(x).__name__}"
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.6g}"
-
-
-def _compare_array(out: str, expected: np.ndarray, got: Any, boolean: bool = False) -> _Difference | None:
-    if not isinstance(got, np.ndarray):
-        return _Difference("wrong type", f"{out} should be a numpy array of shape {expected.shape}, got {_kind(got)}",
-                           out)
-    if got.shape != expected.shape:
-        return _Difference("wrong shape", f"{out} has shape {got.shape}, expected {expected.shape}", out)
-    if not (np.issubdtype(got.dtype, np.number) or got.dtype == bool):
-        return _Difference("wrong type", f"{out} should hold numbers, got dtype {got.dtype}", out)
-    if boolean:
-        close = got.astype(float) == expected.astype(float)
-    else:
-        close = np.isclose(got.astype(float), expected, rtol=RTOL, atol=ATOL)
-    if close.all():
-        return None
-    index = tuple(int(j) for j in np.argwhere(~close)[0])
-    e, g = float(expected[index]), float(got[index])
-    n_bad = int((~close).sum())
-    show = (lambda v: str(bool(v))) if boolean else _fmt
-    text = (f"{out}[{', '.join(map(str, index))}] is {show(g)}, expected {show(e)} "
-            f"({n_bad} of {close.size} elements differ)")
-    if not boolean and not np.any(got) and np.any(expected):
-        text += f"; all of {out} is zero"
-    return _Difference("wrong values", text, out, index, e, g)
-
-
-def _compare_scalar(expected: np.float64, got: Any) -> _Difference | None:
-    if isinstance(got, np.ndarray):
-        note = ""
-        if got.size == 1 and np.isclose(float(got.ravel()[0]), expected, rtol=RTOL, atol=ATOL):
-            note = f" (its value {_fmt(float(got.ravel()[0]))} is right)"
-        return _Difference("wrong type", f"Z should be a number (numpy.float64), got {_kind(got)}{note}", "Z")
-    if type(got) is float:
-        return _Difference("wrong type", "Z should be a numpy.float64, as np.sum returns, got a Python float "
-                           "(the course's tests check the type)", "Z")
-    if isinstance(got, bool) or not isinstance(got, (float, int, np.number)):
-        return _Difference("wrong type", f"Z should be a number (numpy.float64), got {_kind(got)}", "Z")
-    if np.isclose(float(got), expected, rtol=RTOL, atol=ATOL):
-        return None
-    return _Difference("wrong values", f"Z is {_fmt(float(got))}, expected {_fmt(float(expected))}", "Z", (),
-                       float(expected), float(got))
-
-
-def _compare_cache(name: str, expected: tuple, got: Any) -> _Difference | None:
-    names = CACHE_NAMES[name]
-    layout = f"({', '.join(names)})"
-    if not isinstance(got, tuple) or len(got) != len(names):
-        return _Difference("wrong type", f"cache should be the tuple {layout}, got {_kind(got)}", "cache")
-    for k, (n, e, g) in enumerate(zip(names, expected, got)):
-        if _differences(e, g, n):
-            return _Difference("wrong values", f"cache[{k}] should be the input {n} unchanged, got {_kind(g)}"
-                               + (" with other values" if isinstance(g, np.ndarray) else ""), "cache")
-    return None
-
-
-def _compare(name: str, expected: Any, got: Any) -> _Difference | None:
-    """The first way ``got`` differs from the reference result ``expected``, or ``None``."""
-    outs = OUTPUTS[name]
-    if len(outs) > 1:
-        layout = f"({', '.join(outs)})"
-        if not isinstance(got, (tuple, list)):
-            return _Difference("wrong type", f"expected a tuple {layout}, got {_kind(got)}")
-        if len(got) != len(outs):
-            return _Difference("wrong type", f"expected a tuple of {len(outs)} {layout}, got {_kind(got)}")
-        pairs = list(zip(outs, expected, got))
-    else:
-        pairs = [(outs[0], expected, got)]
-    for out, e, g in pairs:
-        if out == "cache":
-            d = _compare_cache(name, e, g)
-        elif name == "conv_single_step":
-            d = _compare_scalar(e, g)
-        else:
-            d = _compare_array(out, e, g, boolean=name == "create_mask_from_window")
-        if d is not None:
-            return d
-    return None
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Whether two results are the same (arrays close, same types and shapes)."""
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape:
-            return False
-        try:
-            return bool(np.allclose(a.astype(float), b.astype(float), rtol=RTOL, atol=ATOL, equal_nan=True))
-        except (TypeError, ValueError):
-            return False
-    if isinstance(a, (tuple, list)):
-        return isinstance(b, (tuple, list)) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return isinstance(b, dict) and set(a) == set(b) and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (float, int, np.number)) and isinstance(b, (float, int, np.number)):
-        return type(a) is type(b) and bool(np.isclose(float(a), float(b), rtol=RTOL, atol=ATOL))
-    return a == b
-
-
 def _reproduces(variant: _Outcome, learner: _Outcome) -> bool:
     if variant.kind != learner.kind:
         return False
     if variant.kind == "raised":
         return variant.error_type == learner.error_type
-    return variant.kind == "returned" and _same(variant.value, learner.value)
-
+    return variant.kind == "returned" and same(variant.value, learner.value)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -367,7 +215,7 @@ def _list_windows(events: list, limit: int = 4) -> str:
     return shown + (f"; and {len(cells) - limit} more" if len(cells) > limit else "")
 
 
-def _locate(name: str, case: Case, trace: Trace, diff: _Difference | None, outcome: _Outcome) -> _Window | None:
+def _locate(name: str, case: Case, trace: Trace, diff: Difference | None, outcome: _Outcome) -> _Window | None:
     """The reference window(s) behind the first difference, or behind the loop step that raised."""
     events = [(k, e) for k, e in enumerate(trace) if hasattr(e, "vert_start")]
     call = trace.calls[-1] if trace.calls else None
@@ -671,7 +519,7 @@ def _diagnose(name: str, cases: list[Case], outcomes: list[_Outcome], results: l
     for trap in TRAPS[name]:
         variants = [_run_here(trap.variant, case.args) for case in cases]
         hits = [_reproduces(v, o) for v, o in zip(variants, outcomes)]
-        first_differs = not (variants[first].kind == "returned" and _same(variants[first].value, expected[first]))
+        first_differs = not (variants[first].kind == "returned" and same(variants[first].value, expected[first]))
         if all(hits):
             full.append(trap)
         elif hits[first] and first_differs:
@@ -764,7 +612,7 @@ def check(fn: Callable, *, name: str | None = None, figure: bool = False,
     return report
 
 
-def _judge(name: str, case: Case, expected: Any, outcome: _Outcome) -> tuple[_Difference | None, CaseResult]:
+def _judge(name: str, case: Case, expected: Any, outcome: _Outcome) -> tuple[Difference | None, CaseResult]:
     result = CaseResult(case.name, case.description, _summary(name, case.args), False, "", seconds=outcome.seconds)
     diff = None
     if outcome.kind == "raised":
@@ -775,9 +623,9 @@ def _judge(name: str, case: Case, expected: Any, outcome: _Outcome) -> tuple[_Di
     elif outcome.kind == "died":
         result.status, result.differs = "crashed", outcome.error
     else:
-        diff = _compare(name, expected, outcome.value)
+        diff = compare(name, expected, outcome.value)
         if diff is None and outcome.modified:
-            diff = _Difference("modified input", f"it changed its input {', '.join(outcome.modified)}: course "
+            diff = Difference("modified input", f"it changed its input {', '.join(outcome.modified)}: course "
                                "functions must leave their inputs alone (work on a copy)")
         if diff is None:
             result.passed, result.status = True, "passed"

@@ -20,7 +20,9 @@ import pytest
 import tracer
 from tracer.checker import run as chk
 from tracer import conv, fast
+from tracer.checker import isolation
 from tracer.checker.compare import same
+from tracer.checker.isolation import run_here
 from tracer.checker.traps import TRAPS
 
 HERE = Path(__file__).resolve().parent
@@ -93,7 +95,7 @@ def test_trap_variants_differ_from_the_reference_on_some_case(name):
         differs = []
         for case in cases:
             expected = getattr(conv, name)(*case.args)
-            got = chk._run_here(trap.variant, case.args)
+            got = run_here(trap.variant, case.args)
             differs.append(got.kind != "returned" or not same(got.value, expected))
         assert any(differs), trap
         assert not all(differs) or name in ("conv_single_step", "conv_forward"), trap  # bias traps fail everywhere
@@ -342,7 +344,7 @@ def test_prints_of_the_learner_stay_out_of_the_output(capfd):
 
 
 def test_without_fork_cases_run_in_a_thread(monkeypatch):
-    monkeypatch.setattr(chk, "_can_fork", lambda: False)
+    monkeypatch.setattr(isolation, "can_fork", lambda: False)
 
     def create_mask_from_window(x):
         time.sleep(0.5)

@@ -80,7 +80,7 @@ def _fmt(x: float) -> str:
 def _compare_array(out: str, expected: np.ndarray, got: Any, boolean: bool = False) -> Difference | None:
     if not isinstance(got, np.ndarray):
         return Difference("wrong type", f"{out} should be a numpy array of shape {expected.shape}, got {describe(got)}",
-                           out)
+                          out)
     if got.shape != expected.shape:
         return Difference("wrong shape", f"{out} has shape {got.shape}, expected {expected.shape}", out)
     if not (np.issubdtype(got.dtype, np.number) or got.dtype == bool):
@@ -110,13 +110,13 @@ def _compare_scalar(expected: np.float64, got: Any) -> Difference | None:
         return Difference("wrong type", f"Z should be a number (numpy.float64), got {describe(got)}{note}", "Z")
     if type(got) is float:
         return Difference("wrong type", "Z should be a numpy.float64, as np.sum returns, got a Python float "
-                           "(the course's tests check the type)", "Z")
+                          "(the course's tests check the type)", "Z")
     if isinstance(got, bool) or not isinstance(got, (float, int, np.number)):
         return Difference("wrong type", f"Z should be a number (numpy.float64), got {describe(got)}", "Z")
     if np.isclose(float(got), expected, rtol=RTOL, atol=ATOL):
         return None
     return Difference("wrong values", f"Z is {_fmt(float(got))}, expected {_fmt(float(expected))}", "Z", (),
-                       float(expected), float(got))
+                      float(expected), float(got))
 
 
 def _compare_cache(name: str, expected: tuple, got: Any) -> Difference | None:
@@ -127,7 +127,7 @@ def _compare_cache(name: str, expected: tuple, got: Any) -> Difference | None:
     for k, (n, e, g) in enumerate(zip(names, expected, got)):
         if differences(e, g, n):
             return Difference("wrong values", f"cache[{k}] should be the input {n} unchanged, got {describe(g)}"
-                               + (" with other values" if isinstance(g, np.ndarray) else ""), "cache")
+                              + (" with other values" if isinstance(g, np.ndarray) else ""), "cache")
     return None
 
 

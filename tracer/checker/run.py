@@ -32,15 +32,10 @@ from __future__ import annotations
 import argparse
 import copy
 import importlib.util
-import io
-import linecache
-import multiprocessing
 import sys
 import textwrap
-import threading
 import time
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,7 +45,8 @@ import numpy as np
 from .. import conv
 from ..recording import Trace, record
 from .battery import CACHE_NAMES, FUNCTIONS, PARAMETERS, Case, battery, check_name
-from .compare import Difference, Unpicklable, compare, differences, same
+from .compare import Difference, compare, same
+from .isolation import DEFAULT_TIMEOUT, Outcome, run_here, run_isolated
 from .traps import TRAPS, Trap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,130 +55,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["check", "CheckReport", "CaseResult", "FUNCTIONS", "battery", "main"]
 
 WIDTH = 100  # columns of str(report)
-DEFAULT_TIMEOUT = 2.0
 
 
-# ----------------------------------------------------------------------------------------------
-# Running a learner's function in isolation
-
-
-@dataclass
-class _Outcome:
-    """What one call of a learner's function did."""
-
-    kind: str  # "returned", "raised", "timeout", "died"
-    value: Any = None
-    error: str = ""  # "IndexError: index 2 is out of bounds..."
-    error_type: str = ""
-    where: str = ""  # "line 12 of solution.py, in pool_backward: da = dA[i, vert_start, ...]"
-    loop: dict[str, int] = field(default_factory=dict)
-    modified: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-_LOOP_NAMES = ("i", "h", "w", "c", "vert_start", "vert_end", "horiz_start", "horiz_end")
-
-
-def _error_site(exc: BaseException, filename: str | None) -> tuple[str, dict[str, int]]:
-    """Where in the learner's file an exception was raised, and the loop variables there."""
-    tb, site = exc.__traceback__, None
-    while tb is not None:
-        if filename is None or tb.tb_frame.f_code.co_filename == filename:
-            site = tb
-        tb = tb.tb_next
-    if site is None:
-        return "", {}
-    frame, line = site.tb_frame, site.tb_lineno
-    code = linecache.getline(frame.f_code.co_filename, line).split("  #")[0].strip()  # without a trailing comment
-    where = f"line {line} of {Path(frame.f_code.co_filename).name}, in {frame.f_code.co_name}"
-    loop = {k: int(v) for k, v in frame.f_locals.items()
-            if k in _LOOP_NAMES and isinstance(v, (int, np.integer)) and not isinstance(v, bool)}
-    return (f"{where}: {code}" if code else where), loop
-
-
-def _call(fn: Callable, args: tuple, names: Sequence[str]) -> _Outcome:
-    """Call ``fn`` on copies of ``args``; report what it returned or raised and what it modified."""
-    mine = copy.deepcopy(args)
-    snapshot = copy.deepcopy(args)
-    filename = getattr(getattr(fn, "__code__", None), "co_filename", None)
-    start = time.perf_counter()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            value = fn(*mine)
-    except Exception as exc:  # noqa: BLE001 - any error of the learner's code is a result to report
-        where, loop = _error_site(exc, filename)
-        message = str(exc).splitlines()[0][:300] if str(exc) else ""
-        return _Outcome("raised", error=f"{type(exc).__name__}: {message}".rstrip(": "),
-                        error_type=type(exc).__name__, where=where, loop=loop,
-                        seconds=time.perf_counter() - start)
-    seconds = time.perf_counter() - start
-    modified = [d for name, x, y in zip(names, snapshot, mine) for d in differences(x, y, name)]
-    return _Outcome("returned", value=value, modified=modified, seconds=seconds)
-
-
-def _child(conn, fn: Callable, args: tuple, names: Sequence[str]) -> None:  # pragma: no cover - runs in a fork
-    sys.stdout = sys.stderr = io.StringIO()  # a learner's prints stay out of the report
-    outcome = _call(fn, args, names)
-    try:
-        conn.send(outcome)
-    except Exception:  # noqa: BLE001 - the result cannot be pickled: send its description
-        conn.send(_Outcome("returned", value=Unpicklable(type(outcome.value).__name__, repr(outcome.value)[:200]),
-                           modified=outcome.modified, seconds=outcome.seconds))
-    conn.close()
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _run_isolated(fn: Callable, args: tuple, names: Sequence[str], timeout: float) -> _Outcome:
-    """Run one case in a forked child process, killed after ``timeout`` seconds."""
-    if not _can_fork():
-        return _run_in_thread(fn, args, names, timeout)
-    ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(child, fn, args, names), daemon=True)
-    start = time.perf_counter()
-    process.start()
-    child.close()
-    try:
-        if parent.poll(timeout):
-            try:
-                return parent.recv()
-            except EOFError:
-                process.join(1.0)
-                return _Outcome("died", error=f"the process ended without returning (exit code {process.exitcode})",
-                                seconds=time.perf_counter() - start)
-        return _Outcome("timeout", error=f"no result after {timeout:g} s", seconds=time.perf_counter() - start)
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join(1.0)
-        parent.close()
-
-
-def _run_in_thread(fn: Callable, args: tuple, names: Sequence[str], timeout: float) -> _Outcome:
-    """The fallback without ``fork``: a daemon thread; one that times out cannot be stopped."""
-    box: list[_Outcome] = []
-    thread = threading.Thread(target=lambda: box.append(_call(fn, args, names)), daemon=True)
-    start = time.perf_counter()
-    thread.start()
-    thread.join(timeout)
-    if box:
-        return box[0]
-    return _Outcome("timeout", error=f"no result after {timeout:g} s (the call keeps running in the background)",
-                    seconds=time.perf_counter() - start)
-
-
-def _run_here(fn: Callable, args: tuple) -> _Outcome:
-    """Run trusted code (the reference or a trap variant) in this process."""
-    outcome = _call(fn, args, ())
-    outcome.modified = []
-    return outcome
-
-
-def _reproduces(variant: _Outcome, learner: _Outcome) -> bool:
+def _reproduces(variant: Outcome, learner: Outcome) -> bool:
     if variant.kind != learner.kind:
         return False
     if variant.kind == "raised":
@@ -215,7 +90,7 @@ def _list_windows(events: list, limit: int = 4) -> str:
     return shown + (f"; and {len(cells) - limit} more" if len(cells) > limit else "")
 
 
-def _locate(name: str, case: Case, trace: Trace, diff: Difference | None, outcome: _Outcome) -> _Window | None:
+def _locate(name: str, case: Case, trace: Trace, diff: Difference | None, outcome: Outcome) -> _Window | None:
     """The reference window(s) behind the first difference, or behind the loop step that raised."""
     events = [(k, e) for k, e in enumerate(trace) if hasattr(e, "vert_start")]
     call = trace.calls[-1] if trace.calls else None
@@ -503,7 +378,7 @@ def _props_observations(cases: list[Case], failed: list[bool]) -> list[str]:
     return notes
 
 
-def _diagnose(name: str, cases: list[Case], outcomes: list[_Outcome], results: list[CaseResult],
+def _diagnose(name: str, cases: list[Case], outcomes: list[Outcome], results: list[CaseResult],
               expected: list[Any]) -> str:
     """The likely cause of the failures, by evidence, or ``"cause unknown"``."""
     failed = [not r.passed for r in results]
@@ -517,7 +392,7 @@ def _diagnose(name: str, cases: list[Case], outcomes: list[_Outcome], results: l
         return "the function returns None: a return statement is missing. Fix: end it with return ..."
     full, partial = [], []
     for trap in TRAPS[name]:
-        variants = [_run_here(trap.variant, case.args) for case in cases]
+        variants = [run_here(trap.variant, case.args) for case in cases]
         hits = [_reproduces(v, o) for v, o in zip(variants, outcomes)]
         first_differs = not (variants[first].kind == "returned" and same(variants[first].value, expected[first]))
         if all(hits):
@@ -534,7 +409,6 @@ def _diagnose(name: str, cases: list[Case], outcomes: list[_Outcome], results: l
 
 def _cause(trap: Trap, evidence: str) -> str:
     return f"{trap.cause}. Fix: {trap.fix}. (Evidence: {evidence}.)"
-
 
 
 def check(fn: Callable, *, name: str | None = None, figure: bool = False,
@@ -584,7 +458,7 @@ def check(fn: Callable, *, name: str | None = None, figure: bool = False,
     outcomes, results, diffs, references = [], [], [], []
     for case in cases:
         expected = reference(*copy.deepcopy(case.args))
-        outcome = _run_isolated(fn, case.args, PARAMETERS[name], float(timeout))
+        outcome = run_isolated(fn, case.args, PARAMETERS[name], float(timeout))
         diff, result = _judge(name, case, expected, outcome)
         references.append(expected)
         outcomes.append(outcome)
@@ -612,7 +486,7 @@ def check(fn: Callable, *, name: str | None = None, figure: bool = False,
     return report
 
 
-def _judge(name: str, case: Case, expected: Any, outcome: _Outcome) -> tuple[Difference | None, CaseResult]:
+def _judge(name: str, case: Case, expected: Any, outcome: Outcome) -> tuple[Difference | None, CaseResult]:
     result = CaseResult(case.name, case.description, _summary(name, case.args), False, "", seconds=outcome.seconds)
     diff = None
     if outcome.kind == "raised":

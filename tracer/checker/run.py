@@ -43,10 +43,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import conv
-from ..recording import Trace, record
+from ..recording import record
 from .battery import CACHE_NAMES, FUNCTIONS, PARAMETERS, Case, battery, check_name
 from .compare import Difference, compare, same
 from .isolation import DEFAULT_TIMEOUT, Outcome, run_here, run_isolated
+from .locate import locate
 from .traps import TRAPS, Trap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,132 +64,6 @@ def _reproduces(variant: Outcome, learner: Outcome) -> bool:
     if variant.kind == "raised":
         return variant.error_type == learner.error_type
     return variant.kind == "returned" and same(variant.value, learner.value)
-
-
-# ----------------------------------------------------------------------------------------------
-# Locating the window responsible, in the reference trace
-
-
-@dataclass
-class _Window:
-    text: str
-    steps: tuple[int, ...] = ()  # every reference step involved
-    focus: int | None = None  # the step to draw
-
-
-def _bounds(e) -> str:
-    return f"rows {e.vert_start}:{e.vert_end}, cols {e.horiz_start}:{e.horiz_end}"
-
-
-def _list_windows(events: list, limit: int = 4) -> str:
-    cells = []
-    for e in events:
-        item = f"(h={e.h}, w={e.w}) {_bounds(e)}"
-        if item not in cells:
-            cells.append(item)
-    shown = "; ".join(cells[:limit])
-    return shown + (f"; and {len(cells) - limit} more" if len(cells) > limit else "")
-
-
-def _locate(name: str, case: Case, trace: Trace, diff: Difference | None, outcome: Outcome) -> _Window | None:
-    """The reference window(s) behind the first difference, or behind the loop step that raised."""
-    events = [(k, e) for k, e in enumerate(trace) if hasattr(e, "vert_start")]
-    call = trace.calls[-1] if trace.calls else None
-    if outcome.kind == "raised" and {"i", "h", "w", "c"} <= set(outcome.loop) and events:
-        return _locate_raise(call, events, outcome.loop)
-    if diff is None or diff.index is None or diff.status != "wrong values":
-        return None
-    idx = diff.index
-    if name in ("conv_forward", "pool_forward") and diff.output in ("Z", "A"):
-        for k, e in events:
-            if (e.i, e.h, e.w, e.c) == idx:
-                if name == "conv_forward":
-                    pad, n_C_prev = call.params["pad"], call.arrays["A_prev"].shape[3]
-                    return _Window(f"{diff.output}[{', '.join(map(str, idx))}] comes from {_bounds(e)} of the padded "
-                                   f"input A_prev_pad[{e.i}] (pad {pad}, stride {call.params['stride']}), all "
-                                   f"{n_C_prev} channels, times filter W[..., {e.c}], plus b[..., {e.c}] "
-                                   f"(step {k + 1} of the reference trace)", (k,), k)
-                return _Window(f"A[{', '.join(map(str, idx))}] is the {call.params['mode']} of {_bounds(e)} of "
-                               f"A_prev[{e.i}, :, :, {e.c}] (f {call.params['f']}, stride {call.params['stride']}; "
-                               f"step {k + 1} of the reference trace)", (k,), k)
-    if name == "conv_backward":
-        pad = call.params["pad"]
-        if diff.output == "dA_prev":
-            i, r, col, cp = idx
-            hits = [(k, e) for k, e in events
-                    if e.i == i and e.vert_start <= r + pad < e.vert_end and e.horiz_start <= col + pad < e.horiz_end]
-            n_C = call.arrays["W"].shape[3]
-            where = f" (row {r + pad}, col {col + pad} of the padded dA_prev_pad)" if pad else ""
-            if not hits:
-                return _Window(f"dA_prev[{i}, {r}, {col}, {cp}]{where} lies in no window: the reference leaves it 0")
-            return _Window(f"dA_prev[{i}, {r}, {col}, {cp}]{where} receives W[..., c] * dZ[{i}, h, w, c] from "
-                           f"{len(hits)} window step(s), every output channel c of {n_C}: "
-                           f"{_list_windows([e for _, e in hits])} (padded coordinates)",
-                           tuple(k for k, _ in hits), hits[-1][0])
-        if diff.output in ("dW", "db"):
-            c = idx[3]
-            hits = [(k, e) for k, e in events if e.c == c]
-            what = (f"A_prev_pad[i, h*stride + {idx[0]}, w*stride + {idx[1]}, {idx[2]}] * dZ[i, h, w, {c}]"
-                    if diff.output == "dW" else f"dZ[i, h, w, {c}]")
-            return _Window(f"{diff.output}[{', '.join(map(str, idx))}] sums {what} over the {len(hits)} window "
-                           f"steps of channel {c} (every example i and cell (h, w)); the first: "
-                           f"{_list_windows([e for _, e in hits], 2)}", tuple(k for k, _ in hits), hits[-1][0])
-    if name == "pool_backward" and diff.output == "dA_prev":
-        return _locate_pool_back(call, events, idx)
-    if name == "zero_pad":
-        i, r, col, c = idx
-        pad, X = case.args[1], case.args[0]
-        inside = pad <= r < pad + X.shape[1] and pad <= col < pad + X.shape[2]
-        return _Window(f"X_pad[{i}, {r}, {col}, {c}] is " + (f"inside: it should be X[{i}, {r - pad}, {col - pad}, {c}]"
-                                                             if inside else "in the border of zeros"), (0,), 0)
-    return None
-
-
-def _locate_raise(call, events: list, loop: dict[str, int]) -> _Window:
-    """The window a learner's loop was at when it raised (from its loop variables)."""
-    i, h, w, c = (loop[k] for k in ("i", "h", "w", "c"))
-    hits = [(k, e) for k, e in events if (e.i, e.h, e.w, e.c) == (i, h, w, c)]
-    if not hits:
-        last = events[-1][1]
-        return _Window(f"it raised at i={i}, h={h}, w={w}, c={c}: the reference has no such window "
-                       f"(its loop ends at h={last.h}, w={last.w}, c={last.c})")
-    k, e = hits[0]
-    last_of_example = max(kk for kk, ee in events if ee.i == i)
-    if k == last_of_example:  # the loop had finished: h, w, c keep their last values
-        return _Window(f"it raised after the loop over the windows of example {i} had finished (h={h}, w={w}, "
-                       f"c={c} are the loop's last values; its last window is {_bounds(e)}, step {k + 1} of the "
-                       f"reference trace)", (k,), k)
-    return _Window(f"it raised at the window of cell (h={h}, w={w}), example {i}, channel {c}: "
-                   f"{_bounds(e)} (step {k + 1} of the reference trace)", (k,), k)
-
-
-def _locate_pool_back(call, events: list, idx: tuple[int, ...]) -> _Window:
-    """The windows of max or average pooling that send gradient to ``dA_prev[idx]``."""
-    i, r, col, c = idx
-    hits = [(k, e) for k, e in events if e.i == i and e.c == c
-            and e.vert_start <= r < e.vert_end and e.horiz_start <= col < e.horiz_end]
-    where = f"dA_prev[{i}, {r}, {col}, {c}]"
-    if not hits:
-        return _Window(f"{where} lies in no window: the reference leaves it 0")
-    steps = tuple(k for k, _ in hits)
-    if call.params["mode"] != "max":
-        return _Window(f"{where} lies in {len(hits)} window(s) of example {i}, channel {c}, each sending it "
-                       f"dA / (f*f): {_list_windows([e for _, e in hits])}", steps, hits[-1][0])
-    A_prev = call.arrays["A_prev"]
-    value = A_prev[i, r, col, c]
-    maxed = [(k, e) for k, e in hits
-             if value == np.max(A_prev[i, e.vert_start:e.vert_end, e.horiz_start:e.horiz_end, c])]
-    if not maxed:
-        return _Window(f"{where} lies in {len(hits)} window(s) of example {i}, channel {c} and is the maximum of "
-                       f"none of them, so the reference sends it no gradient: {_list_windows([e for _, e in hits])}",
-                       steps, hits[-1][0])
-    tied = [(k, e) for k, e in maxed if e.n_max > 1]
-    text = (f"{where} lies in {len(hits)} window(s) of example {i}, channel {c} and is the maximum of "
-            f"{len(maxed)}: {_list_windows([e for _, e in maxed])}")
-    if tied:
-        text += (f"; tied with other maxima in {len(tied)} of them ({_list_windows([e for _, e in tied], 2)}), "
-                 f"where the course sends the gradient to every tied maximum")
-    return _Window(text, steps, (tied or maxed)[0][0])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -472,7 +347,7 @@ def check(fn: Callable, *, name: str | None = None, figure: bool = False,
         case, first = cases[k], results[k]
         with record() as trace:
             expected = reference(*copy.deepcopy(case.args))
-        window = _locate(name, case, trace, diffs[k], outcomes[k])
+        window = locate(name, case, trace, diffs[k], outcomes[k])
         if window is not None:
             first.window, first.steps, first.focus = window.text, window.steps, window.focus
         report.observations = _props_observations(cases, failed)

@@ -45,10 +45,10 @@ import numpy as np
 from .. import conv
 from ..recording import record
 from .battery import CACHE_NAMES, FUNCTIONS, PARAMETERS, Case, battery, check_name
-from .compare import Difference, compare, same
-from .isolation import DEFAULT_TIMEOUT, Outcome, run_here, run_isolated
+from .compare import Difference, compare
+from .isolation import DEFAULT_TIMEOUT, Outcome, run_isolated
+from .diagnose import diagnose, observations
 from .locate import locate
-from .traps import TRAPS, Trap
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -56,14 +56,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["check", "CheckReport", "CaseResult", "FUNCTIONS", "battery", "main"]
 
 WIDTH = 100  # columns of str(report)
-
-
-def _reproduces(variant: Outcome, learner: Outcome) -> bool:
-    if variant.kind != learner.kind:
-        return False
-    if variant.kind == "raised":
-        return variant.error_type == learner.error_type
-    return variant.kind == "returned" and same(variant.value, learner.value)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -241,51 +233,6 @@ def _summary(name: str, args: tuple) -> str:
     return ", ".join(s for label, x in zip(PARAMETERS[name], args) for s in one(label, x))
 
 
-def _props_observations(cases: list[Case], failed: list[bool]) -> list[str]:
-    failing = {c.name for c, f in zip(cases, failed) if f}
-    if len(failing) == len(cases):
-        return [f"fails on every case ({len(cases)})"]
-    notes = []
-    for prop in sorted(set().union(*(c.props for c in cases))):
-        having = {c.name for c in cases if prop in c.props}
-        if having == failing:
-            notes.append(f"fails exactly on the cases with {prop}")
-    return notes
-
-
-def _diagnose(name: str, cases: list[Case], outcomes: list[Outcome], results: list[CaseResult],
-              expected: list[Any]) -> str:
-    """The likely cause of the failures, by evidence, or ``"cause unknown"``."""
-    failed = [not r.passed for r in results]
-    first = failed.index(True)
-    outcome, result = outcomes[first], results[first]
-    if result.status == "modified input":
-        return (f"it writes into {', '.join(outcome.modified)}, an argument it received: an in-place operation "
-                "(x -= ..., x[...] = ..., x += ...) on an input changes the caller's array. Fix: work on a copy "
-                "(x = x.copy()) or build a new array")
-    if outcome.kind == "returned" and outcome.value is None:
-        return "the function returns None: a return statement is missing. Fix: end it with return ..."
-    full, partial = [], []
-    for trap in TRAPS[name]:
-        variants = [run_here(trap.variant, case.args) for case in cases]
-        hits = [_reproduces(v, o) for v, o in zip(variants, outcomes)]
-        first_differs = not (variants[first].kind == "returned" and same(variants[first].value, expected[first]))
-        if all(hits):
-            full.append(trap)
-        elif hits[first] and first_differs:
-            partial.append(trap)
-    if full:
-        return _cause(full[0], f"the reference with this mistake reproduces your results on all {len(cases)} cases")
-    if partial:
-        return "probably " + _cause(partial[0], "the reference with this mistake reproduces your first failing "
-                                                "case, not all cases: something else may differ too")
-    return "cause unknown"
-
-
-def _cause(trap: Trap, evidence: str) -> str:
-    return f"{trap.cause}. Fix: {trap.fix}. (Evidence: {evidence}.)"
-
-
 def check(fn: Callable, *, name: str | None = None, figure: bool = False,
           timeout: float = DEFAULT_TIMEOUT) -> CheckReport:
     """Check a learner's version of a course function against tracer's own, case by case.
@@ -350,8 +297,8 @@ def check(fn: Callable, *, name: str | None = None, figure: bool = False,
         window = locate(name, case, trace, diffs[k], outcomes[k])
         if window is not None:
             first.window, first.steps, first.focus = window.text, window.steps, window.focus
-        report.observations = _props_observations(cases, failed)
-        report.cause = _diagnose(name, cases, outcomes, results, references)
+        report.observations = observations(cases, failed)
+        report.cause = diagnose(name, cases, outcomes, results, references)
         received = outcomes[k].value if outcomes[k].kind == "returned" else None
         report._detail = {"case": case, "trace": trace, "expected": expected, "received": received,
                           "outcome": outcomes[k]}

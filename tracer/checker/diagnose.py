@@ -19,7 +19,7 @@ from .isolation import Outcome, run_here
 from .traps import TRAPS, Trap
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .run import CaseResult
+    from .report import CaseResult
 
 __all__ = ["diagnose", "observations"]
 

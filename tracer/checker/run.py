@@ -1,30 +1,13 @@
-"""Check a learner's own version of a course function, and show the first window that differs.
+"""Running a check: the battery, each case in isolation, comparison, the window, the cause, the report.
 
-:func:`check` runs a learner's function on a battery of cases (fixed seeds)
-that covers the course's known traps: pad 0, even and 1x1 filters, strides 1
-to 3, non-square inputs, several examples and channels, max-pool ties, both
-pool modes, biases far from zero. It compares every result with tracer's own
-function and returns a :class:`CheckReport`. For the first failing case the
-report says what differs (type, shape, or the first differing element), the
-window responsible (from the reference trace), and the likely cause when a
-known mistake reproduces the learner's results (:mod:`tracer.traps`)::
-
-    >>> import numpy as np, tracer
-    >>> def conv_single_step(a_slice_prev, W, b):
-    ...     return np.sum(a_slice_prev * W + b)
-    >>> report = tracer.check(conv_single_step)
-    >>> report.passed
-    False
-    >>> print(report)  # doctest: +SKIP
-
-Every case runs in a child process (``fork``) with a time limit, so a learner
-function that raises, hangs, exits or returns something odd is reported, never
-fatal. Where ``fork`` is missing (Windows), cases run in a daemon thread: a
-case that times out keeps running in the background until the interpreter exits.
-
-From a shell, ``python -m tracer check solution.py`` checks every course
-function a file defines (:func:`main`). The module itself is callable, so
-``tracer.check(fn)`` is :func:`check`; the command line is :func:`main`.
+:func:`check` (``tracer.check``) is the whole check of one function: it runs
+the learner's function on every case of :func:`~tracer.checker.battery.battery`
+in a child process (:mod:`~tracer.checker.isolation`), compares each result
+with the reference's (:mod:`~tracer.checker.compare`), and for the first
+failing case locates the window responsible in the reference trace
+(:mod:`~tracer.checker.locate`) and looks for the cause
+(:mod:`~tracer.checker.diagnose`). From a shell, ``python -m tracer check
+solution.py`` checks every course function a file defines (:func:`main`).
 """
 
 from __future__ import annotations
@@ -33,204 +16,21 @@ import argparse
 import copy
 import importlib.util
 import sys
-import textwrap
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
+from typing import Any
 
 from .. import conv
 from ..recording import record
-from .battery import CACHE_NAMES, FUNCTIONS, PARAMETERS, Case, battery, check_name
+from .battery import FUNCTIONS, PARAMETERS, Case, battery, check_name
 from .compare import Difference, compare
-from .isolation import DEFAULT_TIMEOUT, Outcome, run_isolated
 from .diagnose import diagnose, observations
+from .isolation import DEFAULT_TIMEOUT, Outcome, run_isolated
 from .locate import locate
-
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
+from .report import CaseResult, CheckReport, summary
 
 __all__ = ["check", "CheckReport", "CaseResult", "FUNCTIONS", "battery", "main"]
-
-WIDTH = 100  # columns of str(report)
-
-
-# ----------------------------------------------------------------------------------------------
-# Reports
-
-
-@dataclass
-class CaseResult:
-    """The result of one case of the battery.
-
-    Attributes
-    ----------
-    name, description : str
-        The case (see :func:`battery`).
-    inputs : str
-        A summary of the inputs: shapes and parameters.
-    passed : bool
-    status : str
-        ``"passed"``, ``"wrong type"``, ``"wrong shape"``, ``"wrong values"``,
-        ``"modified input"``, ``"raised"``, ``"timed out"`` or ``"crashed"``.
-    differs : str
-        What differs, in one sentence (empty when passed).
-    window : str
-        The window(s) responsible, from the reference trace (first failing case only).
-    output : str
-        The output that differs (``"Z"``, ``"dA_prev"``...), when one does.
-    index : tuple of int or None
-        The first differing element of that output.
-    expected, received : float or None
-        Its value in the reference and in the learner's result.
-    seconds : float
-        How long the learner's function took.
-    """
-
-    name: str
-    description: str
-    inputs: str
-    passed: bool
-    status: str
-    differs: str = ""
-    window: str = ""
-    output: str = ""
-    index: tuple[int, ...] | None = None
-    expected: float | None = None
-    received: float | None = None
-    seconds: float = 0.0
-    steps: tuple[int, ...] = field(default=(), repr=False)
-    focus: int | None = field(default=None, repr=False)
-
-    def __repr__(self) -> str:
-        what = "passed" if self.passed else f"{self.status}: {self.differs}"
-        return f"<CaseResult {self.name} ({self.description}): {what}>"
-
-
-@dataclass
-class CheckReport:
-    """What :func:`check` found: every case, and for the first failing one where and why.
-
-    Attributes
-    ----------
-    function : str
-        The course function checked against.
-    target : str
-        The learner's function (qualified name and file).
-    cases : list of CaseResult
-    cause : str or None
-        The likely cause of the failures, ``"cause unknown"`` when no known
-        mistake explains them, ``None`` when every case passed.
-    observations : list of str
-        Patterns in the failures (e.g. "fails exactly on the cases with pad 0").
-    seconds : float
-        Wall time of the whole check.
-    """
-
-    function: str
-    target: str
-    cases: list[CaseResult]
-    cause: str | None = None
-    observations: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    _detail: dict[str, Any] = field(default_factory=dict, repr=False)
-    _figure: Any = field(default=None, repr=False)
-
-    @property
-    def passed(self) -> bool:
-        """Whether every case passed."""
-        return all(c.passed for c in self.cases)
-
-    @property
-    def first_failure(self) -> CaseResult | None:
-        """The first failing case, or ``None``."""
-        return next((c for c in self.cases if not c.passed), None)
-
-    def __repr__(self) -> str:
-        n_fail = sum(not c.passed for c in self.cases)
-        if not n_fail:
-            return f"<CheckReport {self.function}: passed all {len(self.cases)} cases>"
-        first = self.first_failure
-        cause = self.cause.split(":")[0].split(". Fix")[0]
-        cause = cause if cause == self.cause else cause + "..."
-        return (f"<CheckReport {self.function}: FAILED {n_fail} of {len(self.cases)} cases; first: {first.name}, "
-                f"{first.status}; cause: {cause}>")
-
-    def __str__(self) -> str:
-        return self.text()
-
-    def text(self, width: int = WIDTH, timing: bool = True) -> str:
-        """The report for a terminal, ``width`` columns wide (``str(report)`` is ``report.text()``).
-
-        Parameters
-        ----------
-        width : int, optional
-            Longest line, in characters (at least 40).
-        timing : bool, optional
-            Show how long the check took.
-        """
-        if isinstance(width, bool) or not isinstance(width, int) or width < 40:
-            raise ValueError(f"CheckReport.text: width must be an int >= 40, got {width!r}")
-        n_fail = sum(not c.passed for c in self.cases)
-        took = f" ({self.seconds:.2f} s)" if timing else ""
-        head = f"check {self.function} ({self.target}): "
-        if not n_fail:
-            return head + f"passed all {len(self.cases)} cases{took}"
-        lines = textwrap.wrap(head + f"FAILED {n_fail} of {len(self.cases)} cases{took}", width)
-        column = min(max(len(c.name) for c in self.cases), 22)
-        for c in self.cases:
-            lines += textwrap.wrap(f"  {'ok  ' if c.passed else 'FAIL'} {c.name:<{column}}  {c.description}", width,
-                                   subsequent_indent=" " * (column + 9), break_on_hyphens=False)
-        first = self.first_failure
-
-        def wrapped(label: str, text: str) -> list[str]:
-            return textwrap.wrap(f"{label}{text}", width, initial_indent="  ", subsequent_indent="      ",
-                                 break_on_hyphens=False)
-
-        lines += ["", *textwrap.wrap(f"first failing case: {first.name} ({first.inputs})", width,
-                                     subsequent_indent="    ", break_on_hyphens=False)]
-        lines += wrapped(f"{first.status}: ", first.differs)
-        if first.window:
-            lines += wrapped("window: ", first.window)
-        for obs in self.observations:
-            lines += wrapped("note: ", obs)
-        lines += wrapped("likely cause: ", self.cause)
-        return "\n".join(lines)
-
-    def figure(self) -> Figure | None:
-        """A figure of the first failing case: its window in the reference, the differing cell marked.
-
-        Returns
-        -------
-        matplotlib.figure.Figure or None
-            ``None`` when every case passed, or when the first failure has no
-            window to show (a wrong type or shape, or a time-out, in
-            ``conv_forward``, ``conv_backward``, ``pool_forward`` or ``pool_backward``).
-        """
-        if self.passed:
-            return None
-        if self._figure is None:
-            from ..check_figure import draw
-
-            self._figure = draw(self)
-        return self._figure
-
-
-def _summary(name: str, args: tuple) -> str:
-    def one(label: str, x: Any) -> list[str]:
-        if isinstance(x, np.ndarray):
-            return [f"{label} {x.shape}"]
-        if isinstance(x, dict):
-            return [f"{k} {v}" for k, v in x.items()]
-        if isinstance(x, tuple) and label == "cache":
-            names = CACHE_NAMES["conv_forward" if len(x) == 4 else "pool_forward"]
-            return [s for n, y in zip(names, x) for s in one(n, y)]
-        return [f"{label} {x!r}"]
-
-    return ", ".join(s for label, x in zip(PARAMETERS[name], args) for s in one(label, x))
 
 
 def check(fn: Callable, *, name: str | None = None, figure: bool = False,
@@ -309,7 +109,7 @@ def check(fn: Callable, *, name: str | None = None, figure: bool = False,
 
 
 def _judge(name: str, case: Case, expected: Any, outcome: Outcome) -> tuple[Difference | None, CaseResult]:
-    result = CaseResult(case.name, case.description, _summary(name, case.args), False, "", seconds=outcome.seconds)
+    result = CaseResult(case.name, case.description, summary(name, case.args), False, "", seconds=outcome.seconds)
     diff = None
     if outcome.kind == "raised":
         result.status = "raised"

@@ -9,8 +9,6 @@ and filter size: output cell ``(h, w)`` reads rows ``h*stride : h*stride + f``.
 from __future__ import annotations
 
 import importlib.util
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -420,60 +418,6 @@ def test_figure_marks_the_differing_cell_on_the_reference_window():
 def test_figure_of_a_failure_without_a_window_is_none():
     report = chk.check(load("misbehaving").conv_forward)  # a tuple of the wrong length
     assert report.figure() is None
-
-
-# ----------------------------------------------------------------------------------------------
-# Command line
-
-
-def test_main_checks_every_function_a_file_defines(capsys, tmp_path):
-    assert chk.main([str(SOLUTIONS / "correct_vectorized.py")]) == 0
-    out = capsys.readouterr().out
-    assert "8 of 8 function(s) passed" in out
-
-    assert chk.main([str(SOLUTIONS / "window_start.py"), "--figure", str(tmp_path), "--timing"]) == 1
-    out = capsys.readouterr().out
-    assert "check pool_backward" in out and "check distribute_value" in out and "2 of 3 function(s) passed" in out
-    assert "checked 3 function(s) in" in out
-    assert (tmp_path / "pool_backward.png").stat().st_size > 10_000
-
-
-def test_main_only_and_the_main_block_does_not_run(capsys):
-    # misbehaving.py raises SystemExit in its __main__ block: it must not run
-    assert chk.main([str(SOLUTIONS / "misbehaving.py"), "--only", "distribute_value"]) == 1
-    out = capsys.readouterr().out
-    assert "check distribute_value" in out and "check zero_pad" not in out
-
-
-def test_main_exits_2_on_a_missing_file_or_no_function(capsys, tmp_path):
-    assert chk.main([str(tmp_path / "nowhere.py")]) == 2
-    assert "no such file" in capsys.readouterr().err
-    assert chk.main([str(SOLUTIONS / "no_functions.py")]) == 2
-    assert "does not define any of the course functions" in capsys.readouterr().err
-    assert chk.main([str(SOLUTIONS / "float_b.py"), "--only", "zero_pad"]) == 2
-    assert "does not define the function zero_pad" in capsys.readouterr().err
-    broken = tmp_path / "broken.py"
-    broken.write_text("def zero_pad(X, pad):\n    return X +\n")
-    assert chk.main([str(broken)]) == 2
-    err = capsys.readouterr().err
-    assert "importing" in err and "SyntaxError" in err
-
-
-def test_main_help(capsys):
-    with pytest.raises(SystemExit) as exc:
-        chk.main(["--help"])
-    assert exc.value.code == 0
-    assert "python -m tracer check" in capsys.readouterr().out
-
-
-def test_python_m_tracer_check_in_a_subprocess():
-    result = subprocess.run([sys.executable, "-m", "tracer", "check", str(SOLUTIONS / "float_b.py")],
-                            capture_output=True, text=True, cwd=REPO, timeout=120)
-    assert result.returncode == 1, result.stderr
-    assert "float(b) raises TypeError on numpy 2" in result.stdout
-    result = subprocess.run([sys.executable, "-m", "tracer", "check", str(SOLUTIONS / "no_functions.py")],
-                            capture_output=True, text=True, cwd=REPO, timeout=120)
-    assert result.returncode == 2
 
 
 def test_tracer_check_is_the_check_function():

@@ -17,6 +17,8 @@ import pytest  # noqa: E402
 from tracer import cli  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+REPO = ROOT
+SOLUTIONS = ROOT / "tests" / "learner_solutions"
 FAST = ["--dpi", "30", "-q", "--workers", "1"]
 
 
@@ -94,11 +96,9 @@ def test_bad_options_are_refused_with_the_core_message(capsys, tmp_path, argv, m
     assert not list(tmp_path.iterdir())  # refused before anything was written
 
 
-def test_check_hands_over_to_tracer_checker(capsys, monkeypatch):
-    from tracer.checker import run as checking
-
+def test_check_hands_over_to_check_main(capsys, monkeypatch):
     seen = []
-    monkeypatch.setattr(checking, "main", lambda argv: seen.append(argv) or 3)
+    monkeypatch.setattr(cli, "check_main", lambda argv: seen.append(argv) or 3)
     code, _, _ = run(capsys, "check", "solution.py", "--only", "zero_pad")
     assert code == 3
     assert seen == [["solution.py", "--only", "zero_pad"]]
@@ -121,3 +121,57 @@ def test_python_dash_m_tracer():
     out = subprocess.run([sys.executable, "-m", "tracer", "pool_forward", "--mode", "mean"], cwd=ROOT,
                          capture_output=True, text=True, env=env)
     assert out.returncode == 2 and "mode must be one of ['max', 'average'], got 'mean'" in out.stderr
+
+
+# ----------------------------------------------------------------------------------------------
+# python -m tracer check FILE
+
+
+def test_check_main_checks_every_function_a_file_defines(capsys, tmp_path):
+    assert cli.check_main([str(SOLUTIONS / "correct_vectorized.py")]) == 0
+    out = capsys.readouterr().out
+    assert "8 of 8 function(s) passed" in out
+
+    assert cli.check_main([str(SOLUTIONS / "window_start.py"), "--figure", str(tmp_path), "--timing"]) == 1
+    out = capsys.readouterr().out
+    assert "check pool_backward" in out and "check distribute_value" in out and "2 of 3 function(s) passed" in out
+    assert "checked 3 function(s) in" in out
+    assert (tmp_path / "pool_backward.png").stat().st_size > 10_000
+
+
+def test_check_main_only_and_the_main_block_does_not_run(capsys):
+    # misbehaving.py raises SystemExit in its __main__ block: it must not run
+    assert cli.check_main([str(SOLUTIONS / "misbehaving.py"), "--only", "distribute_value"]) == 1
+    out = capsys.readouterr().out
+    assert "check distribute_value" in out and "check zero_pad" not in out
+
+
+def test_check_main_exits_2_on_a_missing_file_or_no_function(capsys, tmp_path):
+    assert cli.check_main([str(tmp_path / "nowhere.py")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert cli.check_main([str(SOLUTIONS / "no_functions.py")]) == 2
+    assert "does not define any of the course functions" in capsys.readouterr().err
+    assert cli.check_main([str(SOLUTIONS / "float_b.py"), "--only", "zero_pad"]) == 2
+    assert "does not define the function zero_pad" in capsys.readouterr().err
+    broken = tmp_path / "broken.py"
+    broken.write_text("def zero_pad(X, pad):\n    return X +\n")
+    assert cli.check_main([str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "importing" in err and "SyntaxError" in err
+
+
+def test_check_main_help(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.check_main(["--help"])
+    assert exc.value.code == 0
+    assert "python -m tracer check" in capsys.readouterr().out
+
+
+def test_python_m_tracer_check_in_a_subprocess():
+    result = subprocess.run([sys.executable, "-m", "tracer", "check", str(SOLUTIONS / "float_b.py")],
+                            capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "float(b) raises TypeError on numpy 2" in result.stdout
+    result = subprocess.run([sys.executable, "-m", "tracer", "check", str(SOLUTIONS / "no_functions.py")],
+                            capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 2

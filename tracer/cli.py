@@ -7,7 +7,8 @@ PNG per step, an animated GIF and a ``player.json`` to ``OUT/NAME/``::
     python -m tracer conv_forward --size 5 --f 3 --pad 1 --stride 1 -o out
     python -m tracer pool_backward --size 4 --f 2 --stride 2 --mode average -o out
 
-The second form checks a learner's own functions (:func:`tracer.checker.run.main`)::
+The second form checks a learner's own functions with :func:`tracer.check`
+(:func:`check_main`)::
 
     python -m tracer check path/to/solution.py
 """
@@ -18,13 +19,15 @@ import argparse
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
 
-from . import conv
+from . import checker, conv
+from .checker.isolation import DEFAULT_TIMEOUT, defined, load_file
 
-__all__ = ["FUNCTIONS", "main", "build_parser", "parse_steps", "run_function"]
+__all__ = ["FUNCTIONS", "main", "build_parser", "check_parser", "check_main", "parse_steps", "run_function"]
 
 #: The course functions the command line can trace, in course order.
 FUNCTIONS = tuple(conv.__all__)
@@ -215,13 +218,11 @@ class Progress:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 done, 1 or more on errors).
 
-    ``check`` as the first argument hands the rest to :func:`tracer.checker.run.main`.
+    ``check`` as the first argument hands the rest to :func:`check_main`.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "check":
-        from .checker import run
-
-        return int(run.main(argv[1:]))
+        return int(check_main(argv[1:]))
     parser = build_parser()
     if argv and not argv[0].startswith("-") and argv[0] not in FUNCTIONS:
         parser.error(f"FUNCTION must be one of {', '.join(FUNCTIONS)} or 'check', got {argv[0]!r}")
@@ -250,3 +251,79 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"wrote {len(player['steps'])} frames ({player['width']}x{player['height']} px){gif} "
           f"and player.json to {args.out}/{name}/")
     return 0
+
+
+# ----------------------------------------------------------------------------------------------
+# python -m tracer check solution.py
+
+
+def check_parser() -> argparse.ArgumentParser:
+    """The parser of ``python -m tracer check FILE ...``; ``--only`` takes one of :data:`tracer.checker.FUNCTIONS`."""
+    functions = checker.FUNCTIONS
+    parser = argparse.ArgumentParser(
+        prog="python -m tracer check",
+        description="Check your own versions of the course functions (zero_pad, conv_forward, pool_backward...) "
+                    "in a Python file against tracer's, case by case, and show the first window that differs.",
+    )
+    parser.add_argument("path", help="your Python file; its `if __name__ == \"__main__\"` block is not run")
+    parser.add_argument("--only", metavar="NAME", choices=functions,
+                        help=f"check only this function (one of {', '.join(functions)})")
+    parser.add_argument("--figure", metavar="DIR",
+                        help="save a PNG of the first failing window of each failing function into DIR")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                        help=f"seconds each case may take (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--timing", action="store_true", help="print how long each check took")
+    return parser
+
+
+def check_main(argv: Sequence[str] | None = None) -> int:
+    """``python -m tracer check path/to/solution.py [--figure DIR] [--only NAME]``: check and print.
+
+    Returns
+    -------
+    int
+        0 when every function passes, 1 when one fails, 2 when the file does
+        not exist, cannot be imported, or defines none of the course functions.
+    """
+    functions = checker.FUNCTIONS
+    args = check_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    path = Path(args.path)
+    if not path.is_file():
+        print(f"tracer check: no such file: {path}", file=sys.stderr)
+        return 2
+    if not args.timeout > 0:
+        print(f"tracer check: --timeout must be a positive number of seconds, got {args.timeout}", file=sys.stderr)
+        return 2
+    try:
+        module = load_file(path)
+    except Exception as exc:  # noqa: BLE001 - any error of the learner's file is reported
+        print(f"tracer check: importing {path} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    found = defined(module, (args.only,) if args.only else functions)
+    if not found:
+        which = f"the function {args.only}" if args.only else f"any of the course functions ({', '.join(functions)})"
+        print(f"tracer check: {path} does not define {which}", file=sys.stderr)
+        return 2
+    total = time.perf_counter()
+    failures = 0
+    for n in found:
+        report = checker.check(getattr(module, n), name=n, timeout=args.timeout)
+        print(report)
+        print()
+        failures += not report.passed
+        if args.figure and not report.passed:
+            out = Path(args.figure)
+            out.mkdir(parents=True, exist_ok=True)
+            fig = report.figure()
+            if fig is not None:
+                target = out / f"{n}.png"
+                fig.savefig(target, dpi=100)
+                print(f"figure: {target}\n")
+            else:
+                print(f"figure: none for {n} (its first failure has no window to show)\n")
+        if args.timing:
+            print(f"{n}: {report.seconds:.2f} s\n")
+    if args.timing:
+        print(f"checked {len(found)} function(s) in {time.perf_counter() - total:.2f} s")
+    print(f"{len(found) - failures} of {len(found)} function(s) passed")
+    return 1 if failures else 0

@@ -12,12 +12,14 @@ case that times out keeps running in the background until the interpreter exits.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import io
 import linecache
 import multiprocessing
 import sys
 import threading
 import time
+import types
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +30,7 @@ import numpy as np
 
 from .compare import Unpicklable, differences
 
-__all__ = ["Outcome", "DEFAULT_TIMEOUT", "call", "can_fork", "run_isolated", "run_here"]
+__all__ = ["Outcome", "DEFAULT_TIMEOUT", "call", "can_fork", "run_isolated", "run_here", "load_file", "defined"]
 
 #: Seconds one case may take by default.
 DEFAULT_TIMEOUT = 2.0
@@ -148,3 +150,25 @@ def run_here(fn: Callable, args: tuple) -> Outcome:
     outcome = call(fn, args, ())
     outcome.modified = []
     return outcome
+
+
+def load_file(path: Path) -> types.ModuleType:
+    """Import a learner's file as a module (its ``if __name__ == "__main__"`` block does not run)."""
+    module_name = f"_tracer_checked_{path.stem}_{abs(hash(str(path.resolve()))) % 10**8}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    sys.path.insert(0, str(path.resolve().parent))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(path.resolve().parent))
+    return module
+
+
+def defined(module: types.ModuleType, names: Sequence[str]) -> list[str]:
+    """Which of ``names`` are functions that ``module`` defines itself (not imported into it)."""
+    return [n for n in names if callable(getattr(module, n, None))
+            and getattr(getattr(module, n), "__module__", None) == module.__name__]

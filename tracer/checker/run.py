@@ -7,15 +7,12 @@ with the reference's (:mod:`~tracer.checker.compare`), and for the first
 failing case locates the window responsible in the reference trace
 (:mod:`~tracer.checker.locate`) and looks for the cause
 (:mod:`~tracer.checker.diagnose`). From a shell, ``python -m tracer check
-solution.py`` checks every course function a file defines (:func:`main`).
+solution.py`` checks every course function a file defines (:func:`tracer.cli.check_main`).
 """
 
 from __future__ import annotations
 
-import argparse
 import copy
-import importlib.util
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +27,7 @@ from .isolation import DEFAULT_TIMEOUT, Outcome, run_isolated
 from .locate import locate
 from .report import CaseResult, CheckReport, summary
 
-__all__ = ["check", "CheckReport", "CaseResult", "FUNCTIONS", "battery", "main"]
+__all__ = ["check", "CheckReport", "CaseResult", "FUNCTIONS", "battery"]
 
 
 def check(fn: Callable, *, name: str | None = None, figure: bool = False,
@@ -138,98 +135,3 @@ def _target(fn: Callable) -> str:
     qual = getattr(fn, "__name__", repr(fn))
     code = getattr(fn, "__code__", None)
     return f"{qual} from {Path(code.co_filename).name}" if code is not None else qual
-
-
-# ----------------------------------------------------------------------------------------------
-# Command line: python -m tracer check solution.py
-
-
-def _load(path: Path):
-    """Import a learner's file as a module (its ``if __name__ == "__main__"`` block does not run)."""
-    module_name = f"_tracer_checked_{path.stem}_{abs(hash(str(path.resolve()))) % 10**8}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    sys.path.insert(0, str(path.resolve().parent))
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(path.resolve().parent))
-    return module
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m tracer check",
-        description="Check your own versions of the course functions (zero_pad, conv_forward, pool_backward...) "
-                    "in a Python file against tracer's, case by case, and show the first window that differs.",
-    )
-    parser.add_argument("path", help="your Python file; its `if __name__ == \"__main__\"` block is not run")
-    parser.add_argument("--only", metavar="NAME", choices=FUNCTIONS,
-                        help=f"check only this function (one of {', '.join(FUNCTIONS)})")
-    parser.add_argument("--figure", metavar="DIR",
-                        help="save a PNG of the first failing window of each failing function into DIR")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                        help=f"seconds each case may take (default {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--timing", action="store_true", help="print how long each check took")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m tracer check path/to/solution.py [--figure DIR] [--only NAME]``.
-
-    Returns
-    -------
-    int
-        0 when every function passes, 1 when one fails, 2 when the file does
-        not exist, cannot be imported, or defines none of the course functions.
-    """
-    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
-    path = Path(args.path)
-    if not path.is_file():
-        print(f"tracer check: no such file: {path}", file=sys.stderr)
-        return 2
-    if not args.timeout > 0:
-        print(f"tracer check: --timeout must be a positive number of seconds, got {args.timeout}", file=sys.stderr)
-        return 2
-    try:
-        module = _load(path)
-    except Exception as exc:  # noqa: BLE001 - any error of the learner's file is reported
-        print(f"tracer check: importing {path} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 2
-    wanted = (args.only,) if args.only else FUNCTIONS
-    found = [n for n in wanted if callable(getattr(module, n, None))
-             and getattr(getattr(module, n), "__module__", None) == module.__name__]
-    if not found:
-        which = f"the function {args.only}" if args.only else f"any of the course functions ({', '.join(FUNCTIONS)})"
-        print(f"tracer check: {path} does not define {which}", file=sys.stderr)
-        return 2
-    total = time.perf_counter()
-    failures = 0
-    for n in found:
-        report = check(getattr(module, n), name=n, timeout=args.timeout)
-        print(report)
-        print()
-        failures += not report.passed
-        if args.figure and not report.passed:
-            out = Path(args.figure)
-            out.mkdir(parents=True, exist_ok=True)
-            fig = report.figure()
-            if fig is not None:
-                target = out / f"{n}.png"
-                fig.savefig(target, dpi=100)
-                print(f"figure: {target}\n")
-            else:
-                print(f"figure: none for {n} (its first failure has no window to show)\n")
-        if args.timing:
-            print(f"{n}: {report.seconds:.2f} s\n")
-    if args.timing:
-        print(f"checked {len(found)} function(s) in {time.perf_counter() - total:.2f} s")
-    print(f"{len(found) - failures} of {len(found)} function(s) passed")
-    return 1 if failures else 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

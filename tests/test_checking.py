@@ -400,6 +400,20 @@ def test_report_repr_and_str():
         report.text(width=10)
 
 
+def test_report_holds_the_failing_case_its_reference_trace_and_both_results():
+    report = chk.check(load("no_stride").conv_forward)
+    case = report.failing_case
+    assert case.name == first(report).name == "course"
+    assert report.reference_trace.calls[-1].name == "conv_forward"
+    assert report.reference_trace.calls[-1].params == {"stride": 2, "pad": 1, "f": 3}
+    Z, cache = conv.conv_forward(*case.args)
+    np.testing.assert_array_equal(report.expected[0], Z)
+    assert report.received[0].shape == Z.shape
+    assert report.received[0][0, 0, 1, 0] == first(report).received != first(report).expected
+    passed = chk.check(conv.conv_forward)
+    assert (passed.failing_case, passed.reference_trace, passed.expected, passed.received) == (None,) * 4
+
+
 def test_figure_marks_the_differing_cell_on_the_reference_window():
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle

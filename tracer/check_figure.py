@@ -44,7 +44,7 @@ def _target(report: CheckReport) -> tuple[str, int, int, int | None] | None:
         i, h, w, c = idx
         return f"{out}[{i}, :, :, {c}]", h, w, None
     if name == "conv_backward":
-        pad = report._detail["case"].args[1][3]["pad"]
+        pad = report.reference_trace.calls[-1].params["pad"]
         if out == "dA_prev":
             i, r, col, cp = idx
             return f"dA_prev_pad[{i}, :, :, {cp}]", r + pad, col + pad, cp
@@ -92,7 +92,7 @@ def draw(report: CheckReport) -> Figure | None:
         to show (a wrong type or shape, or a time-out, in a windowed function).
     """
     first = report.first_failure
-    trace = report._detail.get("trace") if first is not None else None
+    trace = report.reference_trace if first is not None else None
     if trace is None or len(trace) == 0:
         return None
     target = _target(report)

@@ -18,6 +18,9 @@ from .battery import CACHE_NAMES, PARAMETERS
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
+    from ..recording import Trace
+    from .battery import Case
+
 __all__ = ["CaseResult", "CheckReport", "WIDTH", "summary"]
 
 WIDTH = 100  # columns of str(report)
@@ -89,6 +92,15 @@ class CheckReport:
         Patterns in the failures (e.g. "fails exactly on the cases with pad 0").
     seconds : float
         Wall time of the whole check.
+    failing_case : Case or None
+        The first failing case of the battery, with its inputs (``None`` when all pass).
+    reference_trace : Trace or None
+        The reference function's trace of that case.
+    expected : object
+        What the reference returned on that case.
+    received : object
+        What the learner's function returned on it (``None`` when it raised,
+        timed out or crashed).
     """
 
     function: str
@@ -97,7 +109,10 @@ class CheckReport:
     cause: str | None = None
     observations: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    _detail: dict[str, Any] = field(default_factory=dict, repr=False)
+    failing_case: Case | None = field(default=None, repr=False)
+    reference_trace: Trace | None = field(default=None, repr=False)
+    expected: Any = field(default=None, repr=False)
+    received: Any = field(default=None, repr=False)
     _figure: Any = field(default=None, repr=False)
 
     @property

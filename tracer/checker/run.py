@@ -96,9 +96,8 @@ def check(fn: Callable, *, name: str | None = None, figure: bool = False,
             first.window, first.steps, first.focus = window.text, window.steps, window.focus
         report.observations = observations(cases, failed)
         report.cause = diagnose(name, cases, outcomes, results, references)
-        received = outcomes[k].value if outcomes[k].kind == "returned" else None
-        report._detail = {"case": case, "trace": trace, "expected": expected, "received": received,
-                          "outcome": outcomes[k]}
+        report.failing_case, report.reference_trace, report.expected = case, trace, expected
+        report.received = outcomes[k].value if outcomes[k].kind == "returned" else None
     report.seconds = time.perf_counter() - start
     if figure:
         report.figure()

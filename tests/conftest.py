@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pytest
@@ -127,6 +128,39 @@ def _numerical_gradient(fun: Callable[[np.ndarray], float], x: np.ndarray, eps: 
 def numerical_gradient() -> Callable[..., np.ndarray]:
     """Centred finite differences of a scalar function of one array."""
     return _numerical_gradient
+
+
+# ----------------------------------------------------------------------------------------------
+# The checker's tests: learners' files, and the first failing case of a report
+
+
+@pytest.fixture
+def learner() -> Callable[[str], Any]:
+    """``learner("no_stride")`` imports ``tests/learner_solutions/no_stride.py`` as its own module."""
+    import importlib.util
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent / "learner_solutions"
+
+    def load(stem: str) -> Any:
+        spec = importlib.util.spec_from_file_location(f"learner_{stem}", folder / f"{stem}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load
+
+
+@pytest.fixture
+def first_failure() -> Callable[[Any], Any]:
+    """``first_failure(report)``: the report's first failing CaseResult, asserting there is one."""
+
+    def first(report: Any) -> Any:
+        failure = report.first_failure
+        assert failure is not None, f"expected a failure, got {report!r}"
+        return failure
+
+    return first
 
 
 # ----------------------------------------------------------------------------------------------

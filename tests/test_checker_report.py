@@ -1,0 +1,59 @@
+"""Tests of tracer.checker.report: the report's text, its public fields and its figure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tracer import checker, conv
+
+
+def test_report_repr_and_str(learner):
+    report = checker.check(learner("no_stride").pool_forward)
+    assert repr(report).startswith("<CheckReport pool_forward: FAILED 3 of 7 cases; first: max_stride2_nonsquare")
+    assert repr(report).endswith("cause: the stride is left out of the window bounds...>")
+    text = str(report)
+    assert "FAIL max_stride2_nonsquare" in text and "ok   course_max" in text
+    assert "window: A[0, 0, 1, 1] is the max of rows 0:2, cols 2:4" in text
+    assert "likely cause:" in text
+    assert repr(report.cases[0]).startswith("<CaseResult course_max")
+    assert "A_prev (2, 5, 5, 3), f 3, stride 1, mode 'max'" == report.cases[0].inputs
+    assert repr(checker.check(conv.zero_pad)) == "<CheckReport zero_pad: passed all 4 cases>"
+    narrow = report.text(width=60, timing=False)
+    assert max(len(line) for line in narrow.splitlines()) <= 60 and " s)" not in narrow
+    with pytest.raises(ValueError, match="width must be an int >= 40, got 10"):
+        report.text(width=10)
+
+
+def test_report_holds_the_failing_case_its_reference_trace_and_both_results(learner, first_failure):
+    report = checker.check(learner("no_stride").conv_forward)
+    case = report.failing_case
+    assert case.name == first_failure(report).name == "course"
+    assert report.reference_trace.calls[-1].name == "conv_forward"
+    assert report.reference_trace.calls[-1].params == {"stride": 2, "pad": 1, "f": 3}
+    Z, cache = conv.conv_forward(*case.args)
+    np.testing.assert_array_equal(report.expected[0], Z)
+    assert report.received[0].shape == Z.shape
+    assert report.received[0][0, 0, 1, 0] == first_failure(report).received != first_failure(report).expected
+    passed = checker.check(conv.conv_forward)
+    assert (passed.failing_case, passed.reference_trace, passed.expected, passed.received) == (None,) * 4
+
+
+def test_figure_marks_the_differing_cell_on_the_reference_window(learner):
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    report = checker.check(learner("no_stride").conv_forward, figure=True)
+    fig = report.figure()
+    assert isinstance(fig, Figure) and report.figure() is fig
+    red = [p for ax in fig.axes for p in ax.patches
+           if isinstance(p, Rectangle) and p.get_edgecolor()[:3] == pytest.approx((0.839, 0.153, 0.157), abs=0.01)]
+    assert len(red) == 1
+    assert red[0].get_xy() == (0.5, -0.5)  # Z[0, 0, 1, 0]: row 0, column 1
+    assert any("Z[0, 0, 1, 0] is" in t.get_text() for t in fig.texts)
+    assert checker.check(conv.conv_forward).figure() is None
+
+
+def test_figure_of_a_failure_without_a_window_is_none(learner):
+    report = checker.check(learner("misbehaving").conv_forward)  # a tuple of the wrong length
+    assert report.figure() is None

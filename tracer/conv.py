@@ -24,6 +24,7 @@ import numpy as np
 from . import recording
 from .events import ConvBackWindow, ConvWindow, Distribute, Mask, Pad, PoolBackWindow, PoolWindow, SingleStep
 from .validate import (
+    as_float,
     check_array,
     check_int,
     conv_backward_shapes,
@@ -73,7 +74,7 @@ def zero_pad(X: np.ndarray, pad: int) -> np.ndarray:
            [0., 0., 0., 0.]])
     """
     pad = check_int("zero_pad", "pad", pad, 0)
-    check_array("zero_pad", "X", X, 4, "(m, n_H, n_W, n_C)")
+    X = as_float(check_array("zero_pad", "X", X, 4, "(m, n_H, n_W, n_C)"))
     rec = recording.start("zero_pad", {"X": X}, {"pad": pad})
     X_pad = _zero_pad(X, pad)
     if rec is not None:
@@ -138,9 +139,9 @@ def conv_single_step(a_slice_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> 
     np.float64(3.0)
     """
     fn = "conv_single_step"
-    check_array(fn, "a_slice_prev", a_slice_prev, 3, "(f, f, n_C_prev)")
-    check_array(fn, "W", W, 3, "(f, f, n_C_prev)")
-    check_array(fn, "b", b, 3, "(1, 1, 1)")
+    a_slice_prev = as_float(check_array(fn, "a_slice_prev", a_slice_prev, 3, "(f, f, n_C_prev)"))
+    W = as_float(check_array(fn, "W", W, 3, "(f, f, n_C_prev)"))
+    b = as_float(check_array(fn, "b", b, 3, "(1, 1, 1)"))
     if W.shape != a_slice_prev.shape:
         raise ValueError(f"{fn}: W must have the shape of a_slice_prev, {a_slice_prev.shape}, got {W.shape}")
     if b.shape != (1, 1, 1):
@@ -188,6 +189,7 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: 
     :func:`tracer.fast.conv_forward` beyond lesson sizes.
     """
     s = conv_shapes("conv_forward", A_prev, W, b, hparameters)
+    A_prev, W, b = as_float(A_prev), as_float(W), as_float(b)  # integers and booleans become float64
     m, n_H, n_W, n_C, f, stride, pad = s.m, s.n_H, s.n_W, s.n_C, s.f, s.stride, s.pad
     rec = recording.start(
         "conv_forward", {"A_prev": A_prev, "W": W, "b": b}, {"stride": stride, "pad": pad, "f": f}, (m, n_H, n_W, n_C),
@@ -257,6 +259,7 @@ def pool_forward(A_prev: np.ndarray, hparameters: dict, mode: str = "max") -> tu
         ``(A_prev, hparameters)`` for :func:`pool_backward`.
     """
     s = pool_shapes("pool_forward", A_prev, hparameters, mode)
+    A_prev = as_float(A_prev)
     m, n_H, n_W, n_C, f, stride = s.m, s.n_H, s.n_W, s.n_C, s.f, s.stride
     rec = recording.start("pool_forward", {"A_prev": A_prev}, {"f": f, "stride": stride, "mode": mode}, (m, n_H, n_W, n_C))
     emit = None if rec is None else rec.emit
@@ -320,6 +323,7 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
     db : ndarray, shape (1, 1, 1, n_C)
     """
     s, (A_prev, W, b, hparameters) = conv_backward_shapes("conv_backward", dZ, cache)
+    dZ, A_prev, W, b = as_float(dZ), as_float(A_prev), as_float(W), as_float(b)
     m, n_H, n_W, n_C, f, stride, pad = s.m, s.n_H, s.n_W, s.n_C, s.f, s.stride, s.pad
     n_H_prev, n_W_prev = s.n_H_prev, s.n_W_prev
     rec = recording.start(
@@ -415,7 +419,7 @@ def create_mask_from_window(x: np.ndarray) -> np.ndarray:
     array([[False,  True],
            [ True, False]])
     """
-    check_array("create_mask_from_window", "x", x, 2, "(f, f)")
+    x = as_float(check_array("create_mask_from_window", "x", x, 2, "(f, f)"))
     rec = recording.start("create_mask_from_window", {"x": x}, {})
     mask = _mask(x)
     if rec is not None:
@@ -507,6 +511,7 @@ def pool_backward(dA: np.ndarray, cache: tuple, mode: str = "max") -> np.ndarray
         every tied maximum); average mode spreads it evenly over the window.
     """
     s, (A_prev, hparameters) = pool_backward_shapes("pool_backward", dA, cache, mode)
+    dA, A_prev = as_float(dA), as_float(A_prev)
     m, n_H, n_W, n_C, f, stride = s.m, s.n_H, s.n_W, s.n_C, s.f, s.stride
     rec = recording.start(
         "pool_backward", {"dA": dA, "A_prev": A_prev}, {"f": f, "stride": stride, "mode": mode}, (m, n_H, n_W, n_C)

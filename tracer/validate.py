@@ -19,6 +19,7 @@ __all__ = [
     "conv_shapes",
     "pool_shapes",
     "check_array",
+    "as_float",
     "check_mode",
     "check_int",
     "check_cache",
@@ -28,6 +29,7 @@ __all__ = [
     "check_same_shape",
     "check_labels",
     "check_probabilities",
+    "check_output",
     "check_parameters",
     "check_network",
     "check_linear_cache",
@@ -36,22 +38,38 @@ __all__ = [
 
 POOL_MODES = ("max", "average")
 
+#: dtype kinds taken as real numbers: float, signed and unsigned int, bool.
+REAL_KINDS = "fiub"
+
 
 def check_array(fn: str, name: str, x: Any, ndim: int | None, layout: str = "") -> np.ndarray:
-    """``x`` as a finite floating-point ndarray with ``ndim`` dimensions."""
+    """``x`` as a finite ndarray of real numbers with ``ndim`` dimensions.
+
+    Floating-point, integer and boolean arrays are taken, as the course's own
+    tests pass them (``np.array([[-1, 2, 3], ...])``); complex, object and string
+    arrays are refused. Returns ``x`` itself: :func:`as_float` converts.
+    """
     if not isinstance(x, np.ndarray):
         raise TypeError(f"{fn}: {name} must be a numpy array{_layout(layout)}, got {type(x).__name__}")
-    if not np.issubdtype(x.dtype, np.floating):
+    if x.dtype.kind not in REAL_KINDS:
+        hint = f"; take the real part with {name}.real if that is what you mean" if x.dtype.kind == "c" else ""
         raise TypeError(
-            f"{fn}: {name} must hold floating-point numbers, got dtype {x.dtype}; "
-            f"convert it with {name}.astype(float)"
+            f"{fn}: {name} must hold real numbers (float, int or bool), got dtype {x.dtype}{hint}"
         )
     if ndim is not None and x.ndim != ndim:
         raise ValueError(f"{fn}: {name} must be a {ndim}-D array{_layout(layout)}, got shape {x.shape}")
-    if not np.isfinite(x).all():
+    if x.dtype.kind == "f" and not np.isfinite(x).all():
         bad = tuple(int(j) for j in np.argwhere(~np.isfinite(x))[0])
         raise ValueError(f"{fn}: {name} must hold finite values, got {x[bad]} at index {bad}")
     return x
+
+
+def as_float(x: np.ndarray) -> np.ndarray:
+    """``x`` with integers and booleans converted to float64, as the course's arithmetic converts them.
+
+    Floating-point arrays are returned as they are (no copy).
+    """
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
 def _layout(layout: str) -> str:
@@ -267,7 +285,7 @@ def check_labels(fn: str, Y: Any, AL: np.ndarray) -> np.ndarray:
 
 
 def check_probabilities(fn: str, AL: Any) -> np.ndarray:
-    """``AL (n_y, m)``, finite floats strictly between 0 and 1 (the logs and divisions need it)."""
+    """``AL (n_y, m)``, finite, strictly between 0 and 1: ``compute_cost`` takes ``log(AL)`` and ``log(1 - AL)``."""
     check_array(fn, "AL", AL, 2, "(1, m)")
     if AL.size == 0:
         raise ValueError(f"{fn}: AL must not be empty, got shape {AL.shape}")
@@ -281,6 +299,23 @@ def check_probabilities(fn: str, AL: Any) -> np.ndarray:
     return AL
 
 
+def check_output(fn: str, AL: Any) -> np.ndarray:
+    """``AL (n_y, m)``, finite, never exactly 0 or 1: ``L_model_backward`` divides by ``AL`` and ``1 - AL``.
+
+    No log is taken there, so any other value is taken, as the course's own test
+    case passes an ``AL`` drawn from ``np.random.randn``.
+    """
+    check_array(fn, "AL", AL, 2, "(1, m)")
+    if AL.size == 0:
+        raise ValueError(f"{fn}: AL must not be empty, got shape {AL.shape}")
+    edge = (AL == 0) | (AL == 1)
+    if edge.any():
+        bad = tuple(int(j) for j in np.argwhere(edge)[0])
+        raise ValueError(
+            f"{fn}: AL must differ from 0 and 1 (dAL = -(Y / AL - (1 - Y) / (1 - AL)) divides by AL and 1 - AL), "
+            f"got {AL[bad]} at index {bad}"
+        )
+    return AL
 
 
 def check_parameters(fn: str, parameters: Any) -> int:

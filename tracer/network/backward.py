@@ -17,7 +17,7 @@ from ..validate import (
     check_activation_cache,
     check_labels,
     check_linear_cache,
-    check_probabilities,
+    check_output,
     check_same_shape,
 )
 from .activations import BACKWARD
@@ -126,7 +126,8 @@ def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict[str, n
     Parameters
     ----------
     AL : ndarray, shape (1, m)
-        The output of :func:`L_model_forward`.
+        The output of :func:`L_model_forward`: any value but exactly 0 or 1 (no log
+        is taken here; the course's own test case draws ``AL`` from ``randn``).
     Y : ndarray, shape (1, m)
         True labels, 0 or 1.
     caches : list of tuple
@@ -146,7 +147,7 @@ def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict[str, n
     ``LinearBackward``.
     """
     fn = "L_model_backward"
-    check_probabilities(fn, AL)
+    check_output(fn, AL)
     Yf = check_labels(fn, Y, AL)
     if not isinstance(caches, (list, tuple)) or len(caches) == 0:
         raise ValueError(f"{fn}: caches must be the non-empty list returned by L_model_forward, got {caches!r:.80}")

@@ -189,7 +189,7 @@ class CheckReport:
         if self.passed:
             return None
         if self._figure is None:
-            from ..check_figure import draw
+            from ..render.check_figure import draw
 
             self._figure = draw(self)
         return self._figure

@@ -48,10 +48,10 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from . import events as ev
-from .recording import Call, Trace
-from .render_network import draw_network_step
-from .render_scenes import (
+from .. import events as ev
+from ..recording import Call, Trace
+from ..render_network import draw_network_step
+from ..render_scenes import (
     CARD,
     FIG_WIDTH,
     FOOTER,

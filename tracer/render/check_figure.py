@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 from matplotlib.patches import Rectangle
 
-from . import render
+from .. import render
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from .checker import CheckReport
+    from ..checker import CheckReport
 
 __all__ = ["draw", "MARK_COLOR"]
 

@@ -15,7 +15,7 @@ a learner can swap their own in for any of them::
 :mod:`tracer.fast` holds vectorized twins with the same API.
 """
 
-from . import conv, events, fast, network, recording
+from . import conv, conv_cells, events, export, fast, network, recording
 from .checker import CheckReport, check
 from .conv import (
     conv_backward,

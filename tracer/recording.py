@@ -517,6 +517,20 @@ class Trace(Sequence):
         filt = " (filtered)" if self._positions is not None else ""
         return f"<Trace of {len(self)} events{filt} from {len(self.calls)} call(s): {parts}{more}; cursor at {self.cursor}>"
 
+    # -- export and cell queries (tracer.export) ------------------------------------------------
+
+    def to_json(self, indent: int | None = None) -> str:
+        """The trace as versioned JSON (format ``tracer-trace``); see :func:`tracer.export.to_json`."""
+        from . import export
+
+        return export.to_json(self, indent=indent)
+
+    def readers(self, array: str, index: tuple[int, ...]) -> Trace:
+        """The steps that read cell ``index`` of ``array``; see :func:`tracer.export.readers`."""
+        from . import export
+
+        return export.readers(self, array, index)
+
     # -- pictures (matplotlib is imported only when one is asked for) ----------------------------
 
     def plot(self, k: int | None = None, **kwargs: Any) -> Any:

@@ -1,0 +1,190 @@
+"""What each step of the convolution and pooling loops reads and writes, cell by cell.
+
+The rules of :func:`tracer.export.register_cells` for the functions of
+:mod:`tracer.conv`, one per loop, written from the lines of the loop they
+describe: a window step of ``conv_forward`` reads ``a_prev_pad[vert_start:vert_end,
+horiz_start:horiz_end, :]``, ``W[:, :, :, c]`` and ``b[:, :, :, c]`` and writes
+``Z[i, h, w, c]``. Its terms make each output cell's formula:
+``Z[i, h, w, c] = sum(A_prev_pad[window] * W[..., c]) + b[c]``. They serve
+:func:`tracer.export.to_json` and :meth:`tracer.Trace.readers`.
+
+The window is read as the loop reads it, ``vert_start:vert_end`` in steps of 1;
+a dilated window would read every ``dilation``-th row and column (the one
+change these rules would need, in :func:`_window`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from . import events as ev
+from .conv import _mask, padded_input
+from .export import CellRule, Term, register_cells
+from .recording import Call
+
+__all__: list[str] = []
+
+ALL = slice(None)
+FILTER_GRID = {"W": (0, 1), "dW": (0, 1)}  # (f, f, n_C_prev, n_C): a grid per (n_C_prev, n_C) pair
+
+
+def _window(e: ev._Window) -> tuple[slice, slice]:
+    """The rows and columns of the (padded) input that window event ``e`` reads."""
+    return slice(e.vert_start, e.vert_end), slice(e.horiz_start, e.horiz_end)
+
+
+def _unpadded(e: ev._Window, pad: int, n_H_prev: int, n_W_prev: int) -> tuple[slice, slice] | None:
+    """The window in the coordinates of the unpadded input, cut to it; None when it is all padding."""
+    r0, r1 = max(e.vert_start - pad, 0), min(e.vert_end - pad, n_H_prev)
+    c0, c1 = max(e.horiz_start - pad, 0), min(e.horiz_end - pad, n_W_prev)
+    return (slice(r0, r1), slice(c0, c1)) if r0 < r1 and c0 < c1 else None
+
+
+def _cells(e: ev._Window, n_C: int) -> Iterator[tuple[int, int, int]]:
+    """``(a, b, k)``: every cell of the window (offsets a, b) and channel k, in row-major order."""
+    for a in range(e.vert_end - e.vert_start):
+        for b in range(e.horiz_end - e.horiz_start):
+            for k in range(n_C):
+                yield a, b, k
+
+
+# -- zero_pad, conv_single_step, create_mask_from_window, distribute_value: one step each -------
+
+register_cells("zero_pad", CellRule(
+    reads=lambda call, e: {"X": ()},
+    writes=lambda call, e: {"X_pad": ()},
+    padded=("X_pad",),
+))
+
+register_cells("conv_single_step", CellRule(
+    reads=lambda call, e: {"a_slice_prev": (), "W": (), "b": ()},
+    writes=lambda call, e: {"Z": ()},
+    terms=lambda call, e: [
+        *(Term("Z", (), "sum", (("a_slice_prev", j), ("W", j))) for j in np.ndindex(call.arrays["W"].shape)),
+        Term("Z", (), "sum", (("b", (0, 0, 0)),), plus=True),
+    ],
+))
+
+register_cells("create_mask_from_window", CellRule(
+    reads=lambda call, e: {"x": ()},
+    writes=lambda call, e: {"mask": ()},
+))
+
+register_cells("distribute_value", CellRule(reads=lambda call, e: {}, writes=lambda call, e: {"a": ()}))
+
+
+# -- conv_forward ------------------------------------------------------------------------------
+
+
+def _conv_forward_reads(call: Call, e: ev.Event) -> dict:
+    if isinstance(e, ev.Pad):  # A_prev_pad = zero_pad(A_prev, pad)
+        return {"A_prev": ()}
+    # a_slice_prev = a_prev_pad[vert_start:vert_end, horiz_start:horiz_end, :]; W[:, :, :, c]; b[:, :, :, c]
+    return {"A_prev_pad": (e.i, *_window(e), ALL), "W": (ALL, ALL, ALL, e.c), "b": (0, 0, 0, e.c)}
+
+
+def _conv_forward_writes(call: Call, e: ev.Event) -> dict:
+    return {"A_prev_pad": ()} if isinstance(e, ev.Pad) else {"Z": (e.i, e.h, e.w, e.c)}
+
+
+def _conv_forward_terms(call: Call, e: ev.Event) -> Iterator[Term]:
+    if isinstance(e, ev.Pad):
+        return
+    out = (e.i, e.h, e.w, e.c)
+    for a, b, k in _cells(e, call.arrays["A_prev"].shape[3]):
+        yield Term("Z", out, "sum", (("A_prev_pad", (e.i, e.vert_start + a, e.horiz_start + b, k)), ("W", (a, b, k, e.c))))
+    yield Term("Z", out, "sum", (("b", (0, 0, 0, e.c)),), plus=True)
+
+
+register_cells("conv_forward", CellRule(
+    _conv_forward_reads, _conv_forward_writes, _conv_forward_terms, grids=FILTER_GRID, padded=("A_prev_pad",),
+))
+
+
+# -- pool_forward ------------------------------------------------------------------------------
+
+
+def _pool_forward_terms(call: Call, e: ev.PoolWindow) -> Iterator[Term]:
+    op = "max" if e.mode == "max" else "mean"
+    for a, b, _ in _cells(e, 1):
+        r, s = e.vert_start + a, e.horiz_start + b
+        chosen = (r, s) == (e.max_row, e.max_col)
+        yield Term("A", (e.i, e.h, e.w, e.c), op, (("A_prev", (e.i, r, s, e.c)),), chosen=chosen)
+
+
+register_cells("pool_forward", CellRule(
+    # a_prev_slice = A_prev[i, vert_start:vert_end, horiz_start:horiz_end, c]
+    reads=lambda call, e: {"A_prev": (e.i, *_window(e), e.c)},
+    writes=lambda call, e: {"A": (e.i, e.h, e.w, e.c)},
+    terms=_pool_forward_terms,
+))
+
+
+# -- conv_backward -----------------------------------------------------------------------------
+
+
+def _conv_backward_reads(call: Call, e: ev.ConvBackWindow) -> dict:
+    # a_slice (for dW), W[:, :, :, c] (for dA_prev_pad), dZ[i, h, w, c] (for all three)
+    return {"A_prev_pad": (e.i, *_window(e), ALL), "W": (ALL, ALL, ALL, e.c), "dZ": (e.i, e.h, e.w, e.c)}
+
+
+def _conv_backward_writes(call: Call, e: ev.ConvBackWindow) -> dict:
+    # da_prev_pad[window] +=, dW[..., c] +=, db[..., c] +=, and the padding cut into dA_prev
+    out = {"dA_prev_pad": (e.i, *_window(e), ALL), "dW": (ALL, ALL, ALL, e.c), "db": (0, 0, 0, e.c)}
+    n_H_prev, n_W_prev = call.arrays["A_prev"].shape[1:3]
+    inner = _unpadded(e, call.params["pad"], n_H_prev, n_W_prev)
+    if inner is not None:
+        out["dA_prev"] = (e.i, *inner, ALL)
+    return out
+
+
+def _conv_backward_terms(call: Call, e: ev.ConvBackWindow) -> Iterator[Term]:
+    pad = call.params["pad"]
+    n_H_prev, n_W_prev, n_C_prev = call.arrays["A_prev"].shape[1:4]
+    g = ("dZ", (e.i, e.h, e.w, e.c))
+    for a, b, k in _cells(e, n_C_prev):
+        r, s = e.vert_start + a, e.horiz_start + b
+        w = ("W", (a, b, k, e.c))
+        if pad <= r < pad + n_H_prev and pad <= s < pad + n_W_prev:
+            yield Term("dA_prev", (e.i, r - pad, s - pad, k), "sum", (w, g))
+        yield Term("dW", (a, b, k, e.c), "sum", (("A_prev_pad", (e.i, r, s, k)), g))
+    yield Term("db", (0, 0, 0, e.c), "sum", (g,))
+
+
+register_cells("conv_backward", CellRule(
+    _conv_backward_reads, _conv_backward_writes, _conv_backward_terms,
+    derived=lambda call: {"A_prev_pad": padded_input(call)},
+    grids=FILTER_GRID, padded=("A_prev_pad", "dA_prev_pad"),
+))
+
+
+# -- pool_backward -----------------------------------------------------------------------------
+
+
+def _pool_backward_reads(call: Call, e: ev.PoolBackWindow) -> dict:
+    out = {"dA": (e.i, e.h, e.w, e.c)}  # dA at the output cell (h, w), not the window's start
+    if e.mode == "max":  # the mask is made from the window of A_prev
+        out["A_prev"] = (e.i, *_window(e), e.c)
+    return out
+
+
+def _pool_backward_terms(call: Call, e: ev.PoolBackWindow) -> Iterator[Term]:
+    g = ("dA", (e.i, e.h, e.w, e.c))
+    rows, cols = _window(e)
+    if e.mode == "max":  # only the cells of the mask receive dA
+        mask = _mask(call.arrays["A_prev"][e.i, rows, cols, e.c])
+        for a, b in zip(*np.nonzero(mask)):
+            yield Term("dA_prev", (e.i, e.vert_start + int(a), e.horiz_start + int(b), e.c), "sum", (g,))
+        return
+    f = e.vert_end - e.vert_start
+    for a, b, _ in _cells(e, 1):  # distribute_value: dA / (f * f) to every cell
+        yield Term("dA_prev", (e.i, e.vert_start + a, e.horiz_start + b, e.c), "sum", (g,), divisor=f * f)
+
+
+register_cells("pool_backward", CellRule(
+    _pool_backward_reads,
+    writes=lambda call, e: {"dA_prev": (e.i, *_window(e), e.c)},
+    terms=_pool_backward_terms,
+))

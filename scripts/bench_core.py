@@ -1,10 +1,13 @@
 """Benchmark the instrumented core against the course's own loops, recording, tracer.fast and torch.
 
-For conv_forward, conv_backward, pool_forward and pool_backward (max and average)
-at three sizes, measured side by side in one run (best of N, time.perf_counter):
+For conv_forward, conv_backward, pool_forward and pool_backward (max and average),
+conv_forward and conv_backward dilated by 2, and conv_transpose_forward and
+conv_transpose_backward, at three sizes, measured side by side in one run (best
+of N, time.perf_counter):
 
 * the instrumented loop, not recording, against the course's plain loop written
-  below (calling unchecked helpers, as the course's notebook does);
+  below (calling unchecked helpers, as the course's notebook does), or for the
+  functions beyond the course, the plain loop of ``scripts/plain_loops.py``;
 * recording on against off: time ratio, nanoseconds and bytes per event;
 * tracer.fast against the loop, and against torch (CPU, float64, one thread) when
   torch happens to be installed (it is not a dependency).
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import plain_loops
 import tracer
 from tracer import fast
 
@@ -46,6 +50,12 @@ SIZES = {
 }
 POOL = {"f": 2, "stride": 2}
 LARGEST = "c"
+DILATION = 2  # the dilated cases: the size's conv with this dilation, and pad * DILATION (same size at stride 1)
+TRANSPOSE = {"stride": 2, "pad": 1, "output_padding": 1}  # the transposed cases: twice the input's height and width
+#: rows that record one event besides their windows (the padding step, the cut, dZ_full)
+EXTRA_EVENT = ("conv_forward", "conv_forward dilated", "conv_transpose_forward", "conv_transpose_backward")
+#: rows whose tracer.fast must beat torch (the course's convolutions)
+TORCH_RATIO_ROWS = ("conv_forward", "conv_backward")
 
 
 # -- the course's own loops (as learners write them), with unchecked helpers ---------------------
@@ -199,10 +209,25 @@ def torch_runners(case: Case) -> dict[str, Callable[[], object]] | None:
     conv = torch.nn.functional.conv2d
     _, indices = torch.nn.functional.max_pool2d(x, f, ps, return_indices=True)
     aten = torch.ops.aten
+    dz_dil, dz_tr = nchw(case.dZ_dil), nchw(case.dZ_tr)
+    pd, d = case.dil_args[3]["pad"], DILATION
+    w_tr = torch.from_numpy(np.ascontiguousarray(case.tr_args[1].transpose(2, 3, 0, 1)))  # (n_C_prev, n_C, f, f)
+    bias_tr = torch.from_numpy(case.tr_args[2].reshape(-1).copy())
+    ts, tp, top = TRANSPOSE["stride"], TRANSPOSE["pad"], TRANSPOSE["output_padding"]
     runners = {
         "conv_forward": lambda: conv(x, w, bias, stride=s, padding=p),
         "conv_backward": lambda: aten.convolution_backward(
             dz, x, w, [W.shape[3]], [s, s], [p, p], [1, 1], False, [0, 0], 1, [True, True, True]
+        ),
+        "conv_forward dilated": lambda: conv(x, w, bias, stride=s, padding=pd, dilation=d),
+        "conv_backward dilated": lambda: aten.convolution_backward(
+            dz_dil, x, w, [W.shape[3]], [s, s], [pd, pd], [d, d], False, [0, 0], 1, [True, True, True]
+        ),
+        "conv_transpose_forward": lambda: torch.nn.functional.conv_transpose2d(
+            x, w_tr, bias_tr, stride=ts, padding=tp, output_padding=top
+        ),
+        "conv_transpose_backward": lambda: aten.convolution_backward(
+            dz_tr, x, w_tr, [w_tr.shape[1]], [ts, ts], [tp, tp], [1, 1], True, [top, top], 1, [True, True, True]
         ),
         "pool_forward max": lambda: torch.nn.functional.max_pool2d(x, f, ps),
         "pool_forward average": lambda: torch.nn.functional.avg_pool2d(x, f, ps),
@@ -214,9 +239,10 @@ def torch_runners(case: Case) -> dict[str, Callable[[], object]] | None:
     expected = case.runners("fast")
     for name, run in runners.items():
         got, want = run(), expected[name]()
-        if name == "conv_backward":
+        if name.startswith(("conv_backward", "conv_transpose_backward")):
             dx, dw, dbias = got
-            got = [nhwc(dx), dw.numpy().transpose(2, 3, 1, 0), dbias.numpy().reshape(1, 1, 1, -1)]
+            layout = (2, 3, 0, 1) if name.startswith("conv_transpose") else (2, 3, 1, 0)
+            got = [nhwc(dx), dw.numpy().transpose(*layout), dbias.numpy().reshape(1, 1, 1, -1)]
         else:
             got, want = [nhwc(got)], [want[0] if isinstance(want, tuple) else want]
         for g, wnt in zip(got, want, strict=True):
@@ -235,6 +261,10 @@ class Case:
     conv_args: tuple
     dZ: np.ndarray
     dA: np.ndarray
+    dil_args: tuple  # conv_forward's, with DILATION
+    dZ_dil: np.ndarray
+    tr_args: tuple  # conv_transpose_forward's, on the same A_prev
+    dZ_tr: np.ndarray
     conv_cache: tuple = field(init=False)
     pool_cache: tuple = field(init=False)
     torch: dict[str, Callable[[], object]] | None = field(default=None, init=False)
@@ -254,10 +284,21 @@ class Case:
         hp = {"stride": stride, "pad": pad}
         Z, _ = fast.conv_forward(A_prev, W, b, hp)
         A, _ = fast.pool_forward(A_prev, POOL)
-        return cls(size, (A_prev, W, b, hp), rng.standard_normal(Z.shape), rng.standard_normal(A.shape))
+        dZ, dA = rng.standard_normal(Z.shape), rng.standard_normal(A.shape)
+        dil = (A_prev, W, b, {"stride": stride, "pad": pad * DILATION, "dilation": DILATION})
+        tr = (A_prev, W, b, dict(TRANSPOSE))
+        Z_dil, _ = fast.conv_forward(*dil)
+        Z_tr, _ = fast.conv_transpose_forward(*tr)
+        return cls(size, (A_prev, W, b, hp), dZ, dA, dil, rng.standard_normal(Z_dil.shape), tr,
+                   rng.standard_normal(Z_tr.shape))
 
     def windows(self, name: str) -> int:
-        """Loop steps (windows times channels) of ``name``."""
+        """Loop steps (windows times channels; input cells times channels for transposed) of ``name``."""
+        if name.startswith("conv_transpose"):
+            m, n_H_prev, n_W_prev, _ = self.tr_args[0].shape
+            return m * n_H_prev * n_W_prev * self.tr_args[1].shape[3]
+        if name.endswith("dilated"):
+            return self.dZ_dil.size
         return (self.dZ if name.startswith("conv") else self.dA).size
 
     def runners(self, impl: str) -> dict[str, Callable[[], object]]:
@@ -268,9 +309,17 @@ class Case:
         pool_forward = course_pool_forward if mod is None else mod.pool_forward
         pool_backward = course_pool_backward if mod is None else mod.pool_backward
         A_prev = self.conv_args[0]
+        dilated_forward = plain_loops.dilated_conv_forward if mod is None else mod.conv_forward
+        dilated_backward = plain_loops.dilated_conv_backward if mod is None else mod.conv_backward
+        transpose_forward = plain_loops.conv_transpose_forward if mod is None else mod.conv_transpose_forward
+        transpose_backward = plain_loops.conv_transpose_backward if mod is None else mod.conv_transpose_backward
         return {
             "conv_forward": lambda: conv_forward(*self.conv_args),
             "conv_backward": lambda: conv_backward(self.dZ, self.conv_cache),
+            "conv_forward dilated": lambda: dilated_forward(*self.dil_args),
+            "conv_backward dilated": lambda: dilated_backward(self.dZ_dil, self.dil_args),
+            "conv_transpose_forward": lambda: transpose_forward(*self.tr_args),
+            "conv_transpose_backward": lambda: transpose_backward(self.dZ_tr, self.tr_args),
             "pool_forward max": lambda: pool_forward(A_prev, POOL, "max"),
             "pool_forward average": lambda: pool_forward(A_prev, POOL, "average"),
             "pool_backward max": lambda: pool_backward(self.dA, self.pool_cache, "max"),
@@ -365,7 +414,7 @@ class Row:
             "fast": self.loop / self.fast >= MIN_FAST_SPEEDUP if largest else None,
             "torch": (
                 self.torch / self.fast >= MIN_TORCH_RATIO
-                if largest and self.torch is not None and self.name.startswith("conv")
+                if largest and self.torch is not None and self.name in TORCH_RATIO_ROWS
                 else None
             ),
         }
@@ -392,7 +441,7 @@ def measure(case: Case, name: str, args: argparse.Namespace, progress: Callable[
         trace = rec()
         t["rec"].append(args.clock() - t0)
         events = len(trace)
-    window_events = events - (1 if name == "conv_forward" else 0)  # its pad event stays in both
+    window_events = events - (1 if name in EXTRA_EVENT else 0)  # that event stays in both recordings
     counted = rows_bytes(trace) / events
     del trace
     traced = None
@@ -433,7 +482,7 @@ def ms(x: float | None) -> str:
 
 
 HEADER = (
-    f"{'function':22} {'size':4} {'events':>8} | {'course ms':>9} {'loop ms':>8} {'loop/course':>11} {'':4} | "
+    f"{'function':24} {'size':4} {'events':>8} | {'course ms':>9} {'loop ms':>8} {'loop/course':>11} {'':4} | "
     f"{'rec ms':>8} {'on/off':>6} {'':4} {'ns/ev':>6} {'B/ev':>5} {'tm B/ev':>7} {'':4} | "
     f"{'fast ms':>8} {'loop/fast':>9} {'':4} | {'torch ms':>8} {'torch/fast':>10} {'':4} {'1 thread':>8}"
 )
@@ -446,7 +495,7 @@ def format_row(r: Row) -> str:
     torch_ratio = "-" if r.torch is None else f"{r.torch / r.fast:.2f}"
     one_thread = "-" if r.torch is None or r.fast_1 is None else f"{r.torch / r.fast_1:.2f}"
     return (
-        f"{r.name:22} {r.size:4} {r.events:>8,} | {ms(r.course):>9} {ms(r.loop):>8} {r.loop / r.course:>11.3f} "
+        f"{r.name:24} {r.size:4} {r.events:>8,} | {ms(r.course):>9} {ms(r.loop):>8} {r.loop / r.course:>11.3f} "
         f"{mark(c['loop']):4} | {ms(r.rec):>8} {r.rec / r.loop:>6.2f} {mark(c['rec']):4} {ns:>6.0f} "
         f"{r.bytes_counted:>5.0f} {traced:>7} {mark(c['bytes']):4} | {ms(r.fast):>8} {r.loop / r.fast:>9.0f} "
         f"{mark(c['fast']):4} | {ms(r.torch):>8} {torch_ratio:>10} {mark(c['torch']):4} {one_thread:>8}"
@@ -522,7 +571,8 @@ def main(argv: list[str] | None = None) -> int:
         f"requirements: loop/course <= {MAX_LOOP_OVERHEAD}; recording on/off <= {MAX_RECORDING_SLOWDOWN} and "
         f"<= {MAX_BYTES_PER_EVENT} bytes per event (rows only, counted with sys.getsizeof; tm = tracemalloc, "
         f"up to {args.traced_events:,} events); loop/fast >= {MIN_FAST_SPEEDUP} and torch/fast >= "
-        f"{MIN_TORCH_RATIO} for conv (torch: 1 thread, float64, NCHW) on size {LARGEST}; '1 thread' is torch/fast "
+        f"{MIN_TORCH_RATIO} for {' and '.join(TORCH_RATIO_ROWS)} (torch: 1 thread, float64, NCHW) on size {LARGEST}; "
+        f"'1 thread' is torch/fast "
         f"with numpy's BLAS limited to one thread too (threadpoolctl, when installed), not a requirement"
     )
     load = max(load_before, os.getloadavg()[0])

@@ -19,7 +19,10 @@ from tracer.gradcheck import numeric_gradient
 
 @dataclass(frozen=True)
 class ConvCase:
-    """A convolution: A_prev ``(m, n_H_prev, n_W_prev, n_C_prev)``, W ``(f, f, n_C_prev, n_C)``."""
+    """A convolution: A_prev ``(m, n_H_prev, n_W_prev, n_C_prev)``, W ``(f, f, n_C_prev, n_C)``.
+
+    ``dilation`` None: the course's hparameters, without a ``"dilation"`` key.
+    """
 
     m: int
     n_H_prev: int
@@ -29,11 +32,13 @@ class ConvCase:
     n_C: int
     stride: int
     pad: int
+    dilation: int | None = None
 
     @property
     def out_shape(self) -> tuple[int, int, int, int]:
-        n_H = (self.n_H_prev - self.f + 2 * self.pad) // self.stride + 1
-        n_W = (self.n_W_prev - self.f + 2 * self.pad) // self.stride + 1
+        span = (self.dilation or 1) * (self.f - 1) + 1  # rows a window spans
+        n_H = (self.n_H_prev + 2 * self.pad - span) // self.stride + 1
+        n_W = (self.n_W_prev + 2 * self.pad - span) // self.stride + 1
         return (self.m, n_H, n_W, self.n_C)
 
     def arrays(self, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
@@ -42,12 +47,56 @@ class ConvCase:
         A_prev = rng.standard_normal((self.m, self.n_H_prev, self.n_W_prev, self.n_C_prev))
         W = rng.standard_normal((self.f, self.f, self.n_C_prev, self.n_C))
         b = rng.standard_normal((1, 1, 1, self.n_C))
-        return A_prev, W, b, {"stride": self.stride, "pad": self.pad}
+        hp = {"stride": self.stride, "pad": self.pad}
+        if self.dilation is not None:
+            hp["dilation"] = self.dilation
+        return A_prev, W, b, hp
 
     def __str__(self) -> str:
         return (
             f"A{self.m}x{self.n_H_prev}x{self.n_W_prev}x{self.n_C_prev}"
             f"-f{self.f}-C{self.n_C}-s{self.stride}-p{self.pad}"
+            + ("" if self.dilation is None else f"-d{self.dilation}")
+        )
+
+
+@dataclass(frozen=True)
+class TransposeCase:
+    """A transposed convolution: A_prev ``(m, n_H_prev, n_W_prev, n_C_prev)``, W ``(f, f, n_C_prev, n_C)``."""
+
+    m: int
+    n_H_prev: int
+    n_W_prev: int
+    n_C_prev: int
+    f: int
+    n_C: int
+    stride: int
+    pad: int
+    output_padding: int | None = None
+
+    @property
+    def out_shape(self) -> tuple[int, int, int, int]:
+        op = self.output_padding or 0
+        n_H = (self.n_H_prev - 1) * self.stride - 2 * self.pad + self.f + op
+        n_W = (self.n_W_prev - 1) * self.stride - 2 * self.pad + self.f + op
+        return (self.m, n_H, n_W, self.n_C)
+
+    def arrays(self, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+        """Random ``(A_prev, W, b, hparameters)`` for this case."""
+        rng = np.random.default_rng(seed)
+        A_prev = rng.standard_normal((self.m, self.n_H_prev, self.n_W_prev, self.n_C_prev))
+        W = rng.standard_normal((self.f, self.f, self.n_C_prev, self.n_C))
+        b = rng.standard_normal((1, 1, 1, self.n_C))
+        hp = {"stride": self.stride, "pad": self.pad}
+        if self.output_padding is not None:
+            hp["output_padding"] = self.output_padding
+        return A_prev, W, b, hp
+
+    def __str__(self) -> str:
+        return (
+            f"A{self.m}x{self.n_H_prev}x{self.n_W_prev}x{self.n_C_prev}"
+            f"-f{self.f}-C{self.n_C}-s{self.stride}-p{self.pad}"
+            + ("" if self.output_padding is None else f"-op{self.output_padding}")
         )
 
 
@@ -96,6 +145,32 @@ CONV_CASES = [
     ConvCase(1, 5, 5, 9, 2, 2, 1, 0),  # 9 input channels, even filter, pad 0
 ]
 
+# d = 2 and 3, stride 1 to 3, pad 0 to 2, even filters, several examples and channels
+DILATED_CASES = [
+    ConvCase(2, 7, 8, 3, 3, 4, 1, 0, dilation=2),  # spans 5x5, pad 0
+    ConvCase(2, 9, 7, 2, 2, 3, 2, 1, dilation=3),  # even filter spanning 4x4, stride 2
+    ConvCase(1, 8, 9, 4, 3, 2, 3, 2, dilation=2),  # stride 3, pad 2, rows and columns left over
+    ConvCase(3, 6, 6, 2, 2, 2, 1, 2, dilation=2),  # even filter, pad 2
+    ConvCase(2, 10, 9, 8, 3, 3, 1, 1, dilation=3),  # 8 input channels, spans 7x7
+    ConvCase(1, 7, 7, 1, 3, 1, 2, 0, dilation=3),  # the span is the whole input
+    ConvCase(2, 6, 7, 3, 4, 2, 2, 1, dilation=2),  # even filter of 4, spans 7x7
+    ConvCase(2, 5, 6, 9, 2, 2, 3, 1, dilation=3),  # 9 input channels, stride 3
+    ConvCase(1, 5, 5, 2, 3, 2, 1, 1, dilation=1),  # the key given, with d = 1
+]
+
+# stride 1 to 3, pad 0 to 2, output_padding 0 to 2, even filters, overlapping blocks and gaps
+TRANSPOSE_CASES = [
+    TransposeCase(1, 2, 2, 1, 3, 1, 2, 0),  # f 3 at stride 2: blocks overlap by one row and column
+    TransposeCase(2, 3, 4, 2, 3, 3, 2, 1, 1),  # pad 1, output_padding 1, non-square
+    TransposeCase(2, 3, 3, 3, 2, 2, 2, 0, 0),  # even filter at its own stride: no overlap
+    TransposeCase(1, 4, 3, 2, 4, 2, 3, 2, 2),  # stride 3, pad 2, output_padding 2, even filter
+    TransposeCase(2, 3, 3, 2, 3, 2, 1, 1),  # stride 1, pad 1: the size is kept
+    TransposeCase(1, 2, 3, 1, 1, 2, 2, 0, 1),  # 1x1 filter: gaps between the cells
+    TransposeCase(2, 4, 4, 8, 3, 3, 2, 2, 1),  # 8 input channels, pad 2
+    TransposeCase(1, 3, 2, 2, 2, 1, 3, 0),  # stride larger than the filter: gaps
+    TransposeCase(1, 2, 2, 1, 5, 1, 1, 2),  # f 5, pad 2
+]
+
 POOL_CASES = [
     PoolCase(2, 5, 5, 3, 3, 1),  # the course's case
     PoolCase(2, 4, 6, 2, 2, 2),  # non-overlapping, non-square
@@ -112,6 +187,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("conv_case", CONV_CASES, ids=str)
     if "pool_case" in metafunc.fixturenames:
         metafunc.parametrize("pool_case", POOL_CASES, ids=str)
+    if "dilated_case" in metafunc.fixturenames:
+        metafunc.parametrize("dilated_case", DILATED_CASES, ids=str)
+    if "transpose_case" in metafunc.fixturenames:
+        metafunc.parametrize("transpose_case", TRANSPOSE_CASES, ids=str)
 
 
 def _numerical_gradient(fun: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:

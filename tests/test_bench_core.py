@@ -24,7 +24,11 @@ def test_quick_run_prints_the_table():
     header = next(line for line in lines if line.startswith("function"))
     for column in ("course ms", "loop ms", "loop/course", "rec ms", "on/off", "ns/ev", "B/ev", "fast ms", "loop/fast"):
         assert column in header
-    rows = [line.split()[0] for line in lines if line.startswith(("conv_", "pool_"))]
-    assert rows == ["conv_forward", "conv_backward", "pool_forward", "pool_forward", "pool_backward", "pool_backward"]
+    rows = [" ".join(line.split()[:2]) for line in lines if line.startswith(("conv_", "pool_"))]
+    assert rows == [
+        "conv_forward a", "conv_backward a", "conv_forward dilated", "conv_backward dilated",
+        "conv_transpose_forward a", "conv_transpose_backward a",
+        "pool_forward max", "pool_forward average", "pool_backward max", "pool_backward average",
+    ]
     assert "requirements:" in out.stdout
     assert "done" in out.stderr  # progress goes to stderr

@@ -21,6 +21,10 @@ ROWS = {
     "conv_back_window": (6, 1, 0, 2, 5, 0, 3, 4, 7, -0.125),
     "pool_back_window max": (7, 0, 1, 0, 1, 2, 4, 0, 2, 4.0, 1),
     "pool_back_window average": (7, 0, 1, 0, 1, 2, 4, 0, 2, 4.0, -1),
+    "scatter": (8, 0, 1, 2, 3, 2, 5, 4, 7),
+    "crop": (9, 1, 1),
+    "scatter_back": (10, 0, 1, 2, 3, 2, 5, 4, 7),
+    "uncrop": (11, 2, 0),
 }
 
 
@@ -89,6 +93,28 @@ def test_reprs_and_descriptions_literal():
     )
 
 
+def test_transposed_convolution_events_literal():
+    scatter = ev.from_row(0, ROWS["scatter"])
+    assert (scatter.i, scatter.h, scatter.w, scatter.c, scatter.cell) == (0, 1, 2, 3, (1, 2))
+    assert repr(scatter) == "Scatter(call=0, i=0 (h=1, w=2) c=3 rows 2:5 cols 4:7)"
+    assert scatter.describe() == (
+        "Z_full[0, rows 2:5, cols 4:7, 3] += A_prev[0, 1, 2, :] * W[..., 3], summed over the input channels"
+    )
+    assert repr(ev.from_row(0, ROWS["crop"])) == "Crop(call=0, pad=1, output_padding=1)"
+    assert ev.from_row(0, ROWS["crop"]).describe() == (
+        "Z = Z_full without 1 row and column on each side, plus b "
+        "(output_padding gave Z_full 1 more row and column at the bottom and right)"
+    )
+    assert ev.Crop(0, 2, 0).describe() == "Z = Z_full without 2 rows and columns on each side, plus b"
+    assert ev.from_row(0, ROWS["scatter_back"]).describe() == (
+        "g = dZ_full[0, rows 2:5, cols 4:7, 3]: dA_prev[0, 1, 2, :] += sum(W[..., 3] * g), "
+        "dW[..., 3] += A_prev[0, 1, 2, :] * g"
+    )
+    assert ev.from_row(0, ROWS["uncrop"]).describe() == (
+        "dZ_full = dZ inside 2 rows and columns of zeros on each side; db = sum of dZ"
+    )
+
+
 def _event_classes() -> list[type]:
     """Every event dataclass defined in tracer.events (those with a row code), found by looking."""
     return [obj for obj in vars(ev).values()
@@ -97,7 +123,7 @@ def _event_classes() -> list[type]:
 
 def test_codes_and_kinds_are_unique():
     classes = _event_classes()
-    assert len(classes) == 14  # 8 conv and pool kinds, 6 network kinds
+    assert len(classes) == 18  # 8 conv and pool kinds, 4 transposed convolution kinds, 6 network kinds
     codes, kinds = [cls.code for cls in classes], [cls.kind for cls in classes]
     assert len(set(codes)) == len(codes), sorted(codes)
     assert len(set(kinds)) == len(kinds), sorted(kinds)

@@ -184,3 +184,34 @@ def test_network_steps_show_the_arrays_they_wrote():
         "   2.00    4.00 ",
     ]
     assert all(len(line) <= 80 for k in range(2) for line in trace.text(k).splitlines())
+
+
+def test_dilated_window_brackets_only_the_cells_it_reads():
+    A_prev = grid_input(3, 4)[None, :, :, None]
+    with tracer.record() as trace:
+        tracer.conv_forward(A_prev, np.ones((2, 2, 1, 1)), np.zeros((1, 1, 1, 1)), {"stride": 1, "pad": 0, "dilation": 2})
+    # the second window starts at column 1 and reads columns 1 and 3 of rows 0 and 2: 1 + 3 + 21 + 23
+    assert trace.text(2).split("\n\n")[:2] == [
+        "step 3/3  conv_forward: Z[0, 0, 1, 0] = sum(window * W[..., 0]) + b[0] = 48\n"
+        "  (window rows 0:3, cols 1:4) (dilation 2: the window reads every 2nd row and\n"
+        "  column)",
+        "A_prev_pad[0, :, :, 0], channel 0 of 1  (3x4)\n"
+        "   0.00 [  1.00]   2.00 [  3.00]\n"
+        "  10.00   11.00   12.00   13.00 \n"
+        "  20.00 [ 21.00]  22.00 [ 23.00]",
+    ]
+
+
+def test_transposed_convolution_scatter_picture_literal():
+    with tracer.record() as trace:
+        tracer.conv_transpose_forward(np.array([[[[1.0], [2.0]]]]), np.ones((2, 2, 1, 1)), np.zeros((1, 1, 1, 1)),
+                                      {"stride": 1, "pad": 0})
+    # the second input cell (0, 1) adds 2 * W into columns 1:3: the middle column now holds 1 + 2
+    parts = trace.text(1).split("\n\n")
+    assert [parts[1], parts[3]] == [
+        "A_prev[0, :, :, 0], the input cell in brackets  (1x2)\n"
+        "   1.00 [  2.00]",
+        "Z_full[0, :, :, 0] so far, its block in brackets  (2x3)\n"
+        "   1.00 [  3.00][  2.00]\n"
+        "   1.00 [  3.00][  2.00]",
+    ]

@@ -15,7 +15,7 @@ a learner can swap their own in for any of them::
 :mod:`tracer.fast` holds vectorized twins with the same API.
 """
 
-from . import conv, conv_cells, events, export, fast, network, recording
+from . import conv, conv_cells, events, export, fast, network, recording, transpose
 from .checker import CheckReport, check
 from .conv import (
     conv_backward,
@@ -44,14 +44,17 @@ from .network import (
     update_parameters,
 )
 from .recording import Call, Step, Trace, TraceLimitError, record
+from .transpose import conv_transpose_backward, conv_transpose_forward
 
 __version__ = "0.1.0"
 
 #: The course's functions in course order (from the lists of :mod:`tracer.conv` and
-#: :mod:`tracer.network`), then the recording API.
+#: :mod:`tracer.network`), the transposed convolution of :mod:`tracer.transpose`, then the
+#: recording API.
 __all__ = [
     *conv.__all__,
     *network.__all__,
+    *transpose.__all__,
     "record",
     "Trace",
     "Call",

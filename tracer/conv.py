@@ -7,7 +7,9 @@ these and compare. Output size, for height and width alike::
     n_H = floor((n_H_prev - f + 2 * pad) / stride) + 1
 
 and output cell ``(h, w)`` reads rows ``h*stride : h*stride + f`` and columns
-``w*stride : w*stride + f`` of the padded input.
+``w*stride : w*stride + f`` of the padded input. ``conv_forward`` and
+``conv_backward`` also take an optional ``"dilation"`` key (see
+:mod:`tracer.dilation`, whose loops they run when it is given).
 
 Each loop computes a value and, on the next line, emits its event. With no
 ``tracer.record()`` block active, ``emit`` is ``None`` and the only extra cost
@@ -24,6 +26,7 @@ import numpy as np
 from . import recording
 from .events import ConvBackWindow, ConvWindow, Distribute, Mask, Pad, PoolBackWindow, PoolWindow, SingleStep
 from .validate import (
+    ConvShapes,
     as_float,
     check_array,
     check_int,
@@ -174,12 +177,15 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: 
     b : ndarray, shape (1, 1, 1, n_C)
         Their biases.
     hparameters : dict
-        ``{"stride": int >= 1, "pad": int >= 0}``.
+        ``{"stride": int >= 1, "pad": int >= 0}``, and optionally ``"dilation"``,
+        an int ``d >= 1``: the window then reads rows ``h*stride + d*k`` and
+        columns ``w*stride + d*k``, ``k = 0 .. f-1`` (see :mod:`tracer.dilation`).
 
     Returns
     -------
     Z : ndarray, shape (m, n_H, n_W, n_C)
-        With ``n_H = (n_H_prev - f + 2*pad) // stride + 1``, the same for width.
+        With ``n_H = (n_H_prev - f + 2*pad) // stride + 1``, the same for width;
+        dilated, ``n_H = (n_H_prev + 2*pad - d*(f - 1) - 1) // stride + 1``.
     cache : tuple
         ``(A_prev, W, b, hparameters)`` for :func:`conv_backward`.
 
@@ -192,10 +198,17 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: 
     A_prev, W, b = as_float(A_prev), as_float(W), as_float(b)  # integers and booleans become float64
     m, n_H, n_W, n_C, f, stride, pad = s.m, s.n_H, s.n_W, s.n_C, s.f, s.stride, s.pad
     rec = recording.start(
-        "conv_forward", {"A_prev": A_prev, "W": W, "b": b}, {"stride": stride, "pad": pad, "f": f}, (m, n_H, n_W, n_C),
+        "conv_forward", {"A_prev": A_prev, "W": W, "b": b}, _params(s, hparameters), (m, n_H, n_W, n_C),
         extra=1,  # the padding step
     )
     emit = None if rec is None else rec.emit
+    if "dilation" in hparameters:  # the same loop with a spread window
+        from .dilation import dilated_conv_forward
+
+        Z = dilated_conv_forward(A_prev, W, b, s, emit)
+        if rec is not None:
+            rec.done(Z=Z)
+        return Z, (A_prev, W, b, hparameters)
 
     # --8<-- [start:conv_forward_loop]
     Z = np.zeros((m, n_H, n_W, n_C))
@@ -224,6 +237,15 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: 
     if rec is not None:
         rec.done(Z=Z)
     return Z, cache
+
+
+def _params(s: ConvShapes, hparameters: dict) -> dict[str, int]:
+    """The recorded call's params: the dilation only when the key was given, so that
+    an undilated call records exactly what it always did."""
+    params = {"stride": s.stride, "pad": s.pad, "f": s.f}
+    if "dilation" in hparameters:
+        params["dilation"] = s.dilation
+    return params
 
 
 def _conv_forward_initial(call: recording.Call) -> dict[str, np.ndarray]:
@@ -321,6 +343,11 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
     dA_prev : ndarray, shape (m, n_H_prev, n_W_prev, n_C_prev)
     dW : ndarray, shape (f, f, n_C_prev, n_C)
     db : ndarray, shape (1, 1, 1, n_C)
+
+    Notes
+    -----
+    A ``"dilation"`` key in the cached ``hparameters`` runs the dilated loop
+    of :mod:`tracer.dilation`.
     """
     s, (A_prev, W, b, hparameters) = conv_backward_shapes("conv_backward", dZ, cache)
     dZ, A_prev, W, b = as_float(dZ), as_float(A_prev), as_float(W), as_float(b)
@@ -329,10 +356,17 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
     rec = recording.start(
         "conv_backward",
         {"dZ": dZ, "A_prev": A_prev, "W": W, "b": b},
-        {"stride": stride, "pad": pad, "f": f},
+        _params(s, hparameters),
         (m, n_H, n_W, n_C),
     )
     emit = None if rec is None else rec.emit
+    if "dilation" in hparameters:  # the same loop with a spread window
+        from .dilation import dilated_conv_backward
+
+        dA_prev, dW, db = dilated_conv_backward(dZ, A_prev, W, s, emit)
+        if rec is not None:
+            rec.done(dA_prev=dA_prev, dW=dW, db=db)
+        return dA_prev, dW, db
 
     # --8<-- [start:conv_backward_loop]
     dA_prev = np.zeros(A_prev.shape)
@@ -379,12 +413,13 @@ def _conv_backward_initial(call: recording.Call) -> dict[str, np.ndarray]:
 
 
 def _conv_backward_apply(call: recording.Call, state: dict[str, np.ndarray], event: ConvBackWindow) -> None:
-    # the three additions of the loop's innermost step, then its cut of the padding
-    a, pad = call.arrays, call.params["pad"]
+    # the three additions of the loop's innermost step, then its cut of the padding;
+    # a dilated window reads every dilation-th row and column of its span
+    a, pad, d = call.arrays, call.params["pad"], call.params.get("dilation", 1)
     i, c, g = event.i, event.c, event.grad
-    vert_start, vert_end, horiz_start, horiz_end = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end
-    a_slice = padded_input(call)[i, vert_start:vert_end, horiz_start:horiz_end, :]
-    state["dA_prev_pad"][i, vert_start:vert_end, horiz_start:horiz_end, :] += a["W"][:, :, :, c] * g
+    rows, cols = slice(event.vert_start, event.vert_end, d), slice(event.horiz_start, event.horiz_end, d)
+    a_slice = padded_input(call)[i, rows, cols, :]
+    state["dA_prev_pad"][i, rows, cols, :] += a["W"][:, :, :, c] * g
     state["dW"][:, :, :, c] += a_slice * g
     state["db"][:, :, :, c] += g
     n_H_prev, n_W_prev = a["A_prev"].shape[1:3]

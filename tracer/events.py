@@ -12,7 +12,11 @@ row into its dataclass only when the event is read, with :func:`from_row`.
 Window events share their leading fields so that filters and renderers can
 treat them alike: ``call`` (which recorded call in the trace), ``i`` (example),
 ``h, w`` (output cell), ``c`` (channel), and the window bounds
-``vert_start, vert_end, horiz_start, horiz_end`` in the (padded) input.
+``vert_start, vert_end, horiz_start, horiz_end`` in the (padded) input. A
+dilated window spans those bounds and reads every ``call.params["dilation"]``-th
+row and column of them. The transposed convolution's :class:`Scatter` and
+:class:`ScatterBack` turn it round: ``(h, w)`` is an input cell, and the bounds
+are the block it writes in the full output.
 """
 
 from __future__ import annotations
@@ -31,6 +35,10 @@ __all__ = [
     "Distribute",
     "ConvBackWindow",
     "PoolBackWindow",
+    "Scatter",
+    "Crop",
+    "ScatterBack",
+    "Uncrop",
     "Event",
     "WindowEvent",
     "EVENT_TYPES",
@@ -244,8 +252,95 @@ class PoolBackWindow(_Window):
         return f"PoolBackWindow(call={self.call}, {self.mode}, {self._where()}, grad={_fmt(self.grad)}{ties})"
 
 
-Event = Union[Pad, SingleStep, ConvWindow, PoolWindow, Mask, Distribute, ConvBackWindow, PoolBackWindow]
-WindowEvent = Union[ConvWindow, PoolWindow, ConvBackWindow, PoolBackWindow]
+# -- transposed convolution (tracer.transpose): (h, w) is the *input* cell, and the window
+# bounds are its f x f block of the full output Z_full (before the cut of pad).
+
+
+def _rows(n: int) -> str:
+    return "row and column" if n == 1 else "rows and columns"
+
+
+@dataclass(frozen=True, slots=True)
+class Scatter(_Window):
+    """``conv_transpose_forward`` added input cell ``A_prev[i, h, w, :]`` times filter ``c``
+    into the block ``Z_full[i, vert_start:vert_end, horiz_start:horiz_end, c]``."""
+
+    code: ClassVar[int] = 8
+    kind: ClassVar[str] = "scatter"
+
+    def describe(self) -> str:
+        return (
+            f"Z_full[{self.i}, rows {self.vert_start}:{self.vert_end}, cols {self.horiz_start}:{self.horiz_end}, "
+            f"{self.c}] += A_prev[{self.i}, {self.h}, {self.w}, :] * W[..., {self.c}], summed over the input channels"
+        )
+
+    def __repr__(self) -> str:
+        return f"Scatter(call={self.call}, {self._where()})"
+
+
+@dataclass(frozen=True, slots=True)
+class Crop:
+    """``conv_transpose_forward`` cut ``pad`` rows and columns from each side of ``Z_full``
+    (which ``output_padding`` made taller and wider at the bottom and right), then added ``b``."""
+
+    code: ClassVar[int] = 9
+    kind: ClassVar[str] = "crop"
+    call: int
+    pad: int
+    output_padding: int
+
+    def describe(self) -> str:
+        extra = (f" (output_padding gave Z_full {self.output_padding} more {_rows(self.output_padding)} "
+                 f"at the bottom and right)" if self.output_padding else "")
+        return f"Z = Z_full without {self.pad} {_rows(self.pad)} on each side, plus b{extra}"
+
+    def __repr__(self) -> str:
+        return f"Crop(call={self.call}, pad={self.pad}, output_padding={self.output_padding})"
+
+
+@dataclass(frozen=True, slots=True)
+class ScatterBack(_Window):
+    """``conv_transpose_backward`` read back the block of ``dZ_full`` that input cell ``(h, w)`` wrote in channel ``c``.
+
+    Its contributions: ``dA_prev[i, h, w, :] += sum(W[..., c] * block)`` and
+    ``dW[..., c] += A_prev[i, h, w, :] * block``.
+    """
+
+    code: ClassVar[int] = 10
+    kind: ClassVar[str] = "scatter_back"
+
+    def describe(self) -> str:
+        block = f"dZ_full[{self.i}, rows {self.vert_start}:{self.vert_end}, cols {self.horiz_start}:{self.horiz_end}, {self.c}]"
+        return (
+            f"g = {block}: dA_prev[{self.i}, {self.h}, {self.w}, :] += sum(W[..., {self.c}] * g), "
+            f"dW[..., {self.c}] += A_prev[{self.i}, {self.h}, {self.w}, :] * g"
+        )
+
+    def __repr__(self) -> str:
+        return f"ScatterBack(call={self.call}, {self._where()})"
+
+
+@dataclass(frozen=True, slots=True)
+class Uncrop:
+    """``conv_transpose_backward`` put ``dZ`` back inside the ``pad`` rows and columns the forward
+    pass cut (zeros there): ``dZ_full``; and ``db`` is the sum of ``dZ``."""
+
+    code: ClassVar[int] = 11
+    kind: ClassVar[str] = "uncrop"
+    call: int
+    pad: int
+    output_padding: int
+
+    def describe(self) -> str:
+        return f"dZ_full = dZ inside {self.pad} {_rows(self.pad)} of zeros on each side; db = sum of dZ"
+
+    def __repr__(self) -> str:
+        return f"Uncrop(call={self.call}, pad={self.pad}, output_padding={self.output_padding})"
+
+
+Event = Union[Pad, SingleStep, ConvWindow, PoolWindow, Mask, Distribute, ConvBackWindow, PoolBackWindow,
+              Scatter, Crop, ScatterBack, Uncrop]
+WindowEvent = Union[ConvWindow, PoolWindow, ConvBackWindow, PoolBackWindow, Scatter, ScatterBack]
 
 #: Event classes by their ``code`` (the first item of a recorded row), filled by :func:`register`.
 EVENT_TYPES: dict[int, type] = {}
@@ -271,7 +366,8 @@ def register(*classes: type) -> None:
         EVENT_KINDS[cls.kind] = cls
 
 
-register(Pad, SingleStep, ConvWindow, PoolWindow, Mask, Distribute, ConvBackWindow, PoolBackWindow)
+register(Pad, SingleStep, ConvWindow, PoolWindow, Mask, Distribute, ConvBackWindow, PoolBackWindow,
+         Scatter, Crop, ScatterBack, Uncrop)
 
 
 def from_row(call: int, row: tuple) -> Event:

@@ -13,6 +13,11 @@ filter offsets ``(di, dj)``.
   strided view ``(m, n_H, n_W, C)`` of the padded input: forward gathers the
   views into one window matrix; backward takes ``dW[di, dj] = view.T @ dZ``
   and adds ``dZ @ W[di, dj].T`` into the offset's view of ``dA_prev_pad``.
+* A dilated window (``hparameters["dilation"] = d``) reads offset ``(di, dj)``
+  at ``(d * di, d * dj)``: the same views and column shifts, spread ``d`` apart.
+* The transposed convolution computes every input cell's block with one matrix
+  product and scatters the blocks with ``f * f`` strided additions; its
+  backward pass gathers them with ``f * f`` strided copies.
 * Pooling takes an element-wise maximum (or sum) of the ``f * f`` views, and
   its backward pass adds each offset's share of ``dA`` into its view.
 
@@ -45,7 +50,15 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .conv import conv_single_step, create_mask_from_window, distribute_value, zero_pad
-from .validate import ConvShapes, conv_backward_shapes, conv_shapes, pool_backward_shapes, pool_shapes
+from .validate import (
+    ConvShapes,
+    conv_backward_shapes,
+    conv_shapes,
+    conv_transpose_backward_shapes,
+    conv_transpose_shapes,
+    pool_backward_shapes,
+    pool_shapes,
+)
 
 __all__ = [
     "zero_pad",
@@ -56,6 +69,8 @@ __all__ = [
     "pool_backward",
     "create_mask_from_window",
     "distribute_value",
+    "conv_transpose_forward",
+    "conv_transpose_backward",
 ]
 
 
@@ -68,21 +83,24 @@ def _pad(X: np.ndarray, pad: int) -> np.ndarray:
     return np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0))) if pad else X
 
 
-def _offsets(X: np.ndarray, f: int, stride: int, n_H: int, n_W: int) -> Iterator[tuple[int, int, np.ndarray]]:
+def _offsets(
+    X: np.ndarray, f: int, stride: int, n_H: int, n_W: int, dilation: int = 1
+) -> Iterator[tuple[int, int, np.ndarray]]:
     """Yield ``(di, dj, view)``: the cell at offset ``(di, dj)`` of every window, ``(m, n_H, n_W, C)``.
 
-    ``view[i, h, w]`` is ``X[i, h*stride + di, w*stride + dj]``; it is a view, so
-    adding into it adds into ``X``.
+    ``view[i, h, w]`` is ``X[i, h*stride + dilation*di, w*stride + dilation*dj]``; it
+    is a view, so adding into it adds into ``X``.
     """
     for di in range(f):
         for dj in range(f):
-            yield di, dj, X[:, di : di + (n_H - 1) * stride + 1 : stride, dj : dj + (n_W - 1) * stride + 1 : stride, :]
+            r, c = dilation * di, dilation * dj
+            yield di, dj, X[:, r : r + (n_H - 1) * stride + 1 : stride, c : c + (n_W - 1) * stride + 1 : stride, :]
 
 
 def _window_matrix(A_prev_pad: np.ndarray, s: ConvShapes) -> np.ndarray:
     """Every window as a row, laid out like ``W``: ``(m * n_H * n_W, f * f * n_C_prev)`` (a copy)."""
     cols = np.empty((s.m, s.n_H, s.n_W, s.f, s.f, s.n_C_prev))
-    for di, dj, view in _offsets(A_prev_pad, s.f, s.stride, s.n_H, s.n_W):
+    for di, dj, view in _offsets(A_prev_pad, s.f, s.stride, s.n_H, s.n_W, s.dilation):
         cols[:, :, :, di, dj, :] = view
     return cols.reshape(-1, s.f * s.f * s.n_C_prev)
 
@@ -98,15 +116,16 @@ class _ChannelRows:
     ``(di, dj, c)``, is ``f * f`` such blocks stacked (one copy of long
     contiguous rows). Columns ``r`` that start no real window (past the right
     or bottom edge of an image) are computed and ignored: about ``(f - 1) / W_pad``
-    of the work.
+    of the work. A window dilated by ``d`` reads column ``r + d * (di * W_pad + dj)``.
     """
 
-    def __init__(self, X: np.ndarray, pad: int, f: int):
+    def __init__(self, X: np.ndarray, pad: int, f: int, dilation: int = 1):
         m, H, W_, C = X.shape
-        self.m, self.C, self.f = m, C, f
+        self.m, self.C, self.f, self.d = m, C, f, dilation
         self.H_pad, self.W_pad = H + 2 * pad, W_ + 2 * pad
         self.N = m * self.H_pad * self.W_pad
-        self.n = self.N - ((f - 1) * self.W_pad + f - 1)  # columns whose window stays in the array
+        # columns whose window stays in the array
+        self.n = self.N - dilation * ((f - 1) * self.W_pad + f - 1)
         grid = np.zeros((C, m, self.H_pad, self.W_pad))
         grid[:, :, pad : pad + H, pad : pad + W_] = X.transpose(3, 0, 1, 2)
         self.XT = grid.reshape(C, self.N)
@@ -115,13 +134,13 @@ class _ChannelRows:
         """``(di, dj, column shift)`` for every filter offset, in ``W``'s order."""
         for di in range(self.f):
             for dj in range(self.f):
-                yield di, dj, di * self.W_pad + dj
+                yield di, dj, self.d * (di * self.W_pad + dj)
 
     def window_matrix(self) -> np.ndarray:
         """``MT (f * f * n_C_prev, n)``: column ``r`` is the window starting at cell ``r``."""
         step = self.XT.strides[1]
         view = as_strided(self.XT, (self.f, self.f, self.C, self.n),
-                          (self.W_pad * step, step, self.XT.strides[0], step), writeable=False)
+                          (self.d * self.W_pad * step, self.d * step, self.XT.strides[0], step), writeable=False)
         return view.reshape(self.f * self.f * self.C, self.n)  # copies: f * f blocks of contiguous rows
 
     def to_grid(self, rows: np.ndarray) -> np.ndarray:
@@ -143,7 +162,7 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: 
     A, W64, b64 = _float64(A_prev, W, b)
     Z = np.empty((s.m, s.n_H, s.n_W, s.n_C))
     if s.stride == 1:
-        x = _ChannelRows(A, s.pad, s.f)
+        x = _ChannelRows(A, s.pad, s.f, s.dilation)
         ZT = np.empty((s.n_C, x.N))
         np.matmul(W64.reshape(-1, s.n_C).T, x.window_matrix(), out=ZT[:, : x.n])
         np.add(x.to_grid(ZT)[:, : s.n_H, : s.n_W], b64.reshape(-1), out=Z)
@@ -169,7 +188,7 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
     dZ_2d = dZ.reshape(-1, s.n_C)  # (m * n_H * n_W, n_C)
     db = dZ_2d.sum(axis=0).reshape(1, 1, 1, -1)
     if s.stride == 1:
-        x = _ChannelRows(A_prev, s.pad, s.f)
+        x = _ChannelRows(A_prev, s.pad, s.f, s.dilation)
         GT = np.zeros((s.n_C, x.N))  # dZ[i, h, w] at the column of its window's top-left cell
         x.to_grid(GT)[:, : s.n_H, : s.n_W] = dZ
         GT = GT[:, : x.n]
@@ -183,8 +202,8 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
         A_prev_pad = _pad(A_prev, s.pad)
         dW = np.empty(W.shape)
         dA_prev_pad = np.zeros(A_prev_pad.shape)
-        views = _offsets(A_prev_pad, s.f, s.stride, s.n_H, s.n_W)
-        dviews = _offsets(dA_prev_pad, s.f, s.stride, s.n_H, s.n_W)
+        views = _offsets(A_prev_pad, s.f, s.stride, s.n_H, s.n_W, s.dilation)
+        dviews = _offsets(dA_prev_pad, s.f, s.stride, s.n_H, s.n_W, s.dilation)
         for (di, dj, view), (_, _, dview) in zip(views, dviews):
             dW[di, dj] = view.reshape(-1, s.n_C_prev).T @ dZ_2d  # the reshape copies the strided view
             dview += (dZ_2d @ W[di, dj].T).reshape(dview.shape)
@@ -228,3 +247,53 @@ def pool_backward(dA: np.ndarray, cache: tuple, mode: str = "max") -> np.ndarray
     for (_, _, view), (_, _, dview) in zip(_offsets(A_prev, s.f, s.stride, s.n_H, s.n_W), douts):
         dview += np.where(view == A, dA, 0.0)
     return dA_prev
+
+
+def _transpose_matrix(W: np.ndarray) -> np.ndarray:
+    """``W (f, f, n_C_prev, n_C)`` as ``(n_C_prev, f * f * n_C)``, columns ordered ``(di, dj, c)``."""
+    return W.transpose(2, 0, 1, 3).reshape(W.shape[2], -1)
+
+
+def conv_transpose_forward(
+    A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: dict
+) -> tuple[np.ndarray, tuple]:
+    """Vectorized :func:`tracer.conv_transpose_forward`: ``Z (m, n_H, n_W, n_C)`` and its cache.
+
+    Notes
+    -----
+    One matrix product ``A_prev @ W`` of ``m * n_H_prev * n_W_prev * n_C_prev * f * f * n_C``
+    multiply-adds gives every cell's ``f x f`` block; then ``f * f`` strided additions
+    (one per filter offset, in which no two blocks share a cell) scatter them into ``Z_full``.
+    """
+    s = conv_transpose_shapes("conv_transpose_forward", A_prev, W, b, hparameters)
+    A, W64, b64 = _float64(A_prev, W, b)
+    blocks = (A.reshape(-1, s.n_C_prev) @ _transpose_matrix(W64)).reshape(s.m, s.n_H_prev, s.n_W_prev, s.f, s.f, s.n_C)
+    Z_full = np.zeros((s.m, s.n_H_full, s.n_W_full, s.n_C))
+    for di, dj, view in _offsets(Z_full, s.f, s.stride, s.n_H_prev, s.n_W_prev):
+        view += blocks[:, :, :, di, dj, :]
+    Z = Z_full[:, s.pad : s.pad + s.n_H, s.pad : s.pad + s.n_W, :] + b64.reshape(-1)
+    return Z, (A_prev, W, b, hparameters)
+
+
+def conv_transpose_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vectorized :func:`tracer.conv_transpose_backward`: ``(dA_prev, dW, db)`` shaped like ``A_prev, W, b``.
+
+    Notes
+    -----
+    ``f * f`` strided copies gather the block of ``dZ_full`` each input cell wrote,
+    ``G (m * n_H_prev * n_W_prev, f * f * n_C)``; then two matrix products,
+    ``dA_prev = G @ W.T`` and ``dW = A_prev.T @ G``.
+    """
+    s, cached = conv_transpose_backward_shapes("conv_transpose_backward", dZ, cache)
+    dZ, A_prev, W = _float64(dZ, *cached[:2])
+    dZ_full = np.zeros((s.m, s.n_H_full, s.n_W_full, s.n_C))
+    dZ_full[:, s.pad : s.pad + s.n_H, s.pad : s.pad + s.n_W, :] = dZ
+    G = np.empty((s.m, s.n_H_prev, s.n_W_prev, s.f, s.f, s.n_C))
+    for di, dj, view in _offsets(dZ_full, s.f, s.stride, s.n_H_prev, s.n_W_prev):
+        G[:, :, :, di, dj, :] = view
+    G = G.reshape(-1, s.f * s.f * s.n_C)
+    A_2d, W_2d = A_prev.reshape(-1, s.n_C_prev), _transpose_matrix(W)
+    dA_prev = (G @ W_2d.T).reshape(A_prev.shape)
+    dW = (A_2d.T @ G).reshape(s.n_C_prev, s.f, s.f, s.n_C).transpose(1, 2, 0, 3)
+    db = dZ.sum(axis=(0, 1, 2)).reshape(1, 1, 1, -1)
+    return dA_prev, np.ascontiguousarray(dW), db

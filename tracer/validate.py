@@ -15,8 +15,10 @@ import numpy as np
 
 __all__ = [
     "ConvShapes",
+    "ConvTransposeShapes",
     "PoolShapes",
     "conv_shapes",
+    "conv_transpose_shapes",
     "pool_shapes",
     "check_array",
     "as_float",
@@ -102,14 +104,21 @@ def check_mode(fn: str, mode: Any) -> str:
     return mode
 
 
-def _out_size(fn: str, window: str, what: str, n_prev: int, f: int, pad: int, stride: int) -> int:
-    if n_prev + 2 * pad < f:
+def _out_size(fn: str, window: str, what: str, n_prev: int, f: int, pad: int, stride: int, dilation: int = 1) -> int:
+    span = dilation * (f - 1) + 1  # the rows (columns) a window spans: f, or more when dilated
+    if n_prev + 2 * pad < span:
+        padded = f" padded by {pad} on each side ({n_prev + 2 * pad})" if pad else ""
+        if dilation == 1:
+            raise ValueError(
+                f"{fn}: the {f}x{f} window ({window} = {f}) is larger than A_prev's {what} {n_prev}"
+                f"{padded}; the output would be empty"
+            )
         raise ValueError(
-            f"{fn}: the {f}x{f} window ({window} = {f}) is larger than A_prev's {what} {n_prev}"
-            + (f" padded by {pad} on each side ({n_prev + 2 * pad})" if pad else "")
-            + "; the output would be empty"
+            f"{fn}: the {f}x{f} filter dilated by {dilation} spans {span}x{span} cells "
+            f"(dilation * (f - 1) + 1 = {dilation} * {f - 1} + 1 = {span}), larger than A_prev's {what} "
+            f"{n_prev}{padded}; the output would be empty"
         )
-    return (n_prev - f + 2 * pad) // stride + 1
+    return (n_prev + 2 * pad - span) // stride + 1
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,7 @@ class ConvShapes:
     pad: int
     n_H: int
     n_W: int
+    dilation: int = 1
 
 
 @dataclass(frozen=True)
@@ -142,11 +152,8 @@ class PoolShapes:
     n_W: int
 
 
-def conv_shapes(fn: str, A_prev: Any, W: Any, b: Any, hparameters: Any) -> ConvShapes:
-    """Check ``conv_forward``'s arguments and return its sizes."""
-    hp = check_hparameters(fn, hparameters, ("stride", "pad"))
-    stride = check_int(fn, 'hparameters["stride"]', hp["stride"], 1)
-    pad = check_int(fn, 'hparameters["pad"]', hp["pad"], 0)
+def _conv_arrays(fn: str, A_prev: Any, W: Any, b: Any) -> tuple[int, int, int, int, int, int]:
+    """Check the arrays of a convolution; return ``(m, n_H_prev, n_W_prev, n_C_prev, f, n_C)``."""
     check_array(fn, "A_prev", A_prev, 4, "(m, n_H_prev, n_W_prev, n_C_prev)")
     check_array(fn, "W", W, 4, "(f, f, n_C_prev, n_C)")
     check_array(fn, "b", b, 4, "(1, 1, 1, n_C)")
@@ -163,9 +170,79 @@ def conv_shapes(fn: str, A_prev: Any, W: Any, b: Any, hparameters: Any) -> ConvS
         raise ValueError(f"{fn}: b must have shape (1, 1, 1, n_C) = (1, 1, 1, {n_C}), got {b.shape}")
     if min(A_prev.shape + W.shape) == 0:
         raise ValueError(f"{fn}: A_prev and W must not be empty, got A_prev {A_prev.shape} and W {W.shape}")
-    n_H = _out_size(fn, "W.shape[0]", "height", n_H_prev, f, pad, stride)
-    n_W = _out_size(fn, "W.shape[0]", "width", n_W_prev, f, pad, stride)
-    return ConvShapes(m, n_H_prev, n_W_prev, n_C_prev, f, n_C, stride, pad, n_H, n_W)
+    return m, n_H_prev, n_W_prev, n_C_prev, f, n_C
+
+
+def conv_shapes(fn: str, A_prev: Any, W: Any, b: Any, hparameters: Any) -> ConvShapes:
+    """Check ``conv_forward``'s arguments and return its sizes.
+
+    ``hparameters`` may hold a ``"dilation"`` (an int >= 1, default 1): the
+    window then reads every ``dilation``-th row and column and spans
+    ``dilation * (f - 1) + 1`` of them.
+    """
+    hp = check_hparameters(fn, hparameters, ("stride", "pad"))
+    stride = check_int(fn, 'hparameters["stride"]', hp["stride"], 1)
+    pad = check_int(fn, 'hparameters["pad"]', hp["pad"], 0)
+    dilation = check_int(fn, 'hparameters["dilation"]', hp["dilation"], 1) if "dilation" in hp else 1
+    m, n_H_prev, n_W_prev, n_C_prev, f, n_C = _conv_arrays(fn, A_prev, W, b)
+    n_H = _out_size(fn, "W.shape[0]", "height", n_H_prev, f, pad, stride, dilation)
+    n_W = _out_size(fn, "W.shape[0]", "width", n_W_prev, f, pad, stride, dilation)
+    return ConvShapes(m, n_H_prev, n_W_prev, n_C_prev, f, n_C, stride, pad, n_H, n_W, dilation)
+
+
+@dataclass(frozen=True)
+class ConvTransposeShapes:
+    """The sizes of a transposed convolution: ``A_prev (m, n_H_prev, n_W_prev, n_C_prev)`` to ``Z (m, n_H, n_W, n_C)``.
+
+    The scatter writes a full output of ``n_H_full = (n_H_prev - 1) * stride + f + output_padding``
+    rows; ``pad`` rows are then cut from each side: ``n_H = n_H_full - 2 * pad`` (the same for width).
+    """
+
+    m: int
+    n_H_prev: int
+    n_W_prev: int
+    n_C_prev: int
+    f: int
+    n_C: int
+    stride: int
+    pad: int
+    output_padding: int
+    n_H_full: int
+    n_W_full: int
+    n_H: int
+    n_W: int
+
+
+def conv_transpose_shapes(fn: str, A_prev: Any, W: Any, b: Any, hparameters: Any) -> ConvTransposeShapes:
+    """Check ``conv_transpose_forward``'s arguments and return its sizes.
+
+    ``hparameters`` holds ``"stride"`` (int >= 1), ``"pad"`` (int >= 0) and
+    optionally ``"output_padding"`` (an int, ``0 <= output_padding < stride``, default 0).
+    """
+    hp = check_hparameters(fn, hparameters, ("stride", "pad"))
+    stride = check_int(fn, 'hparameters["stride"]', hp["stride"], 1)
+    pad = check_int(fn, 'hparameters["pad"]', hp["pad"], 0)
+    name = 'hparameters["output_padding"]'
+    output_padding = check_int(fn, name, hp["output_padding"], 0) if "output_padding" in hp else 0
+    if output_padding >= stride:
+        raise ValueError(
+            f"{fn}: {name} must be smaller than the stride ({stride}): it picks one of the {stride} output "
+            f"sizes a stride of {stride} maps to the same input size; got {output_padding}"
+        )
+    m, n_H_prev, n_W_prev, n_C_prev, f, n_C = _conv_arrays(fn, A_prev, W, b)
+    sizes = []
+    for what, n_prev in (("height", n_H_prev), ("width", n_W_prev)):
+        full = (n_prev - 1) * stride + f + output_padding
+        if full - 2 * pad < 1:
+            raise ValueError(
+                f"{fn}: the full output's {what} is (n_prev - 1) * stride + f + output_padding = "
+                f"({n_prev} - 1) * {stride} + {f} + {output_padding} = {full}, and cutting pad = {pad} from each "
+                f"side leaves {full - 2 * pad}; the output would be empty (use a smaller pad)"
+            )
+        sizes += [full, full - 2 * pad]
+    n_H_full, n_H, n_W_full, n_W = sizes
+    return ConvTransposeShapes(m, n_H_prev, n_W_prev, n_C_prev, f, n_C, stride, pad, output_padding,
+                               n_H_full, n_W_full, n_H, n_W)
 
 
 def pool_shapes(fn: str, A_prev: Any, hparameters: Any, mode: Any) -> PoolShapes:
@@ -204,6 +281,18 @@ def conv_backward_shapes(fn: str, dZ: Any, cache: Any) -> tuple[ConvShapes, tupl
     A_prev, W, b, hparameters = check_cache(fn, cache, 4, layout)
     try:
         shapes = conv_shapes(fn, A_prev, W, b, hparameters)
+    except (TypeError, ValueError) as error:
+        raise _in_cache(fn, layout, error) from None
+    check_same_shape(fn, "dZ", dZ, (shapes.m, shapes.n_H, shapes.n_W, shapes.n_C), "the forward output Z")
+    return shapes, (A_prev, W, b, hparameters)
+
+
+def conv_transpose_backward_shapes(fn: str, dZ: Any, cache: Any) -> tuple[ConvTransposeShapes, tuple]:
+    """Check ``conv_transpose_backward``'s arguments and return the forward sizes and the cache."""
+    layout = "(A_prev, W, b, hparameters)"
+    A_prev, W, b, hparameters = check_cache(fn, cache, 4, layout)
+    try:
+        shapes = conv_transpose_shapes(fn, A_prev, W, b, hparameters)
     except (TypeError, ValueError) as error:
         raise _in_cache(fn, layout, error) from None
     check_same_shape(fn, "dZ", dZ, (shapes.m, shapes.n_H, shapes.n_W, shapes.n_C), "the forward output Z")

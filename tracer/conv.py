@@ -240,8 +240,7 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: 
 
 
 def _params(s: ConvShapes, hparameters: dict) -> dict[str, int]:
-    """The recorded call's params: the dilation only when the key was given, so that
-    an undilated call records exactly what it always did."""
+    """The recorded params: the dilation only when given (an undilated call records what it always did)."""
     params = {"stride": s.stride, "pad": s.pad, "f": s.f}
     if "dilation" in hparameters:
         params["dilation"] = s.dilation
@@ -336,18 +335,14 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
     dZ : ndarray, shape (m, n_H, n_W, n_C)
         Gradient of the cost with respect to the output ``Z`` of :func:`conv_forward`.
     cache : tuple
-        ``(A_prev, W, b, hparameters)`` as returned by :func:`conv_forward`.
+        ``(A_prev, W, b, hparameters)`` as returned by :func:`conv_forward`; a
+        ``"dilation"`` key in ``hparameters`` runs the dilated loop.
 
     Returns
     -------
     dA_prev : ndarray, shape (m, n_H_prev, n_W_prev, n_C_prev)
     dW : ndarray, shape (f, f, n_C_prev, n_C)
     db : ndarray, shape (1, 1, 1, n_C)
-
-    Notes
-    -----
-    A ``"dilation"`` key in the cached ``hparameters`` runs the dilated loop
-    of :mod:`tracer.dilation`.
     """
     s, (A_prev, W, b, hparameters) = conv_backward_shapes("conv_backward", dZ, cache)
     dZ, A_prev, W, b = as_float(dZ), as_float(A_prev), as_float(W), as_float(b)

@@ -7,7 +7,7 @@ of N, time.perf_counter):
 
 * the instrumented loop, not recording, against the course's plain loop written
   below (calling unchecked helpers, as the course's notebook does), or for the
-  functions beyond the course, the plain loop of ``scripts/plain_loops.py``;
+  functions beyond the course, the plain loop of ``scripts/_plain_loops.py``;
 * recording on against off: time ratio, nanoseconds and bytes per event;
 * tracer.fast against the loop, and against torch (CPU, float64, one thread) when
   torch happens to be installed (it is not a dependency).
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-import plain_loops
+import _plain_loops as plain_loops
 import tracer
 from tracer import fast
 

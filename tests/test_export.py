@@ -379,3 +379,83 @@ def test_export_refuses_an_infinity():
     trace.calls[0].rows[0] = (trace.calls[0].rows[0][0], math.inf, math.inf)
     with pytest.raises(ValueError, match="JSON has no infinity"):
         trace.to_json()
+
+
+# -- dilated and transposed convolution ------------------------------------------------------------
+
+
+def test_dilated_and_transposed_calls_export_to_the_schema():
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((1, 5, 5, 2))
+    W, b = rng.standard_normal((2, 2, 2, 3)), rng.standard_normal((1, 1, 1, 3))
+    with tracer.record() as trace:
+        Z, cache = tracer.conv_forward(A, W, b, {"stride": 1, "pad": 1, "dilation": 2})
+        tracer.conv_backward(Z, cache)
+        Zt, tcache = tracer.conv_transpose_forward(A, W, b, {"stride": 2, "pad": 1, "output_padding": 1})
+        tracer.conv_transpose_backward(Zt, tcache)
+    doc = loads(trace)
+    assert_valid(doc)
+    assert [c["params"].get("dilation") for c in doc["calls"]] == [2, 2, None, None]
+    # a dilated window's region reads every second row and column of its span
+    window = next(s for s in doc["steps"] if s["call"] == 0 and s["kind"] == "conv_window")
+    assert window["reads"]["A_prev_pad"] == [0, [0, 3, 2], [0, 3, 2], [0, 2]]
+
+
+def test_every_dilated_formula_gives_tracers_value(dilated_case):
+    A_prev, W, b, hp = dilated_case.arrays()
+    with tracer.record() as trace:
+        Z, cache = tracer.conv_forward(A_prev, W, b, hp)
+    assert_formulas_hold(trace, ["Z"])
+    assert_rebuilds(trace)
+    with tracer.record() as trace:
+        tracer.conv_backward(Z, cache)
+    assert_formulas_hold(trace, ["dA_prev", "dW", "db"])
+    assert_rebuilds(trace)
+
+
+def test_every_transposed_formula_gives_tracers_value(transpose_case):
+    A_prev, W, b, hp = transpose_case.arrays()
+    with tracer.record() as trace:
+        Z, cache = tracer.conv_transpose_forward(A_prev, W, b, hp)
+    assert_formulas_hold(trace, ["Z"])
+    assert_rebuilds(trace)
+    with tracer.record() as trace:
+        tracer.conv_transpose_backward(Z - 0.5, cache)
+    assert_formulas_hold(trace, ["dA_prev", "dW", "db"])
+    assert_rebuilds(trace)
+
+
+def test_transposed_formula_by_hand():
+    # 2x2 input [[1, 2], [3, 4]], 3x3 ones at stride 2, bias 0.5: the centre of Z is every input cell once
+    with tracer.record() as trace:
+        tracer.conv_transpose_forward(grid_input(2, 2) + 1, np.ones((3, 3, 1, 1)), np.full((1, 1, 1, 1), 0.5),
+                                      {"stride": 2, "pad": 0})
+    call = loads(trace)["calls"][0]
+    centre = next(f for f in call["formulas"] if f["array"] == "Z" and f["index"] == 12)
+    # A_prev cells 0..3 (values 1, 2, 11, 12) times W cells (2, 2), (2, 0), (0, 2), (0, 0): flat 8, 6, 2, 0
+    assert centre == {"array": "Z", "index": 12, "op": "sum", "factors": ["A_prev", "W"],
+                      "terms": [[0, 8], [1, 6], [2, 2], [3, 0]], "plus": [[["b", 0]]], "value": 26.5}
+
+
+def test_readers_of_a_dilated_window_by_hand():
+    with tracer.record() as trace:
+        tracer.conv_forward(grid_input(5, 5), np.ones((2, 2, 1, 1)), np.zeros((1, 1, 1, 1)),
+                            {"stride": 1, "pad": 0, "dilation": 2})
+    # output rows h read rows h and h + 2: row 2 is read by h = 0 and h = 2, row 1 by h = 1 only
+    assert windows(trace.readers("A_prev_pad", (0, 2, 2, 0))) == [(0, 0), (0, 2), (2, 0), (2, 2)]
+    assert windows(trace.readers("A_prev_pad", (0, 1, 1, 0))) == [(1, 1)]
+    assert windows(trace.readers("A_prev_pad", (0, 1, 2, 0))) == [(1, 0), (1, 2)]
+
+
+def test_readers_of_transposed_convolution():
+    Z, cache = tracer.conv_transpose_forward(grid_input(2, 2), np.ones((3, 3, 1, 1)), np.zeros((1, 1, 1, 1)),
+                                             {"stride": 2, "pad": 1})
+    with tracer.record() as trace:
+        tracer.conv_transpose_forward(*cache)
+        tracer.conv_transpose_backward(Z, cache)
+    # each input cell is read by its own scatter step; and by its step of the backward pass
+    assert windows(trace.readers("A_prev", (0, 1, 0, 0))) == [(1, 0), (1, 0)]
+    # dZ is read once, when it is put back inside the cut rows and columns
+    assert windows(trace.readers("dZ", (0, 1, 1, 0))) == ["uncrop"]
+    # the centre of dZ_full (2, 2) is in all four blocks
+    assert windows(trace.readers("dZ_full", (0, 2, 2, 0))) == [(0, 0), (0, 1), (1, 0), (1, 1)]

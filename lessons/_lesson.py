@@ -74,6 +74,14 @@ made by :func:`assemble`, which embeds each player's frame list and captions in 
 page (so the player works from ``file://``, with no request) and falls back to the
 animated GIF without JavaScript. ``scripts/build_figures.py`` runs lessons into
 ``docs/generated/``; ``scripts/assemble_pages.py`` re-assembles every page.
+
+Reuse: with ``--reuse PREV`` (the build passes its previous output folder), a
+figure or player whose key (what it shows and the code that draws it, see
+``lessons/_reuse.py``) matches the one in ``PREV/<slug>/page.json`` is copied
+from there instead of drawn again, so a change of prose re-runs the lesson but
+redraws nothing. ``--report FILE`` writes what the run imported (repository
+files and libraries, which the build keeps in the lesson's stamp) and which
+figures and players it drew or reused.
 """
 
 from __future__ import annotations
@@ -82,6 +90,8 @@ import argparse
 import html
 import json
 import os
+import re
+import shutil
 import sys
 import textwrap
 import time
@@ -116,9 +126,15 @@ class Page:
         The lesson file, for its own snippet regions.
     out : path
         Output directory: figures go to ``out/<slug>/``.
+    reuse : path, optional
+        A previous output directory: figures and players of ``reuse/<slug>/``
+        whose key did not change are copied from there instead of drawn.
     """
 
-    def __init__(self, slug: str, title: str, source: str | os.PathLike, out: str | os.PathLike):
+    def __init__(
+        self, slug: str, title: str, source: str | os.PathLike, out: str | os.PathLike,
+        reuse: str | os.PathLike | None = None,
+    ):
         self.slug = slug
         self.title = title
         self.source = Path(source).resolve()
@@ -126,10 +142,38 @@ class Page:
         self.dir = self.out / slug
         self.blocks: list[dict[str, Any]] = []
         self._names: set[str] = set()
+        self.drawn: list[str] = []
+        self.reused: list[str] = []
+        self._reuse_dir = None if reuse is None else Path(reuse) / slug
+        self._previous = _previous_blocks(self._reuse_dir)
 
     def __repr__(self) -> str:
         kinds = [b["type"] for b in self.blocks]
-        return f"<Page {self.slug!r} ({self.title}): {len(kinds)} blocks, {kinds.count('player')} players, {kinds.count('figure')} figures>"
+        return (
+            f"<Page {self.slug!r} ({self.title}): {len(kinds)} blocks, {kinds.count('player')} players, "
+            f"{kinds.count('figure')} figures ({len(self.drawn)} drawn, {len(self.reused)} reused)>"
+        )
+
+    def _reuse(self, name: str, key: str | None, file: str) -> bool:
+        """Copy ``file`` (of figure or player ``name``) from the previous output if its key is unchanged.
+
+        Returns whether it was copied: same key as in the previous ``page.json``, file still there.
+        """
+        block = self._previous.get(name)
+        if key is None or block is None or block.get("key") != key or self._reuse_dir is None:
+            return False
+        files = self._reuse_dir / file
+        if not files.exists():
+            return False
+        target = self.dir / files.name
+        if files.resolve() != target.resolve():
+            if files.is_dir():
+                shutil.rmtree(target, ignore_errors=True)
+                shutil.copytree(files, target)
+            else:
+                shutil.copy2(files, target)
+        self.reused.append(name)
+        return True
 
     def _claim(self, name: str) -> None:
         if not name or not all(ch.isalnum() or ch in "_-" for ch in name):
@@ -142,7 +186,16 @@ class Page:
         """Add Markdown prose (dedented, surrounding blank lines stripped)."""
         if not isinstance(text, str):
             raise TypeError(f"{self.slug}: page.md() takes a str, got {type(text).__name__}")
-        self.blocks.append({"type": "md", "text": textwrap.dedent(text).strip("\n")})
+        text = textwrap.dedent(text).strip("\n")
+        line = accidental_code_block(text)
+        if line is not None:
+            raise ValueError(
+                f"{self.slug}: page.md() text would render as an indented code block from its line {line + 1}: "
+                f"{text.splitlines()[line].strip()!r} is indented by 4 spaces or more after a blank line, outside "
+                f"a list or admonition; give every line of one page.md() the same indentation, or quote code "
+                f"with page.code()"
+            )
+        self.blocks.append({"type": "md", "text": text})
 
     def code(self, region: str, title: str | None = None) -> None:
         """Quote a named region ``"path/to/file.py:name"`` of the repository as a code block."""
@@ -163,13 +216,20 @@ class Page:
         self._claim(name)
         if not hasattr(fig, "savefig"):
             raise TypeError(f"{self.slug}: page.figure() takes a matplotlib Figure, got {type(fig).__name__}")
+        from _reuse import figure_key
+
         self.dir.mkdir(parents=True, exist_ok=True)
         path = self.dir / f"{name}.png"
         t0 = time.perf_counter()
-        fig.savefig(path, dpi=dpi, bbox_inches="tight")
-        shrink_png(path)
-        self.blocks.append({"type": "figure", "src": f"{name}.png", "alt": alt, "caption": caption or ""})
-        _progress(f"{self.slug}: figure {name} ({time.perf_counter() - t0:.1f} s)")
+        key = figure_key(fig, dpi=dpi, bbox_inches="tight")
+        if self._reuse(name, key, f"{name}.png"):
+            _progress(f"{self.slug}: figure {name} unchanged, reused")
+        else:
+            fig.savefig(path, dpi=dpi, bbox_inches="tight")
+            shrink_png(path)
+            self.drawn.append(name)
+            _progress(f"{self.slug}: figure {name} ({time.perf_counter() - t0:.1f} s)")
+        self.blocks.append({"type": "figure", "src": f"{name}.png", "alt": alt, "caption": caption or "", "key": key})
         return path
 
     def player(
@@ -199,14 +259,22 @@ class Page:
                 f"{self.slug}: player {name!r} would have {n} frames, more than {MAX_FRAMES}; "
                 f"pass steps=, record fewer events (record(examples=0, channels=0)) or filter with trace.where()"
             )
+        from _reuse import player_key
+
         self.dir.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
-        # one process per player: the build already runs two lessons at once
-        info = render.write_player(trace, self.dir, name, steps=steps, dpi=dpi, channel=channel, workers=1)
-        for step in info["steps"]:
-            shrink_png(self.dir / name / step["src"])
-        self.blocks.append({"type": "player", "dir": name, "alt": alt})
-        _progress(f"{self.slug}: player {name}, {n} frames ({time.perf_counter() - t0:.1f} s)")
+        key = player_key(trace, steps, dpi=dpi, channel=channel)
+        if self._reuse(name, key, name):
+            info = json.loads((self.dir / name / "player.json").read_text(encoding="utf-8"))
+            _progress(f"{self.slug}: player {name} unchanged, reused")
+        else:
+            # one process per player: the build already runs two lessons at once
+            info = render.write_player(trace, self.dir, name, steps=steps, dpi=dpi, channel=channel, workers=1)
+            for step in info["steps"]:
+                shrink_png(self.dir / name / step["src"])
+            self.drawn.append(name)
+            _progress(f"{self.slug}: player {name}, {n} frames ({time.perf_counter() - t0:.1f} s)")
+        self.blocks.append({"type": "player", "dir": name, "alt": alt, "key": key})
         return info
 
     def repl(self, title: str = "Try it in the REPL") -> None:
@@ -224,6 +292,73 @@ class Page:
         data = {"slug": self.slug, "title": self.title, "blocks": self.blocks}
         (self.dir / PAGE_FILE).write_text(json.dumps(data, indent=1), encoding="utf-8")
         return assemble(self.out, self.slug)
+
+
+def _previous_blocks(directory: Path | None) -> dict[str, dict[str, Any]]:
+    """The figure and player blocks of a previous ``page.json``, by name (empty if none or unreadable)."""
+    if directory is None:
+        return {}
+    try:
+        blocks = json.loads((directory / PAGE_FILE).read_text(encoding="utf-8"))["blocks"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    previous = {}
+    for block in blocks if isinstance(blocks, list) else []:
+        name = None
+        if isinstance(block, dict) and block.get("type") == "figure":
+            name = str(block.get("src", "")).removesuffix(".png")
+        elif isinstance(block, dict) and block.get("type") == "player":
+            name = block.get("dir")
+        if name:
+            previous[name] = block
+    return previous
+
+
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_CONTAINER = re.compile(r"^ {0,3}(?:[-*+]\s|\d+[.)]\s|!!!|\?\?\?|\[\^[^\]]+\]:|<)")
+
+
+def accidental_code_block(text: str) -> int | None:
+    r"""The index of the first line of ``text`` that Markdown would make an indented code block, or ``None``.
+
+    A line indented by 4 spaces (or a tab) or more after a blank line starts a code
+    block unless it continues a list item, an admonition (``!!!``, ``???``), a
+    footnote or an HTML block; fenced blocks are skipped.
+
+    Examples
+    --------
+    >>> accidental_code_block("Text.\n\n    | a | b |\n    |---|---|")
+    2
+    >>> accidental_code_block("!!! note\n\n    Inside the note.") is None
+    True
+    """
+    fence = None
+    container = False
+    blank = True
+    for j, raw in enumerate(text.expandtabs(4).splitlines()):
+        line = raw.rstrip()
+        if fence is not None:
+            if line.lstrip().startswith(fence):
+                fence = None
+            continue
+        match = _FENCE.match(line)
+        if match:
+            fence = match.group(1)
+            blank = False
+            continue
+        if not line:
+            blank = True
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if indent >= 4:
+            if blank and not container:
+                return j
+        elif _CONTAINER.match(line):
+            container = True
+        elif blank:
+            container = False
+        blank = False
+    return None
 
 
 def shrink_png(path: Path) -> None:
@@ -359,13 +494,30 @@ def run(build: Callable[[Page], None], source: str, title: str, argv: list[str] 
         description=f"Render the lesson '{title}': its page {slug}.md and its figures and players under {slug}/.",
     )
     parser.add_argument("--out", default="out", help="output directory (default: %(default)s)")
+    parser.add_argument("--reuse", default=None, metavar="PREV",
+                        help="a previous output directory: copy from PREV/<slug>/ the figures and players "
+                        "that did not change instead of drawing them")
+    parser.add_argument("--report", default=None, metavar="FILE",
+                        help="write to FILE (JSON) the repository files and libraries the lesson imported, "
+                        "and the figures and players it drew or reused")
     args = parser.parse_args(argv)
     import matplotlib
 
     matplotlib.use("Agg")
     t0 = time.perf_counter()
-    page = Page(slug, title, source, args.out)
+    page = Page(slug, title, source, args.out, reuse=args.reuse)
     build(page)
     path = page.save()
-    _progress(f"{slug}: page {path} ({time.perf_counter() - t0:.1f} s)")
+    if args.report:
+        from _reuse import imported_libraries, imported_sources
+
+        report = {
+            "sources": imported_sources((Path(source).resolve().parent,)),
+            "libraries": imported_libraries(),
+            "drawn": page.drawn,
+            "reused": page.reused,
+        }
+        Path(args.report).write_text(json.dumps(report, indent=1), encoding="utf-8")
+    _progress(f"{slug}: page {path} ({time.perf_counter() - t0:.1f} s; "
+              f"{len(page.drawn)} figure(s) and player(s) drawn, {len(page.reused)} reused)")
     return path

@@ -10,7 +10,6 @@ lesson that the ``nav`` of ``mkdocs.yml`` does not list.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -18,8 +17,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "generated"
 sys.path.insert(0, str(REPO / "lessons"))
+sys.path.insert(0, str(REPO / "scripts"))
 
-from _lesson import PAGE_FILE, assemble  # noqa: E402  (the lessons folder is not a package)
+import build_figures  # noqa: E402  (scripts/ and lessons/ are folders of scripts, not packages)
+from _lesson import PAGE_FILE, assemble  # noqa: E402
 
 
 def nav_pages(config: Path = REPO / "mkdocs.yml") -> set[str]:
@@ -40,16 +41,13 @@ def nav_pages(config: Path = REPO / "mkdocs.yml") -> set[str]:
 
 def assemble_all(out: Path = OUT) -> list[Path]:
     """Assemble every rendered lesson's page; drop outputs of deleted lessons; return the pages."""
-    existing = {p.stem for p in (REPO / "lessons").glob("*.py") if not p.name.startswith("_")}
+    existing = build_figures.lessons()
+    for slug in build_figures.prune(out, existing):
+        print(f"  {slug}: lesson gone, its outputs removed", flush=True)
     pages = []
     for page_json in sorted(out.glob(f"*/{PAGE_FILE}")):
-        slug = page_json.parent.name
-        if slug not in existing:
-            shutil.rmtree(page_json.parent)
-            (out / f"{slug}.md").unlink(missing_ok=True)
-            print(f"  {slug}: lesson gone, outputs removed", flush=True)
-            continue
-        pages.append(assemble(out, slug))
+        if not page_json.parent.name.startswith("."):
+            pages.append(assemble(out, page_json.parent.name))
     listed = nav_pages()
     for page in pages:
         rel = page.relative_to(REPO / "docs").as_posix()

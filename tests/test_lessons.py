@@ -8,6 +8,7 @@ then read what each one wrote.
 from __future__ import annotations
 
 import json
+import textwrap
 import re
 import subprocess
 import sys
@@ -187,3 +188,57 @@ def test_assemble_writes_the_page_in_block_order(tmp_path):
 def test_assemble_without_a_rendered_lesson_says_what_to_run(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"python lessons/padding.py"):
         _lesson.assemble(tmp_path, "padding")
+
+
+@pytest.mark.parametrize("text, line", [
+    ("Text.\n\n    | a | b |\n    |---|---|", 2),  # a table indented after a paragraph: a code block
+    ("    Indented from the start.", 0),
+    ("Text.\n\n\tA tab.", 2),
+    ("!!! note\n\n    Inside the note.", None),
+    ("??? tip \"More\"\n\n    Inside the details.", None),
+    ("- an item\n\n    its second paragraph", None),
+    ("1. an item\n\n    its second paragraph", None),
+    ("[^1]: a footnote\n\n    its second paragraph", None),
+    ("- an item\n\n    continued\n\nA paragraph.\n\n    then code", 6),
+    ("Text\n    continued without a blank line", None),
+    ("```python\n\n    indented code in a fence\n```", None),
+    ("$$\nx = 1\n$$", None),
+])
+def test_accidental_code_blocks_are_found(text, line):
+    assert _lesson.accidental_code_block(text) == line
+
+
+def test_md_refuses_prose_that_would_become_a_code_block(tmp_path):
+    page = make_page(tmp_path)
+    table = "| a | b |\n|---|---|"
+    with pytest.raises(ValueError, match=r"padding: page.md\(\) text would render as an indented code block "
+                                         r"from its line 3: '\| a \| b \|'"):
+        page.md("Some prose.\n\n" + textwrap.indent(table, "    "))
+    page.md("Some prose.\n\n" + table)
+    assert page.blocks == [{"type": "md", "text": "Some prose.\n\n" + table}]
+
+
+def test_page_reuses_an_unchanged_figure_and_draws_a_changed_one(tmp_path):
+    from matplotlib.figure import Figure
+
+    def line_figure(y: float) -> Figure:
+        fig = Figure(figsize=(1, 1))
+        fig.subplots().plot([0, 1], [0, y])
+        return fig
+
+    first = _lesson.Page("padding", "Padding", REPO / "lessons" / "padding.py", tmp_path / "a")
+    first.figure(line_figure(1), "same", "a line")
+    first.figure(line_figure(1), "changed", "a line")
+    first.save()
+    assert first.drawn == ["same", "changed"] and first.reused == []
+
+    second = _lesson.Page("padding", "Padding", REPO / "lessons" / "padding.py", tmp_path / "b", reuse=tmp_path / "a")
+    second.figure(line_figure(1), "same", "a line")
+    second.figure(line_figure(2), "changed", "a steeper line")
+    assert second.reused == ["same"] and second.drawn == ["changed"]
+    assert (tmp_path / "b" / "padding" / "same.png").read_bytes() == (tmp_path / "a" / "padding" / "same.png").read_bytes()
+    assert (tmp_path / "b" / "padding" / "changed.png").read_bytes() != (tmp_path / "a" / "padding" / "changed.png").read_bytes()
+    # a figure saved at another resolution is not the same figure
+    third = _lesson.Page("padding", "Padding", REPO / "lessons" / "padding.py", tmp_path / "c", reuse=tmp_path / "a")
+    third.figure(line_figure(1), "same", "a line", dpi=50)
+    assert third.drawn == ["same"]

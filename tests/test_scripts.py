@@ -14,6 +14,7 @@ LESSONS = sorted(p.stem for p in (REPO / "lessons").glob("*.py") if not p.name.s
 sys.path.insert(0, str(REPO / "scripts"))
 
 import build_figures  # noqa: E402  (scripts/ is a folder of scripts, not a package)
+import build_site  # noqa: E402
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -53,21 +54,6 @@ def test_nothing_is_rebuilt_when_nothing_changed(tmp_path):
     assert build_figures.build(only=[lesson], out=tmp_path, force=True) == [lesson]
 
 
-def test_stamp_follows_the_inputs(tmp_path):
-    shared = build_figures.shared_hash()
-    digest = build_figures.lesson_hash("padding", shared)
-    assert digest == build_figures.lesson_hash("padding", shared)
-    assert digest != build_figures.lesson_hash("pool_forward", shared)
-    assert digest != build_figures.lesson_hash("padding", shared + "numpy changed")
-    assert not build_figures.is_fresh("padding", digest, tmp_path)
-    (tmp_path / "padding").mkdir()
-    (tmp_path / "padding" / build_figures.STAMP).write_text(digest + "\n")
-    assert not build_figures.is_fresh("padding", digest, tmp_path)  # the page itself is missing
-    (tmp_path / "padding.md").write_text("# Padding\n")
-    assert build_figures.is_fresh("padding", digest, tmp_path)
-    assert not build_figures.is_fresh("padding", "0" * 64, tmp_path)
-
-
 def test_build_figures_names_an_unknown_lesson():
     with pytest.raises(SystemExit, match="no lesson named nonsense; the lessons are: .*padding"):
         build_figures.build(only=["nonsense"])
@@ -77,3 +63,23 @@ def test_build_site_refuses_zero_jobs():
     proc = subprocess.run([sys.executable, str(REPO / "scripts" / "build_site.py"), "--jobs", "0"],
                           cwd=REPO, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "--jobs must be at least 1, got 0" in proc.stderr
+
+
+def test_a_failed_mkdocs_build_leaves_the_site_as_it_was(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n\n[a page that does not exist](missing.md)\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"site_name: test\ndocs_dir: {docs}\n")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the good site")
+    with pytest.raises(SystemExit, match=f"mkdocs build --strict failed; {site} is left as it was"):
+        build_site.mkdocs_build(site, config)
+    assert (site / "index.html").read_text() == "the good site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "mkdocs.yml", "site"]  # no temporary folder left
+
+    (docs / "index.md").write_text("# Home\n\nFixed.\n")
+    build_site.mkdocs_build(site, config)
+    assert "Fixed." in (site / "index.html").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "mkdocs.yml", "site"]

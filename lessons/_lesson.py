@@ -66,7 +66,8 @@ Rules: fixed seeds (``np.random.seed``, the course's legacy seeding); the object
 interface of matplotlib (``Figure``, ``fig.subplots()``), never pyplot state;
 small traces (1 example, 1 or 2 channels, 5x5 inputs); every page shows at least
 one figure or player from a real trace. A new lesson also needs its line in the
-``nav`` of ``mkdocs.yml`` (the site tests say so when it is missing).
+``nav`` of ``mkdocs.yml`` (the site tests say so when it is missing):
+``python scripts/new_lesson.py NAME "Title"`` writes both.
 
 Output of ``run`` in ``--out DIR``: ``DIR/<slug>/page.json`` (the blocks, in order),
 the figures and players under ``DIR/<slug>/``, and the page itself, ``DIR/<slug>.md``,
@@ -283,7 +284,8 @@ class Page:
         for name in ("imports", "repl"):
             if f"--8<-- [start:{name}]" not in text:
                 raise ValueError(f"{self.slug}: page.repl() needs a '# --8<-- [start:{name}]' region in {self.source.name}")
-        rel = self.source.relative_to(REPO).as_posix()
+        # relative to the repository's root, where the snippets are looked up (a lesson elsewhere: its full path)
+        rel = self.source.relative_to(REPO).as_posix() if self.source.is_relative_to(REPO) else self.source.as_posix()
         self.blocks.append({"type": "repl", "regions": [f"{rel}:imports", f"{rel}:repl"], "title": title})
 
     def save(self) -> Path:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import matplotlib
@@ -52,7 +53,9 @@ def test_conv_forward_writes_frames_gif_and_player(capsys, tmp_path):
 
 @pytest.mark.parametrize("function", cli.FUNCTIONS)
 def test_every_function_runs(capsys, tmp_path, function):
-    code, _, err = run(capsys, function, "--size", "4", "--f", "2", "--steps", "0", "--no-gif", "--name", "x",
+    sizes = [arg for dest, value in (("size", "4"), ("f", "2")) if dest in cli.APPLIES[function]
+             for arg in (f"--{dest}", value)]
+    code, _, err = run(capsys, function, *sizes, "--steps", "0", "--no-gif", "--name", "x",
                        "-o", str(tmp_path), *FAST)
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["000.png", "player.json"]
@@ -175,3 +178,122 @@ def test_python_m_tracer_check_in_a_subprocess():
     result = subprocess.run([sys.executable, "-m", "tracer", "check", str(SOLUTIONS / "no_functions.py")],
                             capture_output=True, text=True, cwd=REPO, timeout=120)
     assert result.returncode == 2
+
+
+# -- sizes, memory and output paths are checked before any work ---------------------------------
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["conv_forward", "--size", "20000"],
+     "conv_forward on these sizes would record 400,000,001 events, past max_events=2,000; "
+     "use a smaller --m, --size, --width, --channels, --filters, or raise --max-events"),
+    (["pool_forward", "--size", "1000000", "--f", "1"], "would record 1,000,000,000,000 events, past max_events=2,000"),
+    (["conv_forward", "--size", "30000", "--max-events", str(10**12)],
+     "conv_forward: A_prev would be an array of shape (1, 30000, 30000, 1), 6.7 GiB, more than the 2.0 GiB allowed "
+     "for one array (tracer.validate.MAX_ARRAY_BYTES); use a smaller --m, --size, --width, --channels, --pad"),
+    (["conv_forward", "--filters", "300000000", "--max-events", str(10**12)],
+     "W would be an array of shape (3, 3, 1, 300000000), 20.1 GiB, more than the 2.0 GiB allowed for one array "
+     "(tracer.validate.MAX_ARRAY_BYTES); use a smaller --f, --channels, --filters"),
+    (["zero_pad", "--pad", "1000000"], "X_pad would be an array of shape (1, 2000005, 2000005, 1), 29.1 TiB"),
+])
+def test_sizes_are_refused_before_any_array_is_made(argv, message, tmp_path):
+    """In a process of its own with its memory capped at 1 GiB: the refusal allocates nothing big."""
+    code = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3)); "
+        "from tracer import cli; sys.exit(cli.main(sys.argv[1:]))"
+    )
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, *argv, "-o", str(tmp_path), "-q"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "MPLBACKEND": "Agg"})
+    assert proc.returncode == 2, proc.stderr
+    assert f"python -m tracer {argv[0]}: error: " in proc.stderr and message in proc.stderr
+    assert "Traceback" not in proc.stderr and "MemoryError" not in proc.stderr
+    assert time.perf_counter() - t0 < 30
+    assert not list(tmp_path.iterdir())
+
+
+def test_plan_counts_the_events_and_arrays_of_a_run():
+    args = cli.function_parser("conv_forward").parse_args(["--m", "2", "--size", "5", "--width", "7", "--channels", "4",
+                                                           "--filters", "8", "--pad", "1", "--stride", "2"])
+    events, arrays = cli.plan(args)
+    # the course's conv_forward case: Z (2, 3, 4, 8), 192 windows and the padding step
+    assert events == 2 * 3 * 4 * 8 + 1
+    assert arrays == {"A_prev": (2, 5, 7, 4), "W": (3, 3, 4, 8), "Z": (2, 3, 4, 8), "A_prev_pad": (2, 7, 9, 4)}
+    args = cli.function_parser("pool_backward").parse_args(["--size", "6", "--width", "4", "--f", "3"])
+    assert cli.plan(args) == (2, {"A_prev": (1, 6, 4, 1), "A": (1, 2, 1, 1), "dA": (1, 2, 1, 1), "dA_prev": (1, 6, 4, 1)})
+    # no output at all: the course function gives its own message
+    assert cli.plan(cli.function_parser("pool_forward").parse_args(["--size", "2", "--f", "3"])) is None
+
+
+def test_bad_output_paths_are_clean_errors(capsys, tmp_path):
+    a_file = tmp_path / "a_file"
+    a_file.write_text("not a directory")
+    for out, message in [
+        (a_file, f"cannot write the frames to -o {a_file}: {a_file} is a file, not a directory"),
+        (a_file / "sub", f"cannot write the frames to -o {a_file / 'sub'}: {a_file} is a file, not a directory"),
+    ]:
+        code, _, err = run(capsys, "pool_forward", "-o", str(out), "-q")
+        assert code == 2 and f"python -m tracer pool_forward: error: {message}" in err
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "pool_forward").write_text("a file where the frames would go")
+    code, _, err = run(capsys, "pool_forward", "-o", str(tmp_path / "out"), "-q")
+    assert code == 2 and "is a file, not a directory" in err
+
+
+@pytest.mark.skipif(not Path("/proc/sys").is_dir(), reason="needs Linux's read-only /proc/sys")
+def test_a_read_only_or_unwritable_output_is_a_clean_error(capsys):
+    code, _, err = run(capsys, "pool_forward", "-o", "/proc/sys/tracer-out", "-q")
+    assert code == 2 and "error: cannot write the frames to -o /proc/sys/tracer-out: /proc/sys is not writable" in err
+    # /proc takes no new directory, even from root: the failure comes when the frames are written
+    code, _, err = run(capsys, "pool_forward", "-o", "/proc/tracer-out", "-q", "--workers", "1", "--dpi", "30")
+    assert code == 2 and "error: cannot write the frames to /proc/tracer-out/pool_forward: " in err
+    assert "Traceback" not in err
+
+
+def test_a_write_that_fails_midway_is_a_clean_error(capsys, tmp_path, monkeypatch):
+    from tracer import render
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(render, "write_player", full_disk)
+    code, _, err = run(capsys, "pool_forward", "-o", str(tmp_path), "-q")
+    assert code == 2
+    assert f"error: cannot write the frames to {tmp_path / 'pool_forward'}: No space left on device" in err
+
+
+# -- each function takes its own options ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["conv_forward", "--mode", "average"], "--mode"),
+    (["conv_forward", "--mode=average"], "--mode"),
+    (["pool_forward", "--pad", "2"], "--pad"),
+    (["pool_backward", "--filters", "2"], "--filters"),
+    (["distribute_value", "--size", "3"], "--size"),
+    (["create_mask_from_window", "--stride", "2"], "--stride"),
+])
+def test_an_option_that_does_not_apply_is_refused(capsys, tmp_path, argv, option):
+    code, _, err = run(capsys, *argv, "-o", str(tmp_path), "-q")
+    assert code == 2
+    fn = argv[0]
+    assert f"error: {option} does not apply to {fn}, which takes " in err
+    assert f"python -m tracer {fn} --help" in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_function_help_shows_only_its_options(capsys):
+    code, out, _ = run(capsys, "pool_forward", "--help")
+    assert code == 0
+    assert out.startswith("usage: python -m tracer pool_forward")
+    assert "pool_forward(A_prev, {f, stride}, mode)" in out
+    for option in ("--size", "--f F", "--stride", "--mode", "--seed", "--steps", "--max-events"):
+        assert option in out
+    for option in ("--pad", "--filters", "--channel "):
+        assert option not in out
+    assert "window size f (default 2)" in out and "stride (default f)" in out
+    code, out, _ = run(capsys, "conv_forward", "--help")
+    assert "--pad" in out and "--filters" in out and "--mode" not in out
+    assert "filter size f (default 3)" in out and "stride (default 1)" in out
+    code, out, _ = run(capsys, "distribute_value", "--help")
+    assert "--f F" in out and "--size" not in out and "--stride" not in out

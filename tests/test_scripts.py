@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -83,3 +85,50 @@ def test_a_failed_mkdocs_build_leaves_the_site_as_it_was(tmp_path):
     build_site.mkdocs_build(site, config)
     assert "Fixed." in (site / "index.html").read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "mkdocs.yml", "site"]
+
+
+def test_new_lesson_writes_a_lesson_that_runs_and_adds_its_nav_line(tmp_path):
+    import yaml
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    script = [sys.executable, str(REPO / "scripts" / "new_lesson.py")]
+    where = ["--lessons", str(lessons), "--config", str(config)]
+    proc = subprocess.run([*script, "strided_pooling", "Strided  pooling", "--section", "Forward", *where],
+                          cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "added '- generated/strided_pooling.md' to the nav" in proc.stdout
+    nav = yaml.safe_load(config.read_text(encoding="utf-8"))["nav"]
+    forward = next(item["Forward"] for item in nav if isinstance(item, dict) and "Forward" in item)
+    assert forward[-1] == "generated/strided_pooling.md"
+    assert forward[:-1] == next(i["Forward"] for i in yaml.safe_load((REPO / "mkdocs.yml").read_text())["nav"]
+                                if isinstance(i, dict) and "Forward" in i)
+    # the comments of the config are kept
+    assert "# lesson outputs that are not pages" in config.read_text(encoding="utf-8")
+    assert "TITLE = 'Strided pooling'" in (lessons / "strided_pooling.py").read_text()
+
+    # the new lesson runs as it is: prose, a figure and a player of a real trace, the REPL box
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, str(lessons / "strided_pooling.py"), "--out", str(out)],
+                         cwd=REPO, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(REPO / "lessons")})
+    assert run.returncode == 0, run.stderr
+    kinds = [b["type"] for b in json.loads((out / "strided_pooling" / "page.json").read_text())["blocks"]]
+    assert kinds == ["md", "code", "figure", "player", "md", "repl"]
+    assert (out / "strided_pooling.md").read_text().startswith("# Strided pooling\n")
+
+    # without a section: the end of the nav; refusals name the problem
+    proc = subprocess.run([*script, "other", "Other", *where], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert yaml.safe_load(config.read_text(encoding="utf-8"))["nav"][-1] == "generated/other.md"
+    for argv, message in [
+        (["strided_pooling", "Again"], "strided_pooling.py already exists"),
+        (["Bad-Name", "Title"], "NAME must be lowercase letters, digits and _"),
+        (["third", "Third", "--section", "Sideways"], "the nav has no section 'Sideways'; its sections are: Forward"),
+        (["third", "  "], "TITLE must not be empty"),
+    ]:
+        proc = subprocess.run([*script, *argv, *where], cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert proc.returncode != 0 and message in proc.stderr, proc.stderr
+    assert sorted(p.name for p in lessons.iterdir()) == ["other.py", "strided_pooling.py"]

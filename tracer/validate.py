@@ -36,9 +36,44 @@ __all__ = [
     "check_network",
     "check_linear_cache",
     "check_activation_cache",
+    "check_allocation",
+    "MAX_ARRAY_BYTES",
 ]
 
 POOL_MODES = ("max", "average")
+
+#: The largest array (in bytes) any one call may allocate: 2 GiB, a quarter of a small
+#: machine's memory. Sizes are checked against it before anything is allocated, so a
+#: typo such as ``zero_pad(X, 10**6)`` is refused at once instead of ending in a MemoryError.
+MAX_ARRAY_BYTES = 2 * 1024**3
+
+
+def _human(n_bytes: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n_bytes < 1024 or unit == "PiB":
+            return f"{n_bytes:.0f} {unit}" if unit == "B" else f"{n_bytes:.1f} {unit}"
+        n_bytes /= 1024
+    raise AssertionError  # pragma: no cover
+
+
+def check_allocation(fn: str, what: str, shape: tuple[int, ...], hint: str, itemsize: int = 8) -> None:
+    """Refuse an array of ``shape`` (float64 by default) larger than :data:`MAX_ARRAY_BYTES`.
+
+    Called with the sizes, before the array is made; ``hint`` says how to reduce it.
+
+    Raises
+    ------
+    ValueError
+        Naming ``fn``, the array, its shape, the bytes it needs and the limit.
+    """
+    size = itemsize
+    for n in shape:
+        size *= int(n)
+    if size > MAX_ARRAY_BYTES:
+        raise ValueError(
+            f"{fn}: {what} would be an array of shape {tuple(int(n) for n in shape)}, {_human(size)}, more than the "
+            f"{_human(MAX_ARRAY_BYTES)} allowed for one array (tracer.validate.MAX_ARRAY_BYTES); {hint}"
+        )
 
 #: dtype kinds taken as real numbers: float, signed and unsigned int, bool.
 REAL_KINDS = "fiub"
@@ -49,10 +84,17 @@ def check_array(fn: str, name: str, x: Any, ndim: int | None, layout: str = "") 
 
     Floating-point, integer and boolean arrays are taken, as the course's own
     tests pass them (``np.array([[-1, 2, 3], ...])``); complex, object and string
-    arrays are refused. Returns ``x`` itself: :func:`as_float` converts.
+    arrays are refused, and so are masked arrays (``numpy.ma``): the loops and
+    the vectorized twins would each treat the mask their own way. Returns ``x``
+    itself: :func:`as_float` converts.
     """
     if not isinstance(x, np.ndarray):
         raise TypeError(f"{fn}: {name} must be a numpy array{_layout(layout)}, got {type(x).__name__}")
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(
+            f"{fn}: {name} is a masked array (numpy.ma), whose mask the course's loops would ignore; "
+            f"pass {name}.filled(0.0) (or another fill value), or np.asarray({name}) to drop the mask"
+        )
     if x.dtype.kind not in REAL_KINDS:
         hint = f"; take the real part with {name}.real if that is what you mean" if x.dtype.kind == "c" else ""
         raise TypeError(

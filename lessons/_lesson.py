@@ -58,9 +58,33 @@ What each :class:`Page` method adds:
     Renders a step player (one frame per event, via ``tracer.render.write_player``)
     into ``<slug>/<name>/``. Keep players short: 40 frames at most (pass ``steps``,
     or record with ``tracer.record(examples=0, channels=0)``, or ``trace.where(...)``).
-``page.repl(title=None)``
+    By default a ``pad 0`` step, which changes nothing, is left out, so that a player
+    opens on its first real window.
+``page.repl(title=None, prints=None)``
     The "try it in the REPL" box: quotes this lesson's ``imports`` and ``repl``
-    regions, which must reproduce the lesson's main figure on their own.
+    regions, which must reproduce the lesson's main figure on their own; ``prints``
+    is what their ``print`` calls show, computed by the lesson (no "# (1, 4, 4, 1)"
+    comments in the region: they go stale when a size changes).
+``page.frames(frames, name, alt)``
+    A step player of frames the lesson draws itself from a trace (``frames`` yields
+    ``(fig, caption)``), for a picture no render scene draws.
+``page.exercise(question, answer, setup=None)``
+    A "predict, then reveal" question: ``setup`` (optional Markdown: a code line,
+    a small array) stays visible, the ``question`` (one line of Markdown) is the
+    summary of a folded block, "Exercise 1: ...", and ``answer`` (Markdown) is
+    what unfolds. Compute every number of an answer with tracer while the lesson
+    runs (an f-string of ``Z.shape``, a replayed cell, a buggy line run on the
+    real input), never type it: the answer then follows any change of size::
+
+        Z, _ = tracer.conv_forward(A_prev, W, b, {"stride": 2, "pad": 1})
+        page.exercise(f"What shape does `Z` have for an input of shape `{A_prev.shape}`?",
+                      f"`{Z.shape}`: $\\lfloor ({n} - {f} + 2)/2 \\rfloor + 1 = {Z.shape[1]}$ rows.")
+
+    Every lesson has at least two (the site tests count them).
+
+Prose, alt texts and REPL comments take their sizes from the real shapes
+(``rf"..."`` strings of ``A_prev.shape``, ``f``, ``pad``): a teacher who changes a
+size changes one number, and the page follows.
 
 Rules: fixed seeds (``np.random.seed``, the course's legacy seeding); the object
 interface of matplotlib (``Figure``, ``fig.subplots()``), never pyplot state;
@@ -99,13 +123,16 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["Page", "run", "assemble", "shrink_png", "REPO", "PAGE_FILE", "MAX_FRAMES", "PLAYER_DPI"]
+__all__ = ["Page", "run", "assemble", "shrink_png", "REPO", "PAGE_FILE", "EMBED_FILE", "MAX_FRAMES", "PLAYER_DPI"]
 
 #: The repository's root: snippet paths are relative to it.
 REPO = Path(__file__).resolve().parent.parent
 
 #: Name of the file that holds a lesson's blocks, in ``DIR/<slug>/``.
 PAGE_FILE = "page.json"
+
+#: The player's block for a page of ``docs/`` (the home page) to include, in ``DIR/<slug>/<player>/``.
+EMBED_FILE = "embed.md"
 
 #: Longest player a page may show (frames).
 MAX_FRAMES = 40
@@ -252,7 +279,9 @@ class Page:
         from tracer import render
 
         self._claim(name)
-        n = len(trace) if steps is None else len(steps)
+        if steps is None:  # a pad of 0 changes nothing: open on the first real step
+            steps = [k for k in range(len(trace)) if not _is_noop_pad(trace[k])]
+        n = len(steps)
         if n == 0:
             raise ValueError(f"{self.slug}: player {name!r} has no step to show")
         if n > MAX_FRAMES:
@@ -278,15 +307,80 @@ class Page:
         self.blocks.append({"type": "player", "dir": name, "alt": alt, "key": key})
         return info
 
-    def repl(self, title: str = "Try it in the REPL") -> None:
-        """The box with this lesson's ``imports`` and ``repl`` regions, ready to paste."""
+    def frames(self, frames: Any, name: str, alt: str, dpi: int = PLAYER_DPI) -> dict:
+        """A step player of frames the lesson draws itself: ``frames`` yields ``(fig, caption)``.
+
+        For a picture no :mod:`tracer.render` scene draws (several channels at once, say):
+        the lesson draws each step from the trace, on one figure whose artists it updates,
+        and yields it with the step's caption. Written like :meth:`player`: PNGs, a GIF
+        and ``player.json`` under ``<slug>/<name>/``. Returns the player's description.
+        """
+        from PIL import Image
+
+        self._claim(name)
+        out = self.dir / name
+        out.mkdir(parents=True, exist_ok=True)
+        t0 = time.perf_counter()
+        steps = []
+        for j, (fig, caption) in enumerate(frames):
+            if j >= MAX_FRAMES:
+                raise ValueError(f"{self.slug}: player {name!r} has more than {MAX_FRAMES} frames")
+            src = f"{j:03d}.png"
+            fig.savefig(out / src, dpi=dpi)  # no tight bounding box: every frame the same size
+            shrink_png(out / src)
+            steps.append({"src": src, "index": j, "caption": caption})
+        if not steps:
+            raise ValueError(f"{self.slug}: player {name!r} has no frame to show")
+        images = [Image.open(out / step["src"]).convert("RGB") for step in steps]
+        width, height = images[0].size
+        images[0].save(out / "anim.gif", save_all=True, append_images=images[1:], duration=700, loop=0)
+        info = {"name": name, "width": width, "height": height, "gif": "anim.gif", "steps": steps}
+        (out / "player.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        self.blocks.append({"type": "player", "dir": name, "alt": alt})
+        _progress(f"{self.slug}: player {name}, {len(steps)} frames ({time.perf_counter() - t0:.1f} s)")
+        return info
+
+    def exercise(self, question: str, answer: str, setup: str | None = None) -> None:
+        """A "predict, then reveal" question, its answer folded under "Exercise N: question".
+
+        Parameters
+        ----------
+        question : str
+            One line of Markdown (inline code and math work): the summary of the fold.
+        answer : str
+            Markdown, dedented: what unfolds. Compute its numbers with tracer while the
+            lesson runs (f-strings of real shapes and values), never type them.
+        setup : str, optional
+            Markdown shown above the fold, always visible: the code or array the
+            question is about.
+        """
+        for arg, value in (("question", question), ("answer", answer)):
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"{self.slug}: page.exercise() needs a non-empty str {arg}, got {value!r}")
+        if "\n" in question.strip():
+            raise ValueError(f"{self.slug}: an exercise's question is one line (put the rest in setup=), got {question!r}")
+        self.blocks.append({
+            "type": "exercise",
+            "question": question.strip(),
+            "answer": textwrap.dedent(answer).strip("\n"),
+            "setup": textwrap.dedent(setup).strip("\n") if setup else "",
+        })
+
+    def repl(self, title: str = "Try it in the REPL", prints: str | None = None) -> None:
+        """The box with this lesson's ``imports`` and ``repl`` regions, ready to paste.
+
+        ``prints`` is what the region's ``print`` calls show, computed by the lesson
+        (``f"{x.shape} -> {x_pad.shape}"``) rather than written in a comment that a
+        change of size would leave stale.
+        """
         text = self.source.read_text(encoding="utf-8")
         for name in ("imports", "repl"):
             if f"--8<-- [start:{name}]" not in text:
                 raise ValueError(f"{self.slug}: page.repl() needs a '# --8<-- [start:{name}]' region in {self.source.name}")
         # relative to the repository's root, where the snippets are looked up (a lesson elsewhere: its full path)
         rel = self.source.relative_to(REPO).as_posix() if self.source.is_relative_to(REPO) else self.source.as_posix()
-        self.blocks.append({"type": "repl", "regions": [f"{rel}:imports", f"{rel}:repl"], "title": title})
+        self.blocks.append({"type": "repl", "regions": [f"{rel}:imports", f"{rel}:repl"], "title": title,
+                            "prints": prints or ""})
 
     def save(self) -> Path:
         """Write ``<slug>/page.json`` and the assembled page ``<slug>.md``; return the page's path."""
@@ -363,6 +457,11 @@ def accidental_code_block(text: str) -> int | None:
     return None
 
 
+def _is_noop_pad(event: Any) -> bool:
+    """True for a padding step of 0 rows and columns, which draws nothing new."""
+    return type(event).__name__ == "Pad" and getattr(event, "pad", None) == 0
+
+
 def shrink_png(path: Path) -> None:
     """Rewrite a PNG with a palette of 256 colours, in place: about 3 times smaller.
 
@@ -380,7 +479,7 @@ def shrink_png(path: Path) -> None:
 # Assembling a page: blocks -> Markdown, with every player's frames and captions embedded.
 
 
-def _player_html(slug: str, directory: Path, name: str, alt: str) -> str:
+def _player_html(slug: str, directory: Path, name: str, alt: str, prefix: str = "") -> str:
     info = json.loads((directory / name / "player.json").read_text(encoding="utf-8"))
     ident = f"player-{slug}-{name}"
     data = {
@@ -400,12 +499,12 @@ def _player_html(slug: str, directory: Path, name: str, alt: str) -> str:
     # URL) and the GIF is never fetched; without, the <noscript> GIF replaces the frame.
     parts = [
         f'<script type="application/json" id="{ident}">{payload}</script>',
-        f'![{_md_escape(alt)}]({slug}/{name}/{info["steps"][0]["src"]}){{ .tracer-player data-player="{ident}" {size} }}',
+        f'![{_md_escape(alt)}]({prefix}{slug}/{name}/{info["steps"][0]["src"]}){{ .tracer-player data-player="{ident}" {size} }}',
     ]
     if info.get("gif"):
         parts.append(
             f'<noscript markdown="1">\n'
-            f'![{_md_escape(alt)}]({slug}/{name}/{info["gif"]}){{ .tracer-player-gif {size} }}\n'
+            f'![{_md_escape(alt)}]({prefix}{slug}/{name}/{info["gif"]}){{ .tracer-player-gif {size} }}\n'
             f"</noscript>"
         )
     parts.append(f'<p class="tracer-player-caption" data-player-caption="{ident}">{first}</p>')
@@ -437,6 +536,7 @@ def assemble(out: str | os.PathLike, slug: str) -> Path:
         raise FileNotFoundError(f"assemble: {source} is missing; run the lesson first (python lessons/{slug}.py)")
     data = json.loads(source.read_text(encoding="utf-8"))
     parts = [f"# {data['title']}"]
+    exercises = 0
     for block in data["blocks"]:
         kind = block["type"]
         if kind == "md":
@@ -445,16 +545,30 @@ def assemble(out: str | os.PathLike, slug: str) -> Path:
             parts.append(_fence(block["lang"], block["title"], [f'--8<-- "{block["region"]}"']))
         elif kind == "figure":
             caption = block["caption"]
-            img = f"![{_md_escape(block['alt'])}]({slug}/{block['src']}){{ .tracer-figure loading=lazy }}"
+            # the image links to itself: a tap opens it at full size (player.js zooms in place)
+            src = f"{slug}/{block['src']}"
+            img = f"[![{_md_escape(block['alt'])}]({src}){{ .tracer-figure loading=lazy }}]({src}){{ .tracer-zoom }}"
             parts.append(img + (f'\n\n<p class="tracer-figure-caption">{html.escape(caption)}</p>' if caption else ""))
+        elif kind == "exercise":
+            exercises += 1
+            body = textwrap.indent(block["answer"], "    ")
+            title = block["question"].replace('"', "'")  # the summary sits in double quotes
+            text = f'??? question "Exercise {exercises}: {title}"\n\n{body}'
+            parts.append(f"{block['setup']}\n\n{text}" if block["setup"] else text)
         elif kind == "player":
             parts.append(_player_html(slug, directory, block["dir"], block["alt"]))
+            # the same player for a page of docs/ to include (pymdownx.snippets), URLs from docs/
+            embed = _player_html(slug, directory, block["dir"], block["alt"], prefix=f"{out.name}/")
+            (directory / block["dir"] / EMBED_FILE).write_text(embed + "\n\n" + NOSCRIPT_STYLE + "\n", encoding="utf-8")
         elif kind == "repl":
             lines = []
             for region in block["regions"]:  # a blank line between the imports and the code
                 lines += [f'--8<-- "{region}"', ""]
+            printed = ""
+            if block.get("prints"):
+                printed = "\n\n    It prints:\n\n" + _fence("text", "", block["prints"].splitlines(), indent="    ")
             parts.append(
-                f'!!! example "{block["title"]}"\n\n' + _fence("python", "", lines[:-1], indent="    ")
+                f'!!! example "{block["title"]}"\n\n' + _fence("python", "", lines[:-1], indent="    ") + printed
                 + "\n\n    In Jupyter `fig` shows itself; in a plain REPL, save it with `fig.savefig(\"step.png\")`."
             )
         else:

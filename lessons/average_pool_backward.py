@@ -38,11 +38,15 @@ def build(page: Page) -> None:
     # --8<-- [start:repl]
     with tracer.record() as trace:
         a = tracer.distribute_value(2.0, (2, 2))
-    print(a)  # [[0.5 0.5] [0.5 0.5]]
+    print(a)
     fig = trace.plot(0)
     # --8<-- [end:repl]
-    assert a.tolist() == [[0.5, 0.5], [0.5, 0.5]]
-    page.figure(fig, "distribute", "distribute_value(2, (2, 2)): four cells of 0.5")
+    assert a.tolist() == [[0.5, 0.5], [0.5, 0.5]]  # the course's expected output
+    page.figure(fig, "distribute", f"distribute_value(2, (2, 2)): {a.size} cells of {a[0, 0]:g}")
+    page.md(rf"""
+        That is the course's own check: `distribute_value(2, (2, 2))` must print
+        `{np.array2string(a, separator=", ").replace(chr(10), "")}`.
+    """)
 
     page.md(r"""
         ## Step by step: overlapping windows
@@ -60,6 +64,16 @@ def build(page: Page) -> None:
         dA_prev = tracer.pool_backward(dA, cache, mode="average")
     assert dA_prev[0, :, :, 0].tolist() == [[1, 3, 2], [4, 10, 6], [3, 7, 4]]
     page.player(back, "avg_back", "pool_backward in average mode, f 2, stride 1: each window spreads dA / 4")
+    e = next(e for e in back.where("pool_back_window") if (e.h, e.w) == (0, 1))
+    share = tracer.distribute_value(dA[0, 0, 1, 0], (2, 2))
+    page.exercise(
+        "Which cells does window $(0, 1)$ add to, and how much does each get?",
+        f"""
+        Rows {e.vert_start}:{e.vert_end} and columns {e.horiz_start}:{e.horiz_end} of `dA_prev`, four cells,
+        each $dA_{{0,1}} / 4 = {dA[0, 0, 1, 0]:g} / 4 = {share[0, 0]:g}$
+        (`distribute_value({dA[0, 0, 1, 0]:g}, (2, 2))`).
+        """,
+    )
     page.md(r"""
         $$
         dA_{prev} = \begin{pmatrix} 1 & 1 + 2 & 2 \\ 1 + 3 & 1 + 2 + 3 + 4 & 2 + 4 \\ 3 & 3 + 4 & 4 \end{pmatrix}
@@ -77,7 +91,40 @@ def build(page: Page) -> None:
         $dA_{prev}$ is simply a quarter of one value of $dA$. The whole `pool_backward` loop,
         max and average side by side, is in [Pooling backward](pool_backward.md).
     """)
-    page.repl()
+    # two more slips, run on a stride-2 layer whose dA (3x3) is larger than its window (2x2)
+    A6 = np.zeros((1, 6, 6, 1))
+    _, cache6 = tracer.pool_forward(A6, {"f": 2, "stride": 2}, mode="average")
+    dA6 = np.arange(1.0, 10.0).reshape(1, 3, 3, 1)
+    (m, n_H, n_W, n_C), f = dA6.shape, 2
+    wrong_shape = tracer.distribute_value(dA6[0, 0, 0, 0], (n_H, n_W))
+    try:
+        np.zeros((1, 6, 6, 1))[0, 0:f, 0:f, 0] += wrong_shape
+    except ValueError as err:
+        broadcast = str(err)
+    else:  # pragma: no cover - numpy always refuses
+        raise AssertionError("a 3x3 share cannot be added to a 2x2 window")
+    by_f = dA6[0, 0, 0, 0] / f
+    page.md(rf"""
+        !!! warning "The window's shape, and $f \cdot f$"
+            `distribute_value(dz, shape)` takes the **window's** shape, `(f, f)`. Given the layer's
+            `(n_H, n_W)` instead, `{(n_H, n_W)}` for a $6 \times 6$ input pooled with $f = 2$,
+            stride 2, it returns a ${n_H} \times {n_W}$ array of `dz / {n_H * n_W}`, and adding it to a
+            ${f} \times {f}$ window fails: `ValueError: {broadcast}`. (When `n_H == f`, as in the player
+            above, the wrong line runs and gives the right numbers: a test that uses such a case
+            cannot catch it.) Dividing by `f` instead of `f * f` gives each of the {f * f} cells
+            `{by_f:g}` instead of `{dA6[0, 0, 0, 0] / (f * f):g}`: the window passes back
+            {f}x what it received.
+    """)
+    page.exercise(
+        f"For `dz = {dA6[0, 0, 0, 0]:g}` and a ${f} \\times {f}$ window, what does each cell get from "
+        "`dz / n_H * n_W`?",
+        f"""
+        `{dA6[0, 0, 0, 0] / f * f:g}`: `dz / {f} * {f}` is $(dz / {f}) \\cdot {f}$, the whole `dz`, so the window
+        sends back {f * f} times what it received. `dz / (n_H * n_W)` gives
+        `{tracer.distribute_value(dA6[0, 0, 0, 0], (f, f))[0, 0]:g}`.
+        """,
+    )
+    page.repl(prints=str(a))
 
 
 if __name__ == "__main__":

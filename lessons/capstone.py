@@ -270,13 +270,36 @@ def build(page: Page) -> None:
         that tie costs nothing here.
     """)
     page.player(pool_steps, "pool_filter0", "max pooling of one feature map, one window per frame")
+    e = next(e for e in pool_steps if (e.h, e.w) == (1, 1))
+    page.exercise(
+        "What does filter 0's pooling window $(1, 1)$ keep, and from which cell?",
+        f"""
+        It reads rows {e.vert_start}:{e.vert_end} and columns {e.horiz_start}:{e.horiz_end} of
+        `relu(Z)` for filter 0 and keeps their maximum, **{e.value:.3f}**, found at cell
+        $({e.max_row}, {e.max_col})$ of the feature map: `P1[0, 1, 1, 0]` = {P1[0, 1, 1, 0]:.3f}.
+        """,
+    )
     conv_steps = trace.where("conv_window", c=0)
-    page.md(r"""
-        And the convolution with filter 0 along the image's middle rows (rows 3 and 4 of
-        the output), one window per frame:
+    rows = (3, 4)
+    A_pad = np.pad(digit[0, :, :, 0], capstone.CONV["pad"])
+    inked = [k for k, e in enumerate(conv_steps)
+             if e.h in rows and A_pad[e.vert_start:e.vert_end, e.horiz_start:e.horiz_end].any()]
+    page.md(rf"""
+        And the convolution with filter 0 along the image's middle rows (rows
+        {" and ".join(map(str, rows))} of the output), one window per frame, from the first window
+        that holds ink:
     """)
-    page.player(conv_steps, "conv_filter0", "the convolution of the digit with filter 0, rows 3 and 4, one window per frame",
-                steps=[k for k, e in enumerate(conv_steps) if e.h in (3, 4)])
+    page.player(conv_steps, "conv_filter0",
+                f"the convolution of the digit with filter 0, rows {' and '.join(map(str, rows))}, one window per frame",
+                steps=[k for k in range(inked[0], len(conv_steps)) if conv_steps[k].h in rows])
+    page.exercise(
+        "How many numbers does `conv_forward` compute for this one digit, and how many does pooling keep?",
+        f"""
+        `Z1` has shape `{Z1.shape}`: {Z1.size} numbers, one traced window each
+        ({len(trace.where("conv_window"))} windows). Max pooling keeps one in four, `P1` of shape
+        `{P1.shape}`, {P1.size} numbers: all the dense layer reads.
+        """,
+    )
     page.repl()
 
 

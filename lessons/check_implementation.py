@@ -11,6 +11,8 @@ import numpy as np
 
 import tracer
 # --8<-- [end:imports]
+import re
+
 from _lesson import Page, run
 
 TITLE = "Check your implementation"
@@ -79,6 +81,11 @@ def text_block(report: "tracer.CheckReport") -> str:
 
 
 def build(page: Page) -> None:
+    from tracer.gradcheck import numeric_gradient
+
+    x_tie = np.array([[1.0, 3.0], [3.0, 2.0]])
+    tie = numeric_gradient(lambda: np.max(x_tie), x_tie)
+    tie_half = f"`{tie[0, 1]:.1f}` and `{tie[1, 0]:.1f}`"
     page.md(r"""
         When you write the course's functions yourself, the course's tests tell you *that*
         something is wrong ("wrong values", or a shape error), not *where* or *why*. tracer
@@ -146,6 +153,21 @@ def build(page: Page) -> None:
         padded input it should have read. `report.figure()` draws that window from tracer's
         trace, with the differing cell outlined in red and what differs written on top:
     """)
+    first = next(case for case in report.cases if not case.passed)
+
+    def strides(passed: bool) -> str:
+        found = {re.search(r"stride (\d+)", c.description).group(1) for c in report.cases if c.passed == passed}
+        return " or ".join(sorted(found))
+
+    page.exercise(
+        f"Of the {len(report.cases)} cases, how many does this `conv_forward` pass, and which kind fails?",
+        f"""
+        {sum(case.passed for case in report.cases)} pass and {sum(not case.passed for case in report.cases)}
+        fail; the first to fail is "{first.description}". The failing cases have stride
+        {strides(False)}, the passing ones stride {strides(True)}: at stride 1, `h` and `h * stride` are
+        the same number.
+        """,
+    )
     page.figure(fig, "conv_forward_stride",
                 "The reference window of the first output cell that differs, with that cell outlined in red",
                 "report.figure(): the window of Z[0, 0, 1, 0] in the reference (columns 2 to 4 of the padded "
@@ -196,16 +218,31 @@ def build(page: Page) -> None:
     page.md(text_block(report))
 
     page.md(r"""
-        ## Ties: the course and the frameworks disagree
+        ## Ties: the course's convention
 
         When a max-pooling window holds its maximum twice, the course's mask
-        `x == np.max(x)` marks both cells, and `pool_backward` sends the gradient to both.
-        Frameworks, and learners who use `np.argmax`, send it to one. Neither is wrong in
-        general, but the course's functions do the former, so the check does too, and says so:
-    """)
+        `x == np.max(x)` marks both cells, and `pool_backward` sends the **whole** gradient to
+        each of them: the window passes back twice what it received. That is not a
+        gradient: at a tie the maximum has no derivative, and a gradient check (centred
+        differences) gives each tied cell **half**, {half}. Frameworks, and learners who use
+        `np.argmax`, send everything to one cell. The course's rule is a convention, and the
+        course tells learners to ignore ties; tracer keeps the course's functions, so the check
+        follows the course's rule, and says so:
+    """.replace("{half}", tie_half))
     page.code("lessons/check_implementation.py:mask_argmax")
     report = tracer.check(create_mask_from_window)
     page.md(text_block(report))
+    x_tie = np.array([[1.0, 3.0], [3.0, 2.0]])
+    page.exercise(
+        "On the tied window `[[1, 3], [3, 2]]`, what does the argmax mask return, and the course's?",
+        f"""
+        The argmax mask: `{np.array2string(create_mask_from_window(x_tie), separator=", ").replace(chr(10), "")}`,
+        the first 3 only. The course's: `{np.array2string(tracer.create_mask_from_window(x_tie), separator=", ").replace(chr(10), "")}`,
+        both. With `dA = 1` the course's `pool_backward` sends back
+        {int(tracer.create_mask_from_window(x_tie).sum())}, the argmax version 1, and centred differences say
+        0.5 to each.
+        """,
+    )
     page.figure(report.figure(), "mask_ties",
                 "The course's mask of a window with two tied maxima, the cell the learner missed outlined in red",
                 "The course marks both 3s; the argmax mask marks only the first.")

@@ -58,6 +58,27 @@ def build(page: Page) -> None:
         its maximum:
     """)
     page.code("tracer/conv.py:create_mask_from_window")
+    np.random.seed(1)
+    x_ref = np.random.randn(2, 3)
+    mask_ref = tracer.create_mask_from_window(x_ref)
+    assert mask_ref.tolist() == [[True, False, False], [False, False, False]]
+    page.md(rf"""
+        Check yours against the course: after `np.random.seed(1)`, `x = np.random.randn(2, 3)` is
+        `{np.array2string(x_ref, precision=8, separator=", ").replace(chr(10), "")}` and the mask is
+        `{np.array2string(mask_ref, separator=", ").replace(chr(10), "")}`.
+    """)
+    x_int = np.array([[-1, 2, 3], [2, -3, 2], [1, 5, -2]])
+    page.exercise(
+        "A learner writes `mask = x == np.max(x, axis=0)`. What does it return on the course's "
+        "whole-number window?",
+        f"""
+        `{np.array2string(x_int == np.max(x_int, axis=0), separator=", ").replace(chr(10), "")}`: the
+        maximum of **each column**, so {int(np.sum(x_int == np.max(x_int, axis=0)))} cells are `True`.
+        The course's mask, `x == np.max(x)`, marks the one maximum of the whole window:
+        `{np.array2string(tracer.create_mask_from_window(x_int.astype(float)), separator=", ").replace(chr(10), "")}`.
+        """,
+        setup=f"The window is `x = {np.array2string(x_int, separator=', ').replace(chr(10), '')}`.",
+    )
 
     page.md(r"""
         ## Ties
@@ -70,10 +91,12 @@ def build(page: Page) -> None:
     x_tie = np.array([[1.0, 3.0], [3.0, 2.0]])
     with tracer.record() as trace:
         mask = tracer.create_mask_from_window(x_tie)
-    print(mask)  # [[False  True] [ True False]]
+    print(mask)
     fig = trace.plot(0)
     # --8<-- [end:repl]
-    page.figure(fig, "mask_tie", "A 2 by 2 window with two equal maxima and its mask with two True cells")
+    prints = str(mask)
+    page.figure(fig, "mask_tie", f"A {x_tie.shape[0]} by {x_tie.shape[1]} window with two equal maxima and "
+                f"its mask with {int(mask.sum())} True cells")
     tie_grad = numeric_gradient(lambda: np.max(x_tie), x_tie)
     page.md(rf"""
         At a tie the maximum has no derivative: centred differences give
@@ -89,6 +112,9 @@ def build(page: Page) -> None:
         | the course's mask | $dA$ | $dA$ | $2\,dA$ |
         | frameworks (first maximum) | $dA$ | 0 | $dA$ |
         | centred differences | $dA/2$ | $dA/2$ | $dA$ |
+
+        So at a tie the course's rule is a **convention**, not a gradient: a gradient check
+        disagrees with it there, and the difference shows only at ties.
 
         ## Step by step: overlapping windows
 
@@ -109,6 +135,28 @@ def build(page: Page) -> None:
         dA_prev = tracer.pool_backward(dA, cache, mode="max")
     assert dA_prev[0, :, :, 0].tolist() == [[0, 0, 0, 3], [0, 12, 0, 0], [0, 0, 0, 15], [0, 7, 8, 0]]
     page.player(back, "max_back", "pool_backward in max mode, f 2, stride 1: each window sends dA to its maximum")
+    e = next(e for e in back.where("pool_back_window") if (e.h, e.w) == (1, 2))
+    win = A_prev[0, e.vert_start:e.vert_end, e.horiz_start:e.horiz_end, 0]
+    rr, qq = np.unravel_index(np.argmax(win), win.shape)
+    page.exercise(
+        "Which cell of `dA_prev` does window $(1, 2)$ write to, and how much?",
+        f"""
+        The window reads rows {e.vert_start}:{e.vert_end} and columns {e.horiz_start}:{e.horiz_end} of
+        `A_prev`, `{np.array2string(win, separator=", ").replace(chr(10), "")}`; its maximum,
+        {win[rr, qq]:g}, sits at `A_prev[0, {e.vert_start + rr}, {e.horiz_start + qq}, 0]`. So it adds
+        $dA_{{1,2}} = {dA[0, 1, 2, 0]:g}$ to `dA_prev[0, {e.vert_start + rr}, {e.horiz_start + qq}, 0]`
+        and nothing to the other three cells.
+        """,
+    )
+    ones = tracer.pool_backward(np.ones_like(dA), cache, mode="max")
+    page.exercise(
+        "If every entry of `dA` were 1, what would the 9 of the input collect?",
+        f"""
+        **{ones[0, 1, 1, 0]:g}**, one for each window it wins: `pool_backward(np.ones_like(dA), cache)`
+        gives `{np.array2string(ones[0, :, :, 0], separator=", ").replace(chr(10), "")}`, a map of how
+        many windows each cell wins.
+        """,
+    )
     page.md(r"""
         The result, $dA_{prev}$, is zero everywhere except at the cells that won a window:
 
@@ -123,7 +171,7 @@ def build(page: Page) -> None:
         The loop that does this is in [Pooling backward](pool_backward.md), with the average
         mode next to it.
     """)
-    page.repl()
+    page.repl(prints=prints)
 
 
 if __name__ == "__main__":

@@ -105,6 +105,43 @@ def build(page: Page) -> None:
         no recording active they cost one test each.)
     """)
     page.code("tracer/network/forward.py:L_model_forward")
+    # the course's test cases and the values its notebook expects
+    np.random.seed(1)
+    A_t, W_t, b_t = np.random.randn(3, 2), np.random.randn(1, 3), np.random.randn(1, 1)
+    Z_t, _ = tracer.linear_forward(A_t, W_t, b_t)
+    np.random.seed(2)
+    A_a, W_a, b_a = np.random.randn(3, 2), np.random.randn(1, 3), np.random.randn(1, 1)
+    A_sig, _ = tracer.linear_activation_forward(A_a, W_a, b_a, "sigmoid")
+    A_relu, _ = tracer.linear_activation_forward(A_a, W_a, b_a, "relu")
+    np.random.seed(6)
+    X_c = np.random.randn(5, 4)
+    p_c = {}
+    for l, (n_l, n_prev) in enumerate([(4, 5), (3, 4), (1, 3)], start=1):
+        p_c[f"W{l}"], p_c[f"b{l}"] = np.random.randn(n_l, n_prev), np.random.randn(n_l, 1)
+    AL_c, caches_c = tracer.L_model_forward(X_c, p_c)
+    cost_c = tracer.compute_cost(np.array([[0.8, 0.9, 0.4]]), np.array([[1, 1, 0]]))
+    two = tracer.initialize_parameters(3, 2, 1)
+    assert np.allclose(Z_t, [[3.26295337, -1.23429987]]) and np.allclose(A_sig, [[0.96890023, 0.11013289]])
+    assert np.allclose(A_relu, [[3.43896131, 0.0]]) and np.allclose(AL_c, [[0.03921668, 0.70498921, 0.19734387, 0.04728177]])
+    assert abs(cost_c - 0.2797765635793422) < 1e-12
+
+    def show(x: np.ndarray) -> str:
+        return np.array2string(np.asarray(x), precision=8, separator=", ").replace(chr(10), "")
+
+    page.md(rf"""
+        !!! note "Check yours against the course"
+            The course's test cases draw their inputs with `np.random.randn` after a seed, in the
+            order listed; the values below are what its notebook expects, and tracer's.
+
+            | call | inputs | expected |
+            |---|---|---|
+            | `initialize_parameters(3, 2, 1)` | seeds 1 itself | `W1[0]` = `{show(two["W1"][0])}` |
+            | `linear_forward(A, W, b)` | seed 1: `A` {A_t.shape}, `W` {W_t.shape}, `b` {b_t.shape} | `Z` = `{show(Z_t)}` |
+            | `linear_activation_forward(..., "sigmoid")` | seed 2: `A_prev` {A_a.shape}, `W` {W_a.shape}, `b` {b_a.shape} | `A` = `{show(A_sig)}` |
+            | `linear_activation_forward(..., "relu")` | the same | `A` = `{show(A_relu)}` |
+            | `L_model_forward(X, parameters)` | seed 6: `X` {X_c.shape}, then `W1`, `b1`, `W2`, `b2`, `W3`, `b3` of a `[5, 4, 3, 1]` network | `AL` = `{show(AL_c)}`, {len(caches_c)} caches |
+            | `compute_cost(AL, Y)` | `AL = [[0.8, 0.9, 0.4]]`, `Y = [[1, 1, 0]]` | `{float(cost_c)!r}` |
+    """)
     page.md(r"""
         Here is a network with `layer_dims = [3, 4, 2, 1]` on $m = 4$ examples, recorded
         through one whole training step. Each box is a layer with the shapes of what it
@@ -130,13 +167,23 @@ def build(page: Page) -> None:
         grads = tracer.L_model_backward(AL, Y, caches)
         new_parameters = tracer.update_parameters(parameters, grads, 0.1)
     print(len(trace), "events;", trace[2])
-    fig = render.plot(trace, 2)  # layer 2's linear step
+    fig = render.plot(trace, 2)  # step 2: layer 2's linear step
     # --8<-- [end:repl]
+    prints = f"{len(trace)} events; {trace[2]}"
     page.figure(fig, "layer2_linear", "The network's boxes with layer 2's linear step highlighted, and W2 @ A1 + b2 = Z2",
                 trace[2].describe())
     n_forward = len(trace.where(call=0)) + 1  # the forward pass, then the cost
     page.player(trace, "forward", "L_model_forward and compute_cost, one layer and phase per frame",
                 steps=list(range(n_forward)))
+    page.exercise(
+        f"For `layer_dims = {layer_dims}` and $m = {X.shape[1]}$ examples, what shapes have `Z2` and `AL`, "
+        "and how many caches does `L_model_forward` return?",
+        f"""
+        `Z2` is `{caches[1][1].shape}` ($n_2 \\times m$) and `AL` is `{AL.shape}`; there are
+        {len(caches)} caches, one per layer, each `((A_prev, W, b), Z)`: layer 2's holds `A1` of shape
+        `{caches[1][0][0].shape}`.
+        """,
+    )
     page.md(r"""
         ## The cost
 
@@ -207,6 +254,24 @@ def build(page: Page) -> None:
     page.code("tracer/network/parameters.py:update_parameters")
     page.player(trace, "backward", "L_model_backward and update_parameters, one layer and phase per frame",
                 steps=list(range(n_forward, len(trace))))
+    page.exercise(
+        "Which keys does `grads` hold after `L_model_backward` on this network?",
+        f"""
+        `{", ".join(sorted(grads, key=lambda k: (k[:2], int(k[2:]))))}`: `dA0` to `dA{len(layer_dims) - 2}`
+        (the gradient with respect to each layer's input; `dAL` is not stored), and `dW`, `db` for layers
+        1 to {len(layer_dims) - 1}.
+        """,
+    )
+    dZ1 = grads["dA1"] * (caches[0][1] > 0)  # layer 1's relu backward
+    wrong_db = np.sum(dZ1) / X.shape[1]
+    page.exercise(
+        "A learner writes `db = np.sum(dZ) / m`, without `axis=1, keepdims=True`. What does it give for layer 1?",
+        f"""
+        One number, `{wrong_db:.6f}`, the sum over the layer's {dZ1.shape[0]} units as well: instead of
+        `db1` of shape `{grads["db1"].shape}`, `{show(grads["db1"].ravel())}`. Broadcast into
+        `b1 - learning_rate * db`, it moves every bias by the same amount and raises no error.
+        """,
+    )
     assert all(not np.array_equal(parameters[k], new_parameters[k]) for k in ("W1", "W2", "W3"))
     page.md(r"""
         A version that passes a quick look but fails the course's check: `dict.copy()` makes
@@ -280,14 +345,28 @@ def build(page: Page) -> None:
             p = tracer.update_parameters(p, tracer.L_model_backward(AL_toy, Y_toy, caches_toy), 0.5)
         accuracy[label] = float(np.mean((tracer.L_model_forward(X_toy, p)[0] > 0.5) == Y_toy))
     plateau = every * next(j for j, c in enumerate(costs["course: randn * 0.01"]) if c < 0.5)
+    rate = float(Y_toy.mean())  # the base rate: the fraction of points labelled 1
+    entropy = -(rate * np.log(rate) + (1 - rate) * np.log(1 - rate))
+    on_plateau = costs["course: randn * 0.01"][plateau // every // 2]
+    p_mid = tracer.initialize_parameters_deep(dims)
+    for it in range(plateau // 2):  # the course's start again, to the middle of the plateau
+        AL_mid, caches_mid = tracer.L_model_forward(X_toy, p_mid)
+        p_mid = tracer.update_parameters(p_mid, tracer.L_model_backward(AL_mid, Y_toy, caches_mid), 0.5)
+    AL_mid = tracer.L_model_forward(X_toy, p_mid)[0]
+    assert abs(on_plateau - entropy) < 0.02 and abs(float(AL_mid.mean()) - rate) < 0.02, (on_plateau, entropy, AL_mid.mean())
     page.figure(cost_figure(costs, every), "cost_curve", "Two cost curves over 3000 iterations, one with a long plateau",
                 "The cost of a [2, 8, 4, 1] network over 3000 iterations, from two initialisations; in the end "
                 + " and ".join(f"{a:.0%} ({k})" for k, a in accuracy.items()) + " of the 200 points are classified right.")
     page.md(rf"""
         From the course's tiny weights the signal that reaches the first layer is the
-        product of three small matrices: the gradients are tiny too, and the cost stays near
-        $\log 2 \approx 0.69$ (the network answers 0.5 everywhere) for about {plateau}
-        iterations before it falls. Larger initial weights skip the plateau; the course's
+        product of three small matrices: the gradients are tiny too, and for about {plateau}
+        iterations the cost stays near {on_plateau:.2f}. What the network learns first is the
+        **base rate**: {rate:.0%} of the points are
+        labelled 1, and half-way through the plateau the network answers about
+        {float(AL_mid.mean()):.2f} for every point (from {float(AL_mid.min()):.3f} to
+        {float(AL_mid.max()):.3f}). The cost of that answer is the labels' entropy,
+        $H({rate:.2f}) = -({rate:.2f} \log {rate:.2f} + {1 - rate:.2f} \log {1 - rate:.2f}) = {entropy:.2f}$,
+        below $\log 2 \approx 0.69$, the cost of answering 0.5. Then the cost falls. Larger initial weights skip the plateau; the course's
         next lessons meet the same problem and scale the weights by $\sqrt{{2 / n_{{l-1}}}}$
         ("He initialisation").
     """)
@@ -295,7 +374,7 @@ def build(page: Page) -> None:
         The convolutional network of the [capstone](capstone.md) is trained the same way, with
         convolution and pooling layers in front and a softmax over ten digits at the end.
     """)
-    page.repl()
+    page.repl(prints=prints)
 
 
 if __name__ == "__main__":

@@ -61,19 +61,36 @@ def build(page: Page) -> None:
     page.md(r"""
         The pairs `(0, 0)` on the first and last axes are the part learners most often get
         wrong: padding the batch axis adds whole examples of zeros, and padding the channel
-        axis adds channels. Here is a $3 \times 3$ example padded with $p = 2$: the $3 \times 3$
-        grid becomes $7 \times 7$, with the original values in the middle.
+        axis adds channels.
     """)
     # --8<-- [start:repl]
     np.random.seed(1)
     x = np.random.randn(1, 3, 3, 1)
+    pad = 2
     with tracer.record() as trace:
-        x_pad = tracer.zero_pad(x, 2)
-    print(x.shape, "->", x_pad.shape)  # (1, 3, 3, 1) -> (1, 7, 7, 1)
+        x_pad = tracer.zero_pad(x, pad)
+    print(x.shape, "->", x_pad.shape)
     fig = trace.plot(0)
     # --8<-- [end:repl]
-    page.figure(fig, "zero_pad", "A 3 by 3 input and the same input padded with two rings of zeros",
-                "zero_pad(x, 2): the input in the middle, two rows and columns of zeros on every side.")
+    n, n_pad = x.shape[1], x_pad.shape[1]
+    page.md(rf"""
+        Here is a ${n} \times {n}$ example padded with $p = {pad}$: the ${n} \times {n}$ grid
+        becomes ${n_pad} \times {n_pad}$, with the original values in the middle.
+    """)
+    page.figure(fig, "zero_pad", f"A {n} by {n} input and the same input padded with {pad} rings of zeros, "
+                f"{n_pad} by {n_pad}",
+                f"zero_pad(x, {pad}): the input in the middle, {pad} rows and columns of zeros on every side.")
+    prints = f"{x.shape} -> {x_pad.shape}"
+    wrong = np.pad(x, ((pad, pad),) * 4)  # a learner's pad of every axis
+    page.exercise(
+        f"`np.pad(x, ((pad, pad),) * 4)` pads every axis: what shape does it return here?",
+        f"""
+        `{wrong.shape}`, against `{x_pad.shape}` for `zero_pad`: the batch axis gained
+        ${2 * pad}$ examples of zeros and the channel axis ${2 * pad}$ channels of zeros. Only the
+        middle two axes, height and width, take `(pad, pad)`.
+        """,
+        setup=f"A learner pads the same `x`, of shape `{x.shape}`, with `pad = {pad}` on every axis.",
+    )
 
     page.md(r"""
         ## Why pad: keeping the size
@@ -122,13 +139,46 @@ def build(page: Page) -> None:
         the bottom-right one. Watch the first windows: they hang over the frame of zeros.
     """)
     page.player(conv_trace, "conv_pad1", "conv_forward with pad 1 on a 5 by 5 input, one window per frame")
+    top = counts["pad = 1: Z is 5x5"][0, 2], counts["pad = 0: Z is 3x3"][0, 2]
+    page.exercise(
+        "How many windows read the middle cell of the top row, $(0, 2)$, with `pad = 1`? And with `pad = 0`?",
+        f"""
+        {top[0]} with `pad = 1` and {top[1]} with `pad = 0`, counted from the traced windows. A
+        cell of the top row fits in only the windows whose first row is row 0 (and, with
+        padding, row $-1$): at most $f = 3$ windows across and one or two rows of windows down.
+        """,
+    )
     page.md(r"""
         !!! note "Where padding lives in the course"
             `zero_pad` only pads. `conv_forward` calls it once, before its loops, and
             `conv_backward` pads both the input and the gradient `dA_prev`, then cuts the
             padding away at the end. Pooling never pads.
     """)
-    page.repl()
+
+    np.random.seed(1)
+    x_ref = np.random.randn(4, 3, 3, 2)
+    x_ref_pad = tracer.zero_pad(x_ref, 3)
+    assert x_ref_pad.shape == (4, 9, 9, 2) and np.allclose(x_ref[1, 1, 0], [0.90085595, -0.68372786])
+    page.md(rf"""
+        ## Check yours against the course
+
+        The course's test: `np.random.seed(1)`, `x = np.random.randn{x_ref.shape}`,
+        `x_pad = zero_pad(x, 3)`. It prints
+
+        - `x.shape` = `{x_ref.shape}` and `x_pad.shape` = `{x_ref_pad.shape}`;
+        - `x[1, 1]` = `{np.array2string(x_ref[1, 1], precision=8, separator=", ").replace(chr(10), "")}`;
+        - `x_pad[1, 1]`: {x_ref_pad.shape[2]} rows of `{np.array2string(x_ref_pad[1, 1, 0], separator=", ")}`
+          (row 1 of the padded example is still padding).
+    """)
+    page.exercise(
+        f"In the course's test, which entries of `x_pad[1]` hold the values of `x[1]`?",
+        f"""
+        Rows and columns 3 to 5: `x_pad[1, 3:6, 3:6, :]` equals `x[1]`
+        (`{bool(np.array_equal(x_ref_pad[1, 3:6, 3:6], x_ref[1]))}` when compared); everything else,
+        {x_ref_pad[1].size - x_ref[1].size} of the {x_ref_pad[1].size} entries, is zero.
+        """,
+    )
+    page.repl(prints=prints)
 
 
 if __name__ == "__main__":

@@ -46,12 +46,25 @@ def build(page: Page) -> None:
     A_prev = np.random.randn(1, 5, 5, 1)
     with tracer.record() as trace:
         A, cache = tracer.pool_forward(A_prev, {"f": 3, "stride": 1}, mode="max")
-    print(A.shape)  # (1, 3, 3, 1)
-    fig = trace.plot(4)  # the centre window
+    print(A.shape)
+    fig = trace.plot(4)  # step 4: the centre window
     # --8<-- [end:repl]
-    page.figure(fig, "max_centre", "The centre window of a 3 by 3 max pooling and the maximum it keeps",
-                "The centre window, output cell (1, 1): one number, the largest of the nine, goes to A.")
+    prints = f"{A.shape}"
+    e = trace[4]
+    page.figure(fig, f"max_centre", "The centre window of a 3 by 3 max pooling and the maximum it keeps",
+                f"The centre window, output cell ({e.h}, {e.w}): one number, the largest of the nine, goes to A.")
     page.player(trace, "max_f3_s1", "Max pooling, f 3, stride 1, one window per frame")
+    r, q = np.unravel_index(np.argmax(A_prev[0, :, :, 0]), A_prev.shape[1:3])
+    wins = [(e.h, e.w) for e in trace.where("pool_window") if e.vert_start <= r < e.vert_end and e.horiz_start <= q < e.horiz_end]
+    page.exercise(
+        "The largest value of the input: how many windows does it win?",
+        f"""
+        It is `A_prev[0, {r}, {q}, 0]` = {A_prev[0, r, q, 0]:.2f}, and it lies in {len(wins)} windows,
+        {", ".join(f"$({h}, {w})$" for h, w in wins)}: it wins every one of them, so it appears
+        {int(np.sum(A == A_prev[0, r, q, 0]))} times in `A`. Overlapping windows ($s < f$) copy a
+        large value into several outputs.
+        """,
+    )
 
     page.md(r"""
         ## Average pooling
@@ -67,6 +80,16 @@ def build(page: Page) -> None:
         A_avg, _ = tracer.pool_forward(A_hand, {"f": 2, "stride": 2}, mode="average")
     assert A_avg[0, :, :, 0].tolist() == [[5.5, 7.5, 9.5], [25.5, 27.5, 29.5], [45.5, 47.5, 49.5]]
     page.player(avg_trace, "avg_f2_s2", "Average pooling, f 2, stride 2, on the values 10 r + q")
+    e = next(e for e in avg_trace.where("pool_window") if (e.h, e.w) == (2, 1))
+    cells = A_hand[0, e.vert_start:e.vert_end, e.horiz_start:e.horiz_end, 0]
+    page.exercise(
+        "What does the window of output cell $(2, 1)$ write?",
+        f"""
+        It reads rows {e.vert_start}:{e.vert_end} and columns {e.horiz_start}:{e.horiz_end}, the values
+        {", ".join(f"{v:g}" for v in cells.ravel())}, and writes their mean, **{e.value:g}**
+        (the traced step's value).
+        """,
+    )
 
     page.md(r"""
         ## The output size
@@ -82,9 +105,41 @@ def build(page: Page) -> None:
         $$
 
         $5 \times 5$ with $f = 3$, $s = 1$ gives $3 \times 3$; $6 \times 6$ with $f = 2$,
-        $s = 2$ gives $3 \times 3$; a $5 \times 5$ input with $f = 2$, $s = 2$ gives
-        $\lfloor 3/2 \rfloor + 1 = 2$: the last row and column are never read, because no
-        window fits over them.
+        $s = 2$ gives $3 \times 3$.
+    """)
+    A_odd, _ = tracer.pool_forward(np.zeros((1, 5, 5, 1)), {"f": 2, "stride": 2})
+    page.exercise(
+        "A $5 \\times 5$ input, $f = 2$, $s = 2$: what shape is `A`, and which cells are never read?",
+        f"""
+        `{A_odd.shape}`: $\\lfloor (5 - 2)/2 \\rfloor + 1 = {A_odd.shape[1]}$. The windows start at rows
+        and columns {", ".join(str(2 * j) for j in range(A_odd.shape[1]))} and end before
+        {2 * (A_odd.shape[1] - 1) + 2}: the last row and column, number 4, are never read, because no
+        whole window fits over them.
+        """,
+    )
+    page.md(r"""
+        ## Why pool
+
+        A pooling layer has nothing to learn, yet almost every convolutional network has them:
+
+        - **It shrinks the maps**: $f = 2$, $s = 2$ divides the number of cells by 4, and so the
+          work and the weights of every later layer.
+        - **Each later cell sees more of the image**: after one such pooling, a $3 \times 3$
+          filter covers a $6 \times 6$ patch of the layer before.
+        - **Max pooling forgives small shifts**: a strong answer of a filter that moves by one
+          cell inside its window gives the same maximum.
+    """)
+    spot = np.zeros((1, 4, 4, 1))
+    spot[0, 0, 0, 0] = 1.0
+    moved = np.roll(spot, 1, axis=2)  # the same spot, one column to the right
+    A_spot, _ = tracer.pool_forward(spot, {"f": 2, "stride": 2})
+    A_moved, _ = tracer.pool_forward(moved, {"f": 2, "stride": 2})
+    assert np.array_equal(A_spot, A_moved)
+    page.md(rf"""
+        For instance, a single 1 at cell $(0, 0)$ of a $4 \times 4$ map, and the same 1 moved to
+        $(0, 1)$: max pooling with $f = 2$, $s = 2$ gives
+        `{np.array2string(A_spot[0, :, :, 0], separator=", ").replace(chr(10), "")}` for both. (A shift
+        across a window's edge does change the output: the forgiveness is within a window.)
     """)
     np.random.seed(1)
     A_ref = np.random.randn(2, 5, 5, 3)
@@ -108,7 +163,20 @@ def build(page: Page) -> None:
             returns all zeros for `mode="avg"` or `mode="mean"`, without a word. tracer's
             raises a `ValueError` that names the modes it knows.
     """)
-    page.repl()
+    try:
+        tracer.pool_forward(A_prev, {"f": 3, "stride": 1}, mode="avg")
+    except ValueError as err:
+        message = str(err)
+    else:  # pragma: no cover - tracer always refuses
+        raise AssertionError("mode='avg' should be refused")
+    page.exercise(
+        "What does tracer's `pool_forward(A_prev, hparameters, mode='avg')` do?",
+        f"""
+        It raises before any work: `ValueError: {message}`. A learner's `if ... elif ...` without
+        an `else` would return `A` full of zeros instead.
+        """,
+    )
+    page.repl(prints=prints)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Same convolution: the padding that keeps the size, odd against even filters, and stride.
 
 Output sizes are read from real ``conv_forward`` calls; the player shows a
-5x5 filter over a 4x4 input with pad 2, whose output is 4x4 again.
+5x5 filter over a 4x4 input with pad 2, whose output is 4x4 again (the sizes
+quoted on the page come from the arrays, so changing them here is enough).
 """
 
 # --8<-- [start:imports]
@@ -41,7 +42,13 @@ def sizes_figure(n_prev: int, filters: list[int], pads: range) -> Figure:
     return fig
 
 
+FILTERS = [2, 3, 4, 5]  # the filter sizes of the graph
+GRAPH_INPUT = 6
+
+
 def build(page: Page) -> None:
+    odd = [f for f in FILTERS if f % 2]
+    pads = ", ".join(rf"$p = {(f - 1) // 2}$ for ${f} \times {f}$" for f in odd)
     page.md(r"""
         A **same** convolution pads its input just enough for the output to keep the input's
         height and width. Stacking same convolutions lets a network go deep without the image
@@ -56,15 +63,29 @@ def build(page: Page) -> None:
         2p = f - 1 \qquad\Longleftrightarrow\qquad p = \frac{f - 1}{2}.
         $$
 
-        So $p = 1$ for a $3 \times 3$ filter, $p = 2$ for $5 \times 5$, $p = 3$ for $7 \times 7$.
-        The curves below come from real `conv_forward` calls on a $6 \times 6$ input: each
-        added ring of zeros adds 2 to the output size, and each odd filter crosses the dashed
+    """)
+    page.md(rf"""
+        So {pads}. The curves below come from real `conv_forward` calls on a
+        ${GRAPH_INPUT} \times {GRAPH_INPUT}$ input, one per filter size from {FILTERS[0]} to {FILTERS[-1]}:
+        each added ring of zeros adds 2 to the output size, and each odd filter crosses the dashed
         line exactly once.
     """)
-    page.figure(sizes_figure(6, [2, 3, 4, 5], range(0, 4)), "sizes_by_pad",
-                "Output size against pad for filters of size 2 to 5 on a 6 by 6 input",
+    page.figure(sizes_figure(GRAPH_INPUT, FILTERS, range(0, 4)), "sizes_by_pad",
+                f"Output size against pad for filters of size {FILTERS[0]} to {FILTERS[-1]} on a "
+                f"{GRAPH_INPUT} by {GRAPH_INPUT} input",
                 "Output size of conv_forward at stride 1 against the pad: odd filters reach the input size "
                 "(dashed) at p = (f - 1) / 2; even filters jump over it.")
+    f_q = 7
+    page.exercise(
+        f"Which pad makes a ${f_q} \\times {f_q}$ filter a same convolution on a ${GRAPH_INPUT} \\times "
+        f"{GRAPH_INPUT}$ input, at stride 1?",
+        f"""
+        $p = ({f_q} - 1)/2 = {(f_q - 1) // 2}$: the padded input has {GRAPH_INPUT + f_q - 1} rows and the
+        window fits {GRAPH_INPUT + f_q - 1} - {f_q} + 1 = {out_size(GRAPH_INPUT, f_q, (f_q - 1) // 2, 1)}
+        times, as a real call says. With one ring less the output has
+        {out_size(GRAPH_INPUT, f_q, (f_q - 1) // 2 - 1, 1)} rows.
+        """,
+    )
     page.md(r"""
         ## Odd against even filters
 
@@ -83,26 +104,45 @@ def build(page: Page) -> None:
             "|---|---|---|---|\n" + "\n".join(rows)
             + "\n\nOn a $6 \\times 6$ input, from real calls: only the odd filters give 6.")
 
-    page.md(r"""
-        ## Step by step
-
-        A $5 \times 5$ filter over a $4 \times 4$ input, with $p = (5 - 1)/2 = 2$: the padded
-        input is $8 \times 8$, and the window fits $8 - 5 + 1 = 4$ times along each axis, so
-        `Z` is $4 \times 4$ like the input. The corner windows read mostly zeros.
-    """)
     # --8<-- [start:repl]
+    n, f = 4, 5  # the input's size and the filter's
     np.random.seed(2)
-    A_prev = np.random.randn(1, 4, 4, 1)
-    W = np.random.randn(5, 5, 1, 1)
+    A_prev = np.random.randn(1, n, n, 1)
+    W = np.random.randn(f, f, 1, 1)
     b = np.zeros((1, 1, 1, 1))
     with tracer.record() as trace:
-        Z, cache = tracer.conv_forward(A_prev, W, b, {"stride": 1, "pad": (5 - 1) // 2})
-    print(A_prev.shape, "->", Z.shape)  # (1, 4, 4, 1) -> (1, 4, 4, 1)
-    fig = trace.plot(1)  # the first window: the top-left corner
+        Z, cache = tracer.conv_forward(A_prev, W, b, {"stride": 1, "pad": (f - 1) // 2})
+    print(A_prev.shape, "->", Z.shape)  # the same height and width
+    fig = trace.plot(1)  # step 1, the first window: the top-left corner
     # --8<-- [end:repl]
-    page.figure(fig, "corner", "The first window of a same convolution: mostly padding",
-                "The first window of a 5x5 same convolution covers 16 zeros of padding and 9 real cells.")
-    page.player(trace, "same5", "A 5 by 5 same convolution over a 4 by 4 input, one window per frame")
+    p = (f - 1) // 2
+    n_pad = n + 2 * p
+    page.md(rf"""
+        ## Step by step
+
+        A ${f} \times {f}$ filter over a ${n} \times {n}$ input, with $p = ({f} - 1)/2 = {p}$: the
+        padded input is ${n_pad} \times {n_pad}$, and the window fits ${n_pad} - {f} + 1 = {Z.shape[1]}$
+        times along each axis, so `Z` is ${Z.shape[1]} \times {Z.shape[2]}$ like the input. The corner
+        windows read mostly zeros.
+    """)
+    corner = trace[1]
+    real = (min(corner.vert_end, p + n) - max(corner.vert_start, p)) * (min(corner.horiz_end, p + n) - max(corner.horiz_start, p))
+    page.figure(fig, "corner", f"The first window of a {f} by {f} same convolution over a {n} by {n} input: "
+                "mostly padding",
+                f"The first window covers {f * f - real} zeros of padding and {real} real cells.")
+    page.player(trace, "same5", f"A {f} by {f} same convolution over a {n} by {n} input, one window per frame")
+    e = next(e for e in trace.where("conv_window") if (e.h, e.w) == (0, Z.shape[2] - 1))
+    page.exercise(
+        f"How many of the {f * f} cells of the top-right window, output cell $(0, {Z.shape[2] - 1})$, are padding?",
+        f"""
+        The traced step reads rows {e.vert_start}:{e.vert_end} and columns {e.horiz_start}:{e.horiz_end}
+        of the padded input; the real cells sit at rows and columns {p} to {p + n - 1}, so
+        {(min(e.vert_end, p + n) - max(e.vert_start, p)) * (min(e.horiz_end, p + n) - max(e.horiz_start, p))}
+        cells are real and the other
+        {f * f - (min(e.vert_end, p + n) - max(e.vert_start, p)) * (min(e.horiz_end, p + n) - max(e.horiz_start, p))}
+        are zeros, as in the top-left corner: the padding is the same on every side.
+        """,
+    )
 
     page.md(r"""
         ## What stride does to it
@@ -135,7 +175,16 @@ def build(page: Page) -> None:
             $\lceil n / s \rceil$: the "same" of frameworks with a stride means "the stride is
             the only thing that shrinks the image".
     """)
-    page.repl()
+    n_q, s_q = 9, 2
+    page.exercise(
+        f"With $f = 3$, $p = 1$ and stride {s_q}, what size is the output of a ${n_q} \\times {n_q}$ input?",
+        f"""
+        $\\lceil {n_q} / {s_q} \\rceil = {-(-n_q // s_q)}$, and a real call agrees: `Z` is
+        ${out_size(n_q, 3, 1, s_q)} \\times {out_size(n_q, 3, 1, s_q)}$
+        ($\\lfloor ({n_q} - 3 + 2)/{s_q} \\rfloor + 1 = {(n_q - 1) // s_q + 1}$).
+        """,
+    )
+    page.repl(prints=f"{A_prev.shape} -> {Z.shape}")
 
 
 if __name__ == "__main__":

@@ -57,6 +57,10 @@ def test_lesson_runs_on_its_own(lesson_runs, name):
     assert "md" in kinds and ("figure" in kinds or "player" in kinds)
     assert kinds.count("repl") == 1
     assert f'--8<-- "lessons/{name}.py:repl"' in page
+    # at least two "predict, then reveal" exercises, folded under "Exercise N: ..."
+    assert kinds.count("exercise") >= 2, f"{name} has {kinds.count('exercise')} exercises, at least 2 are required"
+    assert re.findall(r'^\?\?\? question "Exercise (\d+): ', page, re.M) == [
+        str(j) for j in range(1, kinds.count("exercise") + 1)]
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -242,3 +246,53 @@ def test_page_reuses_an_unchanged_figure_and_draws_a_changed_one(tmp_path):
     third = _lesson.Page("padding", "Padding", REPO / "lessons" / "padding.py", tmp_path / "c", reuse=tmp_path / "a")
     third.figure(line_figure(1), "same", "a line", dpi=50)
     assert third.drawn == ["same"]
+
+
+def test_page_exercise_folds_its_answer(tmp_path):
+    page = make_page(tmp_path)
+    page.md("Intro.")
+    page.exercise('What does `mode="avg"` do?', "It raises.\n\n```python\nx = 1\n```", setup="A line:")
+    page.exercise("Second?", "Two.")
+    path = page.save()
+    text = path.read_text(encoding="utf-8")
+    assert "A line:\n\n??? question \"Exercise 1: What does `mode='avg'` do?\"\n\n    It raises.\n\n    ```python\n    x = 1\n    ```" in text
+    assert '??? question "Exercise 2: Second?"\n\n    Two.' in text
+    with pytest.raises(ValueError, match="one line"):
+        page.exercise("Two\nlines?", "answer")
+    with pytest.raises(ValueError, match="non-empty str answer"):
+        page.exercise("Question?", "  ")
+
+
+def test_page_player_leaves_out_a_pad_of_zero(tmp_path):
+    import numpy as np
+
+    import tracer
+
+    with tracer.record() as trace:
+        tracer.conv_forward(np.zeros((1, 3, 3, 1)), np.zeros((2, 2, 1, 1)), np.zeros((1, 1, 1, 1)), {"stride": 1, "pad": 0})
+    assert type(trace[0]).__name__ == "Pad"
+    info = make_page(tmp_path).player(trace, "p", "a player of four windows")
+    assert [s["index"] for s in info["steps"]] == [1, 2, 3, 4]  # opens on the first window
+
+
+def test_page_frames_writes_a_player_of_drawn_frames(tmp_path):
+    from matplotlib.figure import Figure
+
+    def frames():
+        fig = Figure(figsize=(2, 1))
+        text = fig.text(0.5, 0.5, "")
+        for j in range(3):
+            text.set_text(f"frame {j}")
+            yield fig, f"caption {j}"
+
+    page = make_page(tmp_path)
+    info = page.frames(frames(), "drawn", "three drawn frames")
+    assert [s["caption"] for s in info["steps"]] == ["caption 0", "caption 1", "caption 2"]
+    assert all((tmp_path / "padding" / "drawn" / s["src"]).is_file() for s in info["steps"])
+    assert (info["width"], info["height"]) == (160, 80)
+    page.repl(prints="(1, 3, 3, 1) -> (1, 7, 7, 1)")
+    text = page.save().read_text(encoding="utf-8")
+    assert 'data-player="player-padding-drawn"' in text
+    assert "    It prints:\n\n    ```text\n    (1, 3, 3, 1) -> (1, 7, 7, 1)\n    ```" in text
+    embed = (tmp_path / "padding" / "drawn" / _lesson.EMBED_FILE).read_text(encoding="utf-8")
+    assert f"]({tmp_path.name}/padding/drawn/000.png)" in embed

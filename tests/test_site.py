@@ -1,9 +1,13 @@
 """The built site in a real browser (Debian's chromium driven by playwright), and its weight.
 
-The site is served on 127.0.0.1 and every page is checked: no console error,
-no failed request, no request to any other host, every image loaded, math
-rendered by KaTeX, and the step player answers its buttons and keys. Search
-finds a lesson; the site also works from ``file://`` and without JavaScript.
+The site is served on 127.0.0.1 and every page of the ``nav`` is checked: no
+console error, no failed request, no request to any other host, every image
+loaded, math rendered by KaTeX, and the step player answers its buttons and
+keys. Every page is opened again on a 390 px phone: the page never scrolls
+sideways, the players' buttons are large enough for a finger, axe-core (injected
+by the test only, from the ``axe-playwright-python`` package) finds no serious or
+critical violation, and a lesson has at least two folded exercises that unfold.
+Search finds a lesson; the site also works from ``file://`` and without JavaScript.
 
 The browser tests skip when chromium is missing, unless the ``CI`` environment
 variable is set: then a missing browser is a failure.
@@ -26,8 +30,29 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 LESSONS = sorted(p.stem for p in (REPO / "lessons").glob("*.py") if not p.name.startswith("_"))
-PAGES = ["index.html"] + [f"generated/{name}.html" for name in LESSONS]
 MAX_PAGE_BYTES = 3_000_000
+PHONE = {"width": 390, "height": 844}
+MIN_TARGET_PX = 32  # the smallest button a finger can hit (WCAG 2.5.8 asks for 24)
+
+
+def nav_pages() -> list[str]:
+    """The HTML file of every page in the ``nav`` of ``mkdocs.yml``, in nav order."""
+    import yaml
+
+    def walk(node) -> list[str]:
+        if isinstance(node, str):
+            return [node]
+        if isinstance(node, list):
+            return [page for item in node for page in walk(item)]
+        if isinstance(node, dict):
+            return [page for value in node.values() for page in walk(value)]
+        return []
+
+    nav = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    return [page[: -len(".md")] + ".html" for page in walk(nav) if page.endswith(".md")]
+
+
+PAGES = nav_pages()
 
 
 # -- static checks -----------------------------------------------------------------------------
@@ -178,7 +203,7 @@ def test_page_in_the_browser(chromium, server, name):
     assert unloaded == [], f"images that did not load: {unloaded}"
     # math: every arithmatex element was rendered by KaTeX, without errors
     n_math = page.locator(".arithmatex").count()
-    if name != "index.html":
+    if is_lesson(name):
         assert n_math > 0
     assert page.locator(".arithmatex .katex").count() >= n_math
     assert page.locator(".katex-error").count() == 0
@@ -201,6 +226,118 @@ def test_page_in_the_browser(chromium, server, name):
     page.wait_for_timeout(100)
     watch.assert_clean()
     context.close()
+
+
+def is_lesson(name: str) -> bool:
+    return name.startswith("generated/") and Path(name).stem in LESSONS
+
+
+AXE_IMPACTS = ("serious", "critical")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_on_a_phone(chromium, server, name):
+    """390 px: no sideways scroll, finger-sized player buttons, no serious axe violation, folded exercises."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    watch = Watch(page, "127.0.0.1")
+    page.goto(f"{server}/{name}", wait_until="load")
+    page.evaluate(LOAD_IMAGES)
+    page.wait_for_timeout(100)
+    # a mobile browser widens its layout viewport to the widest element: compare with the phone's width
+    width = [page.evaluate("document.documentElement.scrollWidth"), PHONE["width"]]
+    wide = page.evaluate("""() => Array.from(document.querySelectorAll('article *'))
+        .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('.md-typeset__scrollwrap, pre, .arithmatex, .katex-display'))
+        .slice(0, 5).map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))""")
+    assert width[0] <= width[1], f"{name} is {width[0]} px wide on a {width[1]} px phone: {wide}"
+    # every image says what it shows
+    alts = page.evaluate("Array.from(document.querySelectorAll('article img')).map(i => [i.getAttribute('src'), i.alt])")
+    assert [src for src, alt in alts if len(alt.strip()) < 12] == [], f"images without a real alt text on {name}"
+    # the players' controls are large enough for a finger
+    small = page.evaluate(f"""() => Array.from(document.querySelectorAll('.tracer-player-controls button'))
+        .map(b => b.getBoundingClientRect()).filter(r => r.width < {MIN_TARGET_PX} || r.height < {MIN_TARGET_PX})
+        .map(r => [Math.round(r.width), Math.round(r.height)])""")
+    assert small == [], f"player buttons smaller than {MIN_TARGET_PX} px on {name}: {small}"
+    # exercises: folded under "Exercise N: ...", and a tap unfolds a non-empty answer
+    exercises = page.locator("article details.question")
+    if is_lesson(name):
+        assert exercises.count() >= 2, f"{name} has {exercises.count()} exercises, at least 2 are required"
+    for j in range(exercises.count()):
+        assert exercises.nth(j).locator("summary").inner_text().startswith(f"Exercise {j + 1}:")
+        assert exercises.nth(j).get_attribute("open") is None, "an exercise must open folded"
+    if exercises.count():
+        first = exercises.first
+        first.locator("summary").tap()
+        assert first.get_attribute("open") is not None
+        answer = first.locator(":scope > :not(summary)")
+        assert answer.count() >= 1 and answer.first.is_visible() and answer.first.inner_text().strip()
+        first.locator("summary").tap()
+    # accessibility: axe-core, injected here only (never shipped with the site)
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']}; e.g. {v['nodes'][0]['target']}"
+        for v in results.response["violations"] if v["impact"] in AXE_IMPACTS
+    ]
+    assert serious == [], f"axe-core on {name} at 390 px:\n" + "\n".join(serious)
+    watch.assert_clean()
+    context.close()
+
+
+def test_figure_and_player_open_at_full_size(chromium, server):
+    """On a phone a tap opens a figure at its real size, and Full size enlarges a player; Escape goes back."""
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    watch = Watch(page, "127.0.0.1")
+    page.goto(f"{server}/generated/conv_backward.html", wait_until="load")
+    link = page.locator("a.tracer-zoom").first
+    shown = link.locator("img").evaluate("img => [img.getBoundingClientRect().width, img.naturalWidth]")
+    assert shown[0] < shown[1], "the figure fits the phone's column, smaller than its real size"
+    link.scroll_into_view_if_needed()
+    link.tap()
+    big = page.locator("dialog.tracer-zoom-dialog img.tracer-zoom-image")
+    big.wait_for(state="visible")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=big.element_handle())
+    assert big.evaluate("img => Math.round(img.getBoundingClientRect().width) === img.naturalWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.keyboard.press("Escape")
+    assert not big.is_visible()
+    box = page.locator(".tracer-player-box").first
+    box.scroll_into_view_if_needed()
+    box.locator(".tracer-player-full").tap()
+    assert "tracer-full" in box.get_attribute("class")
+    frame = box.locator("img.tracer-player")
+    assert frame.evaluate("img => Math.round(img.getBoundingClientRect().width) === img.naturalWidth")
+    box.locator(".tracer-player-next").tap()  # the controls stay in view and work
+    assert box.locator(".tracer-player-counter").inner_text().startswith("step 2 /")
+    page.keyboard.press("Escape")
+    assert "tracer-full" not in box.get_attribute("class")
+    watch.assert_clean()
+    context.close()
+
+
+def test_player_from_the_keyboard_alone(chromium, server):
+    """Tab reaches the player; the arrows step it, and the caption that changes is announced (aria-live)."""
+    page = chromium.new_page()
+    page.goto(f"{server}/generated/conv_forward.html", wait_until="load")
+    box = page.locator(".tracer-player-box").first
+    caption = box.locator(".tracer-player-caption")
+    assert caption.get_attribute("aria-live") == "polite"
+    for _ in range(400):  # tab through the page until the first player has the focus
+        page.keyboard.press("Tab")
+        if page.evaluate("el => el === document.activeElement", box.element_handle()):
+            break
+    else:
+        pytest.fail("Tab never reached the player")
+    before = caption.inner_text()
+    page.keyboard.press("ArrowRight")
+    assert box.locator(".tracer-player-counter").inner_text().startswith("step 2 /")
+    assert caption.inner_text() != before
+    page.keyboard.press("Tab")  # into the controls: Enter presses the focused button
+    page.keyboard.press("Enter")
+    assert box.locator(".tracer-player-counter").inner_text().startswith("step 1 /")
+    page.close()
 
 
 def test_player_keys_and_slider(chromium, server):

@@ -113,7 +113,8 @@ def _single_step(a_slice_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.f
     # --8<-- [start:conv_single_step]
     s = np.multiply(a_slice_prev, W)  # window times filter, cell by cell
     Z = np.sum(s)  # summed over every cell and channel
-    # plus the bias, once (the course's float(b) fails on numpy 2)
+    # plus the bias, once; the course's float(b) raises TypeError
+    # on numpy >= 2.4 (1.25 to 2.3 only warn): b.item() works on all
     Z = Z + b.item()
     # --8<-- [end:conv_single_step]
     return Z

@@ -1,6 +1,7 @@
 /* Render the math that pymdownx.arithmatex (generic mode) leaves in
  * <span class="arithmatex">\( ... \)</span> and <div class="arithmatex">\[ ... \]</div>,
- * with the vendored KaTeX, on every page (Material's instant navigation included). */
+ * with the vendored KaTeX, on every page (Material's instant navigation included). A
+ * formula wider than the column scrolls in its own box (a11y.js lets the keyboard reach it). */
 (function () {
   "use strict";
   function render() {

@@ -4,10 +4,14 @@
  * with the frame list and the captions, and an <img class="tracer-player"
  * data-player="..."> showing the first frame. This script turns that image into
  * a player with previous / play / next buttons, a slider and a caption. Keys:
- * left and right arrows step, space plays or pauses (when the player has focus).
- * Without JavaScript the page shows an animated GIF instead (in <noscript>). No
- * request is made besides the frame images, whose URLs are resolved against the
- * first frame's, so file:// works.
+ * left and right arrows step, space plays or pauses (when the player has focus),
+ * Escape leaves the full-size view. A "Full size" button shows the frame at its
+ * real size (on a phone, pan it with a finger), and a tap on a figure (a link to
+ * its PNG, a.tracer-zoom) opens it the same way. The caption is aria-live: a screen
+ * reader announces each step.
+ * Without JavaScript the page shows an animated GIF instead (in <noscript>), and a
+ * tap on a figure opens its PNG. No request is made besides the frame images,
+ * whose URLs are resolved against the first frame's, so file:// works.
  */
 (function () {
   "use strict";
@@ -72,7 +76,10 @@
     slider.setAttribute("aria-label", "Step");
     var counter = document.createElement("span");
     counter.className = "tracer-player-counter";
-    [prev, play, next, slider, counter].forEach(function (el) { controls.appendChild(el); });
+    var full = button("\u2922 Full size", "Show the frame at full size (Escape goes back)");
+    full.classList.add("tracer-player-full");
+    full.setAttribute("aria-pressed", "false");
+    [prev, play, next, slider, counter, full].forEach(function (el) { controls.appendChild(el); });
     box.insertBefore(controls, caption || null);
 
     var k = 0;
@@ -101,6 +108,26 @@
         if (k >= n - 1) stop(); else show(k + 1);
       }, DELAY_MS);
     }
+    function setFull(on) {
+      box.classList.toggle("tracer-full", on);
+      document.documentElement.classList.toggle("tracer-full-open", on);
+      full.setAttribute("aria-pressed", on ? "true" : "false");
+      full.textContent = on ? "\u2715 Close" : "\u2922 Full size";
+      if (!on) box.scrollIntoView({ block: "nearest" });
+      full.focus();
+    }
+    full.addEventListener("click", function () { setFull(!box.classList.contains("tracer-full")); });
+    // a swipe across the frame steps, as the arrow keys do
+    var touchX = null;
+    img.addEventListener("touchstart", function (e) {
+      touchX = e.touches.length === 1 ? e.touches[0].clientX : null;
+    }, { passive: true });
+    img.addEventListener("touchend", function (e) {
+      if (touchX === null || box.classList.contains("tracer-full")) return; // full size: the finger pans
+      var dx = e.changedTouches[0].clientX - touchX;
+      touchX = null;
+      if (Math.abs(dx) > 40) { stop(); show(dx < 0 ? k + 1 : k - 1); }
+    }, { passive: true });
     prev.addEventListener("click", function () { stop(); show(k - 1); });
     next.addEventListener("click", function () { stop(); show(k + 1); });
     play.addEventListener("click", function () { if (timer === null) start(); else stop(); });
@@ -109,7 +136,9 @@
       if (e.target === slider && (e.key === "ArrowLeft" || e.key === "ArrowRight")) return; // the slider steps itself
       if (e.key === "ArrowLeft") { stop(); show(k - 1); e.preventDefault(); }
       else if (e.key === "ArrowRight") { stop(); show(k + 1); e.preventDefault(); }
+      else if (e.key === "Escape" && box.classList.contains("tracer-full")) { setFull(false); e.preventDefault(); }
       else if (e.key === " " || e.key === "Spacebar") {
+        if (e.target.tagName === "BUTTON") return; // space presses the focused button
         if (timer === null) start(); else stop();
         e.preventDefault();
       }
@@ -117,8 +146,50 @@
     show(0);
   }
 
+  // A figure at its real size, in a modal dialog that scrolls (and pans by touch) both ways.
+  var dialog = null;
+  function zoom(link) {
+    var img = link.querySelector("img");
+    if (!dialog) {
+      dialog = document.createElement("dialog");
+      dialog.className = "tracer-zoom-dialog";
+      dialog.setAttribute("aria-label", "Figure at full size");
+      var close = button("\u2715 Close", "Close (Escape)");
+      close.classList.add("tracer-zoom-close");
+      close.addEventListener("click", function () { dialog.close(); });
+      var big = document.createElement("img");
+      big.className = "tracer-zoom-image";
+      big.addEventListener("click", function () { dialog.close(); });
+      dialog.appendChild(close);
+      dialog.appendChild(big);
+      dialog.addEventListener("close", function () {
+        document.documentElement.classList.remove("tracer-full-open");
+        if (dialog.opener) dialog.opener.focus();
+      });
+      // inside the article, so that the theme's button styles apply
+      (document.querySelector(".md-content .md-typeset") || document.body).appendChild(dialog);
+    }
+    var big = dialog.querySelector(".tracer-zoom-image");
+    big.src = link.href;
+    big.alt = img ? img.alt : "";
+    dialog.opener = link;
+    document.documentElement.classList.add("tracer-full-open");
+    dialog.showModal();
+    dialog.querySelector(".tracer-zoom-close").focus();
+  }
+
   function init() {
     document.querySelectorAll("img.tracer-player[data-player]").forEach(setup);
+    document.querySelectorAll("a.tracer-zoom").forEach(function (link) {
+      if (link.dataset.zoomReady) return;
+      link.dataset.zoomReady = "1";
+      link.setAttribute("aria-label", "Open at full size: " + ((link.querySelector("img") || {}).alt || "figure"));
+      link.addEventListener("click", function (e) {
+        if (typeof HTMLDialogElement === "undefined") return; // the link opens the PNG
+        e.preventDefault();
+        zoom(link);
+      });
+    });
   }
 
   // Set the players up at once, then again on every page that Material's instant

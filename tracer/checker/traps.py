@@ -66,7 +66,7 @@ def _single_step(a_slice_prev, W, b, *, bias_inside=False, float_b=False, bias_a
         return np.sum(a_slice_prev * W + b)
     Z = np.sum(np.multiply(a_slice_prev, W))
     if float_b:
-        return Z + float(b)  # the course's line: TypeError on numpy 2 for b of shape (1, 1, 1)
+        return Z + float(b)  # the course's line: TypeError on numpy >= 2.4 for b of shape (1, 1, 1)
     if bias_array:
         return Z + b  # an array of shape (1, 1, 1), not a number
     return Z + b.item()
@@ -232,7 +232,8 @@ TRAPS: dict[str, tuple[Trap, ...]] = {
               "the bias is added inside the sum (np.sum(a * W + b)), so it counts f*f*n_C_prev times instead of once",
               "Z = np.sum(a_slice_prev * W) + b.item()", partial(_single_step, bias_inside=True)),
         _trap("float_b", "conv_single_step",
-              "float(b) raises TypeError on numpy 2, which no longer converts an array of shape (1, 1, 1) "
+              "float(b) raises TypeError on numpy 2.4 and later (1.25 to 2.3 only warn), which no longer convert "
+              "an array of shape (1, 1, 1) "
               "to a Python float", "Z = Z + b.item()  (or np.squeeze(b))", partial(_single_step, float_b=True)),
         _trap("bias_array", "conv_single_step",
               "b (shape (1, 1, 1)) is added as an array, so the result is an array and not a number",
@@ -243,7 +244,8 @@ TRAPS: dict[str, tuple[Trap, ...]] = {
               "the bias is added inside the sum (np.sum(a * W + b)), so it counts f*f*n_C_prev times instead of once",
               "Z = np.sum(a_slice_prev * W) + b.item()", partial(_conv_forward, bias_inside=True)),
         _trap("float_b", "conv_forward",
-              "float(b) raises TypeError on numpy 2, which no longer converts an array of shape (1, 1, 1) "
+              "float(b) raises TypeError on numpy 2.4 and later (1.25 to 2.3 only warn), which no longer convert "
+              "an array of shape (1, 1, 1) "
               "to a Python float", "Z = Z + b.item()  (or np.squeeze(b))", partial(_conv_forward, float_b=True)),
         _trap("no_stride", "conv_forward", *_NO_STRIDE, partial(_conv_forward, no_stride=True)),
         _trap("swap_hw", "conv_forward", *_SWAP, partial(_conv_forward, swap_hw=True)),

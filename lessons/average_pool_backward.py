@@ -115,13 +115,13 @@ def build(page: Page) -> None:
             `{by_f:g}` instead of `{dA6[0, 0, 0, 0] / (f * f):g}`: the window passes back
             {f}x what it received.
     """)
+    dz = dA[0, 0, 1, 0]
     page.exercise(
-        f"For `dz = {dA6[0, 0, 0, 0]:g}` and a ${f} \\times {f}$ window, what does each cell get from "
-        "`dz / n_H * n_W`?",
+        f"For `dz = {dz:g}` and a ${f} \\times {f}$ window, what does each cell get from `dz / n_H * n_W`?",
         f"""
-        `{dA6[0, 0, 0, 0] / f * f:g}`: `dz / {f} * {f}` is $(dz / {f}) \\cdot {f}$, the whole `dz`, so the window
+        `{dz / f * f:g}`: `dz / {f} * {f}` is $(dz / {f}) \\cdot {f}$, the whole `dz`, so the window
         sends back {f * f} times what it received. `dz / (n_H * n_W)` gives
-        `{tracer.distribute_value(dA6[0, 0, 0, 0], (f, f))[0, 0]:g}`.
+        `{tracer.distribute_value(dz, (f, f))[0, 0]:g}`.
         """,
     )
     page.repl(prints=str(a))

@@ -270,13 +270,14 @@ def build(page: Page) -> None:
         that tie costs nothing here.
     """)
     page.player(pool_steps, "pool_filter0", "max pooling of one feature map, one window per frame")
-    e = next(e for e in pool_steps if (e.h, e.w) == (1, 1))
+    e = max(pool_steps, key=lambda e: e.value)
     page.exercise(
-        "What does filter 0's pooling window $(1, 1)$ keep, and from which cell?",
+        f"What does filter 0's pooling window $({e.h}, {e.w})$ keep, and from which cell?",
         f"""
         It reads rows {e.vert_start}:{e.vert_end} and columns {e.horiz_start}:{e.horiz_end} of
         `relu(Z)` for filter 0 and keeps their maximum, **{e.value:.3f}**, found at cell
-        $({e.max_row}, {e.max_col})$ of the feature map: `P1[0, 1, 1, 0]` = {P1[0, 1, 1, 0]:.3f}.
+        $({e.max_row}, {e.max_col})$ of the feature map: `P1[0, {e.h}, {e.w}, 0]` = {P1[0, e.h, e.w, 0]:.3f},
+        the largest value of this pooled map.
         """,
     )
     conv_steps = trace.where("conv_window", c=0)

@@ -25,10 +25,12 @@ def _grid(ax, values: np.ndarray, cmap: str, vmax: float, fontsize: int = 12) ->
     image = ax.imshow(values, cmap=cmap, vmin=-vmax, vmax=vmax)
     texts = [[ax.text(q, r, "", ha="center", va="center", fontsize=fontsize) for q in range(values.shape[1])]
              for r in range(values.shape[0])]
-    ax.set_xticks(np.arange(values.shape[1] + 1) - 0.5, minor=True)
-    ax.set_yticks(np.arange(values.shape[0] + 1) - 0.5, minor=True)
-    ax.grid(which="minor", color="0.65", lw=0.8)
-    ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+    for r in range(1, values.shape[0]):
+        ax.axhline(r - 0.5, color="0.6", lw=0.8)
+    for q in range(1, values.shape[1]):
+        ax.axvline(q - 0.5, color="0.6", lw=0.8)
+    ax.set_xticks([])
+    ax.set_yticks([])
     return image, texts
 
 
@@ -239,7 +241,7 @@ def build(page: Page) -> None:
         makes one output channel, and $Z$ has $n_C$ channels, whatever $n_{{C_{{prev}}}}$ is.
 
         Here `A_prev` has shape `{A_mc.shape}` and `W` shape `{W_mc.shape}`: {n_C_prev} input
-        channels, {n_C} filters of ${W_mc.shape[0]} 	imes {W_mc.shape[1]} 	imes {n_C_prev}$, small
+        channels, {n_C} filters of ${W_mc.shape[0]} \times {W_mc.shape[1]} \times {n_C_prev}$, small
         whole numbers so that every sum can be checked by hand. `Z` has shape `{Z_mc.shape}`.
         Each row of the frame is one input channel, its window and the filter's slice for it.
     """)
@@ -259,7 +261,8 @@ def build(page: Page) -> None:
         f"""
         The window rows {e.vert_start}:{e.vert_end}, columns {e.horiz_start}:{e.horiz_end} of
         **all {n_C_prev}** input channels, times filter 1 (`W[:, :, :, 1]`), plus `b[0, 0, 0, 1]`:
-        """ + " + ".join(f"{np.sum(window[:, :, k] * W_mc[:, :, k, 1]):g}" for k in range(n_C_prev))
+        """ + " + ".join(f"({v:g})" if v < 0 else f"{v:g}"
+                         for v in (float(np.sum(window[:, :, k] * W_mc[:, :, k, 1])) for k in range(n_C_prev)))
         + f" + ({b_mc[0, 0, 0, 1]:g}) = **{e.value:g}**, the value the traced step wrote.",
     )
     page.exercise(

@@ -143,9 +143,9 @@ def build(page: Page) -> None:
     page.exercise(
         "How many windows read the middle cell of the top row, $(0, 2)$, with `pad = 1`? And with `pad = 0`?",
         f"""
-        {top[0]} with `pad = 1` and {top[1]} with `pad = 0`, counted from the traced windows. A
-        cell of the top row fits in only the windows whose first row is row 0 (and, with
-        padding, row $-1$): at most $f = 3$ windows across and one or two rows of windows down.
+        {top[0]} with `pad = 1` and {top[1]} with `pad = 0`, counted from the traced windows: a cell
+        of the top row is read by one row of windows without padding, and by two with one ring
+        of zeros, against {counts["pad = 1: Z is 5x5"][2, 2]} windows for the centre cell.
         """,
     )
     page.md(r"""

@@ -113,8 +113,8 @@ def build(page: Page) -> None:
         f"""
         `{A_odd.shape}`: $\\lfloor (5 - 2)/2 \\rfloor + 1 = {A_odd.shape[1]}$. The windows start at rows
         and columns {", ".join(str(2 * j) for j in range(A_odd.shape[1]))} and end before
-        {2 * (A_odd.shape[1] - 1) + 2}: the last row and column, number 4, are never read, because no
-        whole window fits over them.
+        {2 * (A_odd.shape[1] - 1) + 2}: the last row and column, number {2 * (A_odd.shape[1] - 1) + 2}, are
+        never read, because no whole window fits over them.
         """,
     )
     page.md(r"""

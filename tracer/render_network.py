@@ -8,7 +8,7 @@ the gradient from the cost back to the current layer in blue. The bottom row
 shows the arrays of the step itself as grids of numbers (``W @ A_prev + b = Z``,
 ``Z -> A``, ``dZ -> dW, db, dA_prev``...).
 
-Like :mod:`tracer.render_scenes`, it reads only what the trace recorded (the
+Like :mod:`tracer.render.scenes`, it reads only what the trace recorded (the
 event, the call's stored arrays, the replayed state) and computes nothing but
 positions. The drawer is registered in :data:`tracer.render.DRAWERS` for every
 network event, so ``render.plot(trace, k)`` and ``render.write_player`` draw
@@ -37,7 +37,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from . import events as ev
 from .events import CACHE, READ, WRITE
 from .recording import Call
-from .render_scenes import (
+from .render.scenes import (
     ADDED,
     ADDED_FILL,
     CHOSEN,

@@ -11,7 +11,7 @@ drawing of a new kind of event is one line::
     DRAWERS[MyEvent] = draw_my_event   # draw_my_event(fig, event, call, state, *, channel=0) -> artists
 
 A drawer that returns an object with ``update(event, state)`` and
-``accepts(event, call)`` (a :class:`tracer.render_scenes.Scene`) is reused from
+``accepts(event, call)`` (a :class:`tracer.render.scenes.Scene`) is reused from
 step to step of an animation, which then only updates its artists.
 
 From a trace, ``trace.plot(k)`` returns the figure of step ``k``,
@@ -51,7 +51,7 @@ from matplotlib.figure import Figure
 from .. import events as ev
 from ..recording import Call, Trace
 from ..render_network import draw_network_step
-from ..render_scenes import (
+from .scenes import (
     CARD,
     FIG_WIDTH,
     FOOTER,

@@ -35,10 +35,10 @@ from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
 from matplotlib.font_manager import findfont, get_font
 from matplotlib import colormaps
 
-from . import events as ev
-from .conv import padded_input
-from .numbers import cell, number
-from .recording import Call
+from .. import events as ev
+from ..conv import padded_input
+from ..numbers import cell, number
+from ..recording import Call
 
 __all__ = [
     "Grid",

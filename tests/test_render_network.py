@@ -1,4 +1,4 @@
-"""Tests of tracer.render_network: what each network step draws, counted from the figure's artists."""
+"""Tests of tracer.render.network: what each network step draws, counted from the figure's artists."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 import tracer
 from tracer import events as ev
 from tracer import render
-from tracer.render_network import MAX_GRID, draw_network_step, network_columns
+from tracer.render.network import MAX_GRID, draw_network_step, network_columns
 from tracer.render.scenes import ADDED, CHOSEN_FILL, CURRENT_FILL
 
 

@@ -50,7 +50,7 @@ from matplotlib.figure import Figure
 
 from .. import events as ev
 from ..recording import Call, Trace
-from ..render_network import draw_network_step
+from .network import draw_network_step
 from .scenes import (
     CARD,
     FIG_WIDTH,

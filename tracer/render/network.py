@@ -34,10 +34,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from . import events as ev
-from .events import CACHE, READ, WRITE
-from .recording import Call
-from .render.scenes import (
+from .. import events as ev
+from ..events import CACHE, READ, WRITE
+from ..recording import Call
+from .scenes import (
     ADDED,
     ADDED_FILL,
     CHOSEN,

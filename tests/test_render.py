@@ -28,7 +28,7 @@ from PIL import Image  # noqa: E402
 
 import tracer  # noqa: E402
 from tracer import render  # noqa: E402
-from tracer.render.scenes import CHOSEN_FILL, CURRENT_FILL, PAD_FILL, fmt  # noqa: E402
+from tracer.render.style import CHOSEN_FILL, CURRENT_FILL, PAD_FILL, fmt  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINES = Path(__file__).parent / "baselines"
@@ -454,7 +454,7 @@ def test_a_filtered_trace_draws_its_steps_with_everything_before_them(conv_trace
 
 @pytest.mark.filterwarnings("ignore:Glyph")
 def test_texts_with_glyphs_missing_from_the_font_fall_back_to_matplotlib():
-    from tracer.render.scenes import _has_glyphs, figure_text
+    from tracer.render.glyphs import _has_glyphs, figure_text
 
     fig = render.new_figure(dpi=DPI)
     plain = figure_text(fig, 0.5, 0.6, "Σ → 1.00", ha="center", va="center")

@@ -14,7 +14,7 @@ import tracer
 from tracer import events as ev
 from tracer import render
 from tracer.render.network import MAX_GRID, draw_network_step, network_columns
-from tracer.render.scenes import ADDED, CHOSEN_FILL, CURRENT_FILL
+from tracer.render.style import ADDED, CHOSEN_FILL, CURRENT_FILL
 
 
 @pytest.fixture(scope="module")

@@ -51,13 +51,8 @@ from matplotlib.figure import Figure
 from .. import events as ev
 from ..recording import Call, Trace
 from .network import draw_network_step
+from .glyphs import figure_text
 from .scenes import (
-    CARD,
-    FIG_WIDTH,
-    FOOTER,
-    HEADER,
-    INK,
-    MUTED,
     ConvBackScene,
     ConvWindowScene,
     DistributeScene,
@@ -65,13 +60,10 @@ from .scenes import (
     PadScene,
     PoolBackScene,
     PoolWindowScene,
-    MAX_CELL,
-    ROW_HEIGHT,
     SingleStepScene,
     content_width,
-    figure_height,
-    figure_text,
 )
+from .style import CARD, FIG_WIDTH, FOOTER, HEADER, INK, MAX_CELL, MUTED, ROW_HEIGHT, figure_height
 
 __all__ = [
     "DRAWERS",

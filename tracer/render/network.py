@@ -37,26 +37,9 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from .. import events as ev
 from ..events import CACHE, READ, WRITE
 from ..recording import Call
-from .scenes import (
-    ADDED,
-    ADDED_FILL,
-    CHOSEN,
-    CHOSEN_FILL,
-    CURRENT_FILL,
-    FOOTER,
-    GRID_LINE,
-    HEADER,
-    INK,
-    MUTED,
-    NOTE,
-    ROW_HEIGHT,
-    SIDE,
-    Grid,
-    Panel,
-    _vmax,
-    fmt_long,
-    place_panels,
-)
+from .grid import Grid, Panel, place_panels
+from .style import (ADDED, ADDED_FILL, CHOSEN, CHOSEN_FILL, CURRENT_FILL, FOOTER, GRID_LINE, HEADER, INK, MUTED, NOTE,
+                    ROW_HEIGHT, SIDE, _vmax, fmt_long)
 
 __all__ = ["draw_network_step", "network_columns", "MAX_GRID"]
 

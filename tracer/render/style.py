@@ -9,6 +9,8 @@ and on a dark page.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from matplotlib import colormaps
 
@@ -66,3 +68,19 @@ def _vmax(*arrays: np.ndarray) -> float:
         if finite.size:
             m = max(m, float(np.max(np.abs(finite))))
     return m if m > 0 else 1.0
+
+
+#: matplotlib settings every figure is made and drawn with, so that frames are identical
+#: whatever the user's matplotlibrc says.
+STYLE: dict[str, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "mathtext.fontset": "dejavusans",
+    "axes.unicode_minus": True,
+    "text.antialiased": True,
+    "text.hinting": "default",
+    "image.interpolation": "nearest",
+    "path.simplify": True,
+}
+
+DEFAULT_DPI = 100

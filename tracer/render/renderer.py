@@ -1,0 +1,384 @@
+"""Drawing the steps of a trace: the drawer of each event class, and a renderer that reuses its artists.
+
+:class:`Renderer` draws the steps of one trace on one figure: the scene of a
+call is made once and then only updated, and a frame redraws only the artists
+that changed (blitting) over a cached background.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import matplotlib
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .. import events as ev
+from ..recording import Call, Trace
+from .checks import _check_channel, _check_dpi, _check_step, _check_steps, _check_trace
+from .glyphs import figure_text
+from .network import draw_network_step
+from .scenes import (
+    ConvBackScene,
+    ConvWindowScene,
+    DistributeScene,
+    MaskScene,
+    PadScene,
+    PoolBackScene,
+    PoolWindowScene,
+    SingleStepScene,
+    content_width,
+)
+from .style import (CARD, DEFAULT_DPI, FIG_WIDTH, FOOTER, HEADER, INK, MAX_CELL, MUTED, ROW_HEIGHT, STYLE,
+                    figure_height)
+
+__all__ = ["DRAWERS", "Renderer", "draw_event", "drawer_for", "new_figure", "plot", "png_bytes", "animate"]
+
+#: How each event class is drawn: ``drawer(fig, event, call, state, *, channel=0)``
+#: returns a :class:`Scene` (reused from step to step) or a list of artists.
+DRAWERS: dict[type, Callable[..., Any]] = {
+    ev.Pad: PadScene,
+    ev.SingleStep: SingleStepScene,
+    ev.ConvWindow: ConvWindowScene,
+    ev.PoolWindow: PoolWindowScene,
+    ev.Mask: MaskScene,
+    ev.Distribute: DistributeScene,
+    ev.ConvBackWindow: ConvBackScene,
+    ev.PoolBackWindow: PoolBackScene,
+    ev.LinearForward: draw_network_step,
+    ev.ActivationForward: draw_network_step,
+    ev.Cost: draw_network_step,
+    ev.ActivationBackward: draw_network_step,
+    ev.LinearBackward: draw_network_step,
+    ev.Update: draw_network_step,
+}
+#: The drawers of the convolution and pooling events, whose figures are sized to their grids.
+_BUILTIN = frozenset((ev.Pad, ev.SingleStep, ev.ConvWindow, ev.PoolWindow, ev.Mask, ev.Distribute,
+                      ev.ConvBackWindow, ev.PoolBackWindow))
+
+GIF_MS = 700  # time per GIF frame
+PNG_COMPRESS_LEVEL = 1  # zlib level: 1 encodes about 5x faster than the default at +30% size
+CAPTION_WIDTH = 125  # characters per caption line in a figure FIG_WIDTH wide
+
+
+def drawer_for(event: Any) -> Callable[..., Any]:
+    """The drawer registered in :data:`DRAWERS` for ``event``'s class (or a base class)."""
+    for cls in type(event).__mro__:
+        if cls in DRAWERS:
+            return DRAWERS[cls]
+    known = ", ".join(sorted(c.__name__ for c in DRAWERS))
+    raise ValueError(
+        f"no drawer for events of kind {type(event).__name__!r}; known kinds: {known}. "
+        f"Register one with tracer.render.DRAWERS[{type(event).__name__}] = draw_fn"
+    )
+
+# -- figures -------------------------------------------------------------------------------------
+
+
+def new_figure(rows: int = 1, dpi: int = DEFAULT_DPI, row_height: float = ROW_HEIGHT,
+               width: float = FIG_WIDTH) -> Figure:
+    """An empty card-coloured :class:`Figure` with an Agg canvas, sized for ``rows`` rows of grids."""
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(width, figure_height(rows, row_height)), dpi=dpi, facecolor=CARD)
+        FigureCanvasAgg(fig)
+    return fig
+
+
+def draw_event(
+    fig: Figure, event: ev.Event, call: Call, state: dict[str, np.ndarray], *, channel: int = 0
+) -> list[Artist]:
+    """Draw one step on ``fig`` with the drawer of its event class; return the artists made.
+
+    Parameters
+    ----------
+    fig : Figure
+        An empty figure from :func:`new_figure`.
+    event : Event
+        The step (``trace[k]``).
+    call : Call
+        Its recorded call (``trace.call_of(k)``).
+    state : dict of str to ndarray
+        The call's arrays after the step (``trace.replay(k + 1)``).
+    channel : int
+        The input channel shown for convolutions.
+    """
+    with matplotlib.rc_context(STYLE):
+        out = drawer_for(event)(fig, event, call, state, channel=channel)
+    return list(out.artists) if hasattr(out, "artists") else list(out)
+
+
+def _layout(trace: Trace) -> tuple[int, float, float]:
+    """Rows of grids, the height of a row and the figure's width (inches) for every step of ``trace``.
+
+    Traces of the convolution and pooling events get a figure just big enough
+    for their grids; other drawers get the standard ``FIG_WIDTH`` and ``ROW_HEIGHT``.
+    """
+    codes = {row[0] for call in trace.calls for row in call.rows}
+    classes = {ev.EVENT_TYPES[code] for code in codes if code in ev.EVENT_TYPES}
+    rows = max([int(getattr(drawer_for_class(cls), "rows", 1)) for cls in classes] + [1])
+    if not classes <= _BUILTIN:
+        return rows, ROW_HEIGHT, FIG_WIDTH
+    tallest = max(_tallest(call) for call in trace.calls)
+    width = max(content_width(call) for call in trace.calls)
+    return rows, float(np.clip(tallest * MAX_CELL + 1.0, 2.1, ROW_HEIGHT)), width
+
+
+def _tallest(call: Call) -> int:
+    """Rows of the tallest grid a drawing of ``call`` shows (padded inputs included)."""
+    pad = call.params.get("pad", 0)
+    n = [a.shape[1] + 2 * pad if a.ndim == 4 else a.shape[0] for a in call.arrays.values() if a.ndim >= 2]
+    if "shape" in call.params:
+        n.append(call.params["shape"][0])
+    return max(n + [1])
+
+
+def drawer_for_class(cls: type) -> Callable[..., Any] | None:
+    for base in cls.__mro__:
+        if base in DRAWERS:
+            return DRAWERS[base]
+    return None
+
+
+class _States:
+    """``(event, call, state)`` of any step of a trace, replaying forward from the last one asked."""
+
+    def __init__(self, trace: Trace):
+        self.trace = trace
+        self._it: Iterator | None = None
+        self._k = -1
+        self._last: tuple | None = None
+
+    def get(self, k: int) -> tuple[ev.Event, Call, dict[str, np.ndarray]]:
+        if self._it is None or k < self._k:
+            self._it, self._k = self.trace.states(), -1
+        while self._k < k:
+            self._k, event, state = next(self._it)
+            self._last = (event, state)
+        event, state = self._last
+        return event, self.trace.call_of(k), state
+
+
+class Renderer:
+    """Draws steps of one trace on one figure, reusing the scene's artists from step to step.
+
+    Parameters
+    ----------
+    trace : Trace
+    dpi : int, optional
+        Pixels per inch (default 100: frames up to 1000 px wide, sized to their grids).
+    channel : int, optional
+        The input channel shown for convolutions (default 0).
+    blit : bool
+        Redraw only what changed from frame to frame (default); ``False`` draws
+        every frame in full (the same pixels, slower: for comparisons).
+
+    Attributes
+    ----------
+    fig : Figure
+        The figure every step is drawn on; its size is fixed for the whole trace.
+    """
+
+    def __init__(self, trace: Trace, *, dpi: int | None = None, channel: int | None = None, blit: bool = True):
+        self.trace = _check_trace("Renderer", trace)
+        self.blit = bool(blit)
+        self.dpi = _check_dpi("Renderer", dpi)
+        self.channel = _check_channel("Renderer", trace, channel)
+        rows, row_height, width = _layout(trace)
+        self.fig = new_figure(rows, self.dpi, row_height, width)
+        self.scene: Any = None
+        self._frames = 0
+        self._states = _States(trace)
+        self._frame_artists()
+
+    def _frame_artists(self) -> None:
+        W, H = self.fig.get_size_inches()
+        with matplotlib.rc_context(STYLE):
+            self.header = figure_text(self.fig, 0.3 / W, 1 - HEADER / 2 / H, "", ha="left", va="center",
+                                      fontsize=12, fontweight="bold", color=INK)
+            self.counter = figure_text(self.fig, 1 - 0.3 / W, 1 - HEADER / 2 / H, "", ha="right", va="center",
+                                       fontsize=11, color=MUTED)
+            self.caption = figure_text(self.fig, 0.5, FOOTER / 2 / H, "", ha="center", va="center", fontsize=10,
+                                       color=MUTED, linespacing=1.3)
+
+    def __repr__(self) -> str:
+        w, h = self.size
+        return f"<Renderer of {len(self.trace)} steps, {w}x{h} px, channel {self.channel}>"
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """``(width, height)`` of a frame in pixels."""
+        w, h = self.fig.canvas.get_width_height(physical=True)
+        return int(w), int(h)
+
+    def draw(self, k: int) -> list[Artist]:
+        """Draw step ``k``; return the artists that changed (all of them after a new scene)."""
+        k = _check_step("Renderer.draw", self.trace, k)
+        event, call, state = self._states.get(k)
+        return self.draw_state(k, event, call, state)
+
+    def draw_state(self, k: int, event: ev.Event, call: Call, state: dict[str, np.ndarray]) -> list[Artist]:
+        """Draw step ``k`` from its event, call and replayed state; return the artists that changed."""
+        with matplotlib.rc_context(STYLE):
+            scene = self.scene
+            if scene is not None and hasattr(scene, "accepts") and scene.accepts(event, call):
+                scene.update(event, state)
+            else:
+                drawer = drawer_for(event)
+                self.fig.clear()
+                self._frame_artists()
+                out = drawer(self.fig, event, call, state, channel=self.channel)
+                self.scene = out if hasattr(out, "update") else None
+                self._watch = list(out.artists) if hasattr(out, "artists") else list(out)
+                self._watch += [self.header, self.counter, self.caption]
+                self._order = {id(a): j for j, a in enumerate(self.fig.axes)}
+                self._background = None
+                self._animated: set[Artist] = set()
+                self._hint = list(getattr(out, "moving", [])) + [self.counter, self.caption]
+                self._last_full = -10
+            params = ", ".join(f"{key} {v}" for key, v in call.params.items() if key != "shape")
+            extra = getattr(self.scene, "header_note", "")
+            self.header.set_text(f"{call.name}" + (f"  ({params})" if params else ""))
+            self.counter.set_text((f"{extra}  ·  " if extra else "") + f"step {k + 1} of {len(self.trace)}")
+            width = int(CAPTION_WIDTH * self.fig.get_size_inches()[0] / FIG_WIDTH)
+            self.caption.set_text(textwrap.fill(event.describe(), width))
+        return [a for a in self._watch if a.stale]
+
+    def _dynamic(self, changed: list[Artist]) -> set[Artist]:
+        """``changed`` and every artist drawn over one of them (same axes, higher zorder)."""
+        dynamic = set(changed)
+        lowest: dict[int, float] = {}
+        for a in changed:
+            if a.axes is not None and not getattr(a, "_outside", False):
+                key = id(a.axes)
+                lowest[key] = min(lowest.get(key, np.inf), a.get_zorder())
+        for a in self._watch:
+            if a.axes is not None and id(a.axes) in lowest and not getattr(a, "_outside", False):
+                if a.get_zorder() >= lowest[id(a.axes)]:
+                    dynamic.add(a)
+        return dynamic
+
+    def render(self) -> None:
+        """Bring the canvas up to date, redrawing only the artists that changed.
+
+        The artists a scene expects to change (its ``moving`` list), those drawn
+        over them, and those seen changing are left out of a cached background;
+        a frame restores the background and draws only them (blitting). The
+        background is redrawn when an artist outside that set changes, so the
+        pixels are those of a full draw.
+        """
+        canvas = self.fig.canvas
+        with matplotlib.rc_context(STYLE):
+            dynamic = self._dynamic([a for a in self._watch if a.stale])
+            if not self.blit:
+                canvas.draw()
+                return
+            self._frames += 1
+            if self._background is None or not dynamic <= self._animated:
+                # the artists that change (or are expected to) are left out of the cached background;
+                # those seen changing join them, for good if they change again within a few frames
+                if self._background is None:  # a new scene: every artist is new, cache all but the moving ones
+                    self._animated = self._dynamic(self._hint)
+                elif self._frames - self._last_full <= 4:
+                    self._animated |= dynamic
+                else:
+                    self._animated = self._dynamic(self._hint) | dynamic
+                self._last_full = self._frames
+                for a in self._watch:
+                    a.set_animated(a in self._animated)
+                canvas.draw()
+                self._background = canvas.copy_from_bbox(self.fig.bbox)
+            else:
+                canvas.restore_region(self._background)
+            renderer = canvas.get_renderer()
+            n = len(self._order)
+            # axes by axes, in zorder, then in the order the scene made them: the same order every run
+            rank = {id(a): j for j, a in enumerate(self._watch)}
+            for a in sorted(self._animated,
+                            key=lambda a: (self._order.get(id(a.axes), n), a.get_zorder(), rank.get(id(a), n))):
+                a.draw(renderer)
+
+    def png(self) -> bytes:
+        """The current frame as PNG bytes (no metadata: the same drawing gives the same bytes)."""
+        buf = io.BytesIO()
+        self.image().save(buf, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
+        return buf.getvalue()
+
+    def image(self) -> Any:
+        """The current frame as an RGB :class:`PIL.Image.Image`."""
+        from PIL import Image
+
+        self.render()
+        rgba = np.asarray(self.fig.canvas.buffer_rgba())
+        return Image.fromarray(rgba[..., :3].copy(), "RGB")
+
+
+# -- public API ----------------------------------------------------------------------------------
+
+
+def plot(trace: Trace, k: int | None = None, *, dpi: int | None = None, channel: int | None = None) -> Figure:
+    """Draw step ``k`` of ``trace`` (default: its cursor) on a new figure.
+
+    Returns
+    -------
+    Figure
+        With an Agg canvas; ``fig.savefig(...)`` or display it in Jupyter.
+    """
+    trace = _check_trace("plot", trace)
+    k = _check_step("plot", trace, trace.cursor if k is None else k)
+    renderer = Renderer(trace, dpi=dpi, channel=channel)
+    renderer.draw_state(k, trace[k], trace.call_of(k), trace.replay(k + 1))
+    return renderer.fig
+
+
+def png_bytes(trace: Trace, k: int | None = None, *, dpi: int | None = None, channel: int | None = None) -> bytes:
+    """Step ``k`` (default: the cursor) as PNG bytes, e.g. for Jupyter's ``_repr_png_``."""
+    trace = _check_trace("png_bytes", trace)
+    k = _check_step("png_bytes", trace, trace.cursor if k is None else k)
+    renderer = Renderer(trace, dpi=dpi, channel=channel)
+    renderer.draw_state(k, trace[k], trace.call_of(k), trace.replay(k + 1))
+    return renderer.png()
+
+
+def animate(
+    trace: Trace,
+    *,
+    steps: Iterable[int] | None = None,
+    interval: int = GIF_MS,
+    dpi: int | None = None,
+    channel: int | None = None,
+    repeat: bool = True,
+) -> Any:
+    """A :class:`matplotlib.animation.FuncAnimation` of the steps of ``trace``.
+
+    Its artists are made once per scene and then only updated. Save it with
+    ``anim.save("steps.gif", writer=matplotlib.animation.PillowWriter(fps=2))``
+    or show it in Jupyter with ``anim.to_jshtml()``.
+
+    Parameters
+    ----------
+    steps : iterable of int, optional
+        The steps to show, in order (default: every step).
+    interval : int
+        Milliseconds between frames.
+    """
+    from matplotlib.animation import FuncAnimation
+
+    trace = _check_trace("animate", trace)
+    frames = _check_steps("animate", trace, steps)
+    if isinstance(interval, bool) or not isinstance(interval, (int, np.integer)) or interval < 1:
+        raise ValueError(f"animate: interval must be a positive int (milliseconds), got {interval!r}")
+    renderer = Renderer(trace, dpi=dpi, channel=channel)
+    renderer.draw(frames[0])
+
+    def update(k: int) -> list[Artist]:
+        return renderer.draw(k)
+
+    anim = FuncAnimation(renderer.fig, update, frames=frames, interval=int(interval), repeat=repeat,
+                         cache_frame_data=False)
+    anim.renderer = renderer  # type: ignore[attr-defined]
+    return anim

@@ -23,59 +23,43 @@ from ..recording import Call, Trace
 from .checks import _check_channel, _check_dpi, _check_step, _check_steps, _check_trace
 from .glyphs import figure_text
 from .network import draw_network_step
-from .scenes import (
-    ConvBackScene,
-    ConvWindowScene,
-    DistributeScene,
-    MaskScene,
-    PadScene,
-    PoolBackScene,
-    PoolWindowScene,
-    SingleStepScene,
-    content_width,
-)
+from .scenes import SCENES, Scene, content_width
 from .style import (CARD, DEFAULT_DPI, FIG_WIDTH, FOOTER, HEADER, INK, MAX_CELL, MUTED, ROW_HEIGHT, STYLE,
                     figure_height)
 
-__all__ = ["DRAWERS", "Renderer", "draw_event", "drawer_for", "new_figure", "plot", "png_bytes", "animate"]
+__all__ = ["DRAWERS", "Renderer", "draw_event", "drawer_for", "drawer_of_class", "new_figure", "plot", "png_bytes", "animate"]
 
 #: How each event class is drawn: ``drawer(fig, event, call, state, *, channel=0)``
 #: returns a :class:`Scene` (reused from step to step) or a list of artists.
 DRAWERS: dict[type, Callable[..., Any]] = {
-    ev.Pad: PadScene,
-    ev.SingleStep: SingleStepScene,
-    ev.ConvWindow: ConvWindowScene,
-    ev.PoolWindow: PoolWindowScene,
-    ev.Mask: MaskScene,
-    ev.Distribute: DistributeScene,
-    ev.ConvBackWindow: ConvBackScene,
-    ev.PoolBackWindow: PoolBackScene,
-    ev.LinearForward: draw_network_step,
-    ev.ActivationForward: draw_network_step,
-    ev.Cost: draw_network_step,
-    ev.ActivationBackward: draw_network_step,
-    ev.LinearBackward: draw_network_step,
-    ev.Update: draw_network_step,
+    **{cls: scene for scene in SCENES for cls in scene.events},
+    **dict.fromkeys(ev.NETWORK_EVENTS, draw_network_step),
 }
-#: The drawers of the convolution and pooling events, whose figures are sized to their grids.
-_BUILTIN = frozenset((ev.Pad, ev.SingleStep, ev.ConvWindow, ev.PoolWindow, ev.Mask, ev.Distribute,
-                      ev.ConvBackWindow, ev.PoolBackWindow))
 
 GIF_MS = 700  # time per GIF frame
 PNG_COMPRESS_LEVEL = 1  # zlib level: 1 encodes about 5x faster than the default at +30% size
 CAPTION_WIDTH = 125  # characters per caption line in a figure FIG_WIDTH wide
 
 
+def drawer_of_class(cls: type) -> Callable[..., Any] | None:
+    """The drawer registered in :data:`DRAWERS` for ``cls`` or its nearest base class, or ``None``."""
+    for base in cls.__mro__:
+        if base in DRAWERS:
+            return DRAWERS[base]
+    return None
+
+
 def drawer_for(event: Any) -> Callable[..., Any]:
-    """The drawer registered in :data:`DRAWERS` for ``event``'s class (or a base class)."""
-    for cls in type(event).__mro__:
-        if cls in DRAWERS:
-            return DRAWERS[cls]
+    """The drawer of ``event``'s class (see :func:`drawer_of_class`); an error naming the known kinds if none."""
+    drawer = drawer_of_class(type(event))
+    if drawer is not None:
+        return drawer
     known = ", ".join(sorted(c.__name__ for c in DRAWERS))
     raise ValueError(
         f"no drawer for events of kind {type(event).__name__!r}; known kinds: {known}. "
         f"Register one with tracer.render.DRAWERS[{type(event).__name__}] = draw_fn"
     )
+
 
 # -- figures -------------------------------------------------------------------------------------
 
@@ -115,13 +99,14 @@ def draw_event(
 def _layout(trace: Trace) -> tuple[int, float, float]:
     """Rows of grids, the height of a row and the figure's width (inches) for every step of ``trace``.
 
-    Traces of the convolution and pooling events get a figure just big enough
-    for their grids; other drawers get the standard ``FIG_WIDTH`` and ``ROW_HEIGHT``.
+    Traces drawn by scenes of grids (the convolution and pooling events) get a
+    figure just big enough for their grids; other drawers get the standard
+    ``FIG_WIDTH`` and ``ROW_HEIGHT``.
     """
     codes = {row[0] for call in trace.calls for row in call.rows}
-    classes = {ev.EVENT_TYPES[code] for code in codes if code in ev.EVENT_TYPES}
-    rows = max([int(getattr(drawer_for_class(cls), "rows", 1)) for cls in classes] + [1])
-    if not classes <= _BUILTIN:
+    drawers = [drawer_of_class(ev.EVENT_TYPES[code]) for code in codes if code in ev.EVENT_TYPES]
+    rows = max([int(getattr(d, "rows", 1)) for d in drawers] + [1])
+    if not all(isinstance(d, type) and issubclass(d, Scene) for d in drawers):
         return rows, ROW_HEIGHT, FIG_WIDTH
     tallest = max(_tallest(call) for call in trace.calls)
     width = max(content_width(call) for call in trace.calls)
@@ -136,12 +121,6 @@ def _tallest(call: Call) -> int:
         n.append(call.params["shape"][0])
     return max(n + [1])
 
-
-def drawer_for_class(cls: type) -> Callable[..., Any] | None:
-    for base in cls.__mro__:
-        if base in DRAWERS:
-            return DRAWERS[base]
-    return None
 
 
 class _States:

@@ -27,6 +27,7 @@ from .style import (ADDED, ADDED_FILL, CHOSEN, CHOSEN_FILL, CURRENT_FILL, FIG_WI
                     MIN_WIDTH, MUTED, NOTE, NOTE_WIDTH, SIDE, _vmax, fmt_long)
 
 __all__ = [
+    "SCENES",
     "Scene",
     "PadScene",
     "ConvWindowScene",
@@ -62,8 +63,13 @@ class Scene:
         The input channel shown for convolutions (pooling shows the event's own channel).
     """
 
+    #: rows of grids the scene needs
     rows: ClassVar[int] = 1
+    #: the event classes the scene draws (its entries in :data:`tracer.render.DRAWERS`)
     events: ClassVar[tuple[type, ...]] = ()
+    #: for scenes that show one input channel of several: said before the step counter
+    #: (``{channel}`` and ``{n}`` are filled in); empty for scenes that show every channel
+    channel_note: ClassVar[str] = ""
 
     def __init__(self, fig: Figure, event: ev.Event, call: Call, state: dict[str, np.ndarray], *, channel: int = 0):
         self.fig = fig
@@ -79,9 +85,8 @@ class Scene:
         #: shown before the step counter, e.g. which channel is drawn
         self.header_note = ""
         n_in = _input_channels(call)
-        if n_in > 1 and isinstance(self, (ConvWindowScene, SingleStepScene, ConvBackScene, PadScene)):
-            self.header_note = f"channel {channel} of {n_in} shown" + (
-                "" if isinstance(self, PadScene) else f" (sums over all {n_in})")
+        if n_in > 1 and self.channel_note:
+            self.header_note = self.channel_note.format(channel=channel, n=n_in)
         self.build(event, state)
         self.artists += [a for g in self._grids for a in g.artists]
         self.artists.append(self.note)
@@ -148,6 +153,7 @@ class PadScene(Scene):
     """``zero_pad`` (or the padding step of ``conv_forward``): the original cells and the added zeros."""
 
     events = (ev.Pad,)
+    channel_note = "channel {channel} of {n} shown"
 
     def build(self, event: ev.Pad, state: dict[str, np.ndarray]) -> None:
         a = self.call.arrays
@@ -202,6 +208,7 @@ class ConvWindowScene(Scene):
     """``conv_forward``: the window, the filter, their products, the sum plus the bias, the output."""
 
     events = (ev.ConvWindow,)
+    channel_note = "channel {channel} of {n} shown (sums over all {n})"
 
     def build(self, event: ev.ConvWindow, state: dict[str, np.ndarray]) -> None:
         a = self.call.arrays
@@ -255,6 +262,7 @@ class SingleStepScene(Scene):
     """``conv_single_step``: one window times one filter, summed, plus the bias once."""
 
     events = (ev.SingleStep,)
+    channel_note = "channel {channel} of {n} shown (sums over all {n})"
 
     def build(self, event: ev.SingleStep, state: dict[str, np.ndarray]) -> None:
         a = self.call.arrays
@@ -390,6 +398,7 @@ class ConvBackScene(Scene):
 
     rows = 2
     events = (ev.ConvBackWindow,)
+    channel_note = "channel {channel} of {n} shown (sums over all {n})"
 
     def build(self, event: ev.ConvBackWindow, state: dict[str, np.ndarray]) -> None:
         a, r = self.call.arrays, self.call.result
@@ -564,3 +573,8 @@ def content_width(call: Call) -> float:
         return FIG_WIDTH
     need = max(2 * SIDE + sum(row) * MAX_CELL + (len(row) - 1) * _gap("×=") for row in rows)
     return float(np.clip(need, MIN_WIDTH, FIG_WIDTH))
+
+
+#: Every scene, in the order of the course's functions.
+SCENES: tuple[type[Scene], ...] = (PadScene, SingleStepScene, ConvWindowScene, PoolWindowScene, MaskScene,
+                                   DistributeScene, ConvBackScene, PoolBackScene)

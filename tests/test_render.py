@@ -28,7 +28,8 @@ from PIL import Image  # noqa: E402
 
 import tracer  # noqa: E402
 from tracer import render  # noqa: E402
-from tracer.render.style import CHOSEN_FILL, CURRENT_FILL, PAD_FILL, fmt  # noqa: E402
+from tracer.numbers import cell  # noqa: E402
+from tracer.render.style import CELL_WIDTH, CHOSEN_FILL, CURRENT_FILL, PAD_FILL  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINES = Path(__file__).parent / "baselines"
@@ -262,8 +263,8 @@ def test_big_grids_get_a_colour_scale_instead_of_numbers():
     assert scene.g["w"].numbers and scene.g["w"].colorbar is None  # the 3x3 filter keeps readable cells
 
 
-def test_fmt_keeps_numbers_short():
-    assert [fmt(v) for v in (0.004, -0.004, 0.0, -0.0, 1.234, -12.34, 123.4, 123456.0, np.nan)] == [
+def test_cells_keep_numbers_short():
+    assert [cell(v, CELL_WIDTH) for v in (0.004, -0.004, 0.0, -0.0, 1.234, -12.34, 123.4, 123456.0, np.nan)] == [
         "4e-3", "-4e-3", "0.00", "0.00", "1.23", "-12.3", "123", "1e+05", ""]
 
 

@@ -16,9 +16,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import offset_copy
 
+from ..numbers import cell
 from .glyphs import cell_text, figure_text
-from .style import (CMAP, CURRENT_FILL, EMPTY_FILL, FOOTER, GRID_LINE, HEADER, INK, MAX_CELL, MIN_NUMBER_CELL_PT,
-                    MUTED, NOTE, PAD_FILL, SIDE, TINT, fmt)
+from .style import (CELL_WIDTH, CMAP, CURRENT_FILL, EMPTY_FILL, FOOTER, GRID_LINE, HEADER, INK, MAX_CELL,
+                    MIN_NUMBER_CELL_PT, MUTED, NOTE, PAD_FILL, SIDE, TINT)
 
 __all__ = ["Grid", "Panel", "place_panels"]
 
@@ -46,7 +47,7 @@ def place_panels(fig: Figure, panels: Sequence[Panel], row: int, n_rows_fig: int
     """
     W, H = fig.get_size_inches()
     row_h = (H - HEADER - NOTE - FOOTER) / n_rows_fig
-    gaps = [_gap(p.after) for p in panels[:-1]]
+    gaps = [gap(p.after) for p in panels[:-1]]
     band_top = H - HEADER - row * row_h - 0.45  # room for the title and column indices
     band_h = row_h - 0.75
     avail = W - 2 * SIDE - sum(gaps)
@@ -90,7 +91,7 @@ def place_panels(fig: Figure, panels: Sequence[Panel], row: int, n_rows_fig: int
     return out
 
 
-def _gap(after: str) -> float:
+def gap(after: str) -> float:
     """Inches between two grids: room for the operator drawn between them and the row indices."""
     return 0.36 + 0.11 * len(after) if after else 0.36
 
@@ -235,7 +236,8 @@ class Grid:
             row, shown = self.texts[r], self._shown[r]
             for c in range(self.shape[1]):
                 want = (
-                    labels[r, c] if labels is not None else "0" if padded[r, c] else fmt(values[r, c]),
+                    labels[r, c] if labels is not None
+                    else "0" if padded[r, c] else cell(values[r, c], CELL_WIDTH),
                     MUTED if padded[r, c] else INK,
                     "bold" if (r, c) in bold else "normal",
                 )

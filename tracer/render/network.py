@@ -36,10 +36,11 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from .. import events as ev
 from ..events import CACHE, READ, WRITE
+from ..numbers import number
 from ..recording import Call
 from .grid import Grid, Panel, place_panels
-from .style import (ADDED, ADDED_FILL, CHOSEN, CHOSEN_FILL, CURRENT_FILL, FOOTER, GRID_LINE, HEADER, INK, MUTED, NOTE,
-                    ROW_HEIGHT, SIDE, _vmax, fmt_long)
+from .style import (ADDED, ADDED_FILL, CHOSEN, CHOSEN_FILL, CURRENT_FILL, DIGITS, FOOTER, GRID_LINE, HEADER, INK,
+                    MUTED, NOTE, ROW_HEIGHT, SIDE, value_range)
 
 __all__ = ["draw_network_step", "network_columns", "MAX_GRID"]
 
@@ -122,7 +123,7 @@ def _shape_text(x: np.ndarray | None) -> str:
     if x is None:
         return ""
     if x.ndim == 0:
-        return fmt_long(float(x)) if np.isfinite(x) else "?"
+        return number(float(x), DIGITS) if np.isfinite(x) else "?"
     return "(" + ", ".join(str(n) for n in x.shape) + ")"
 
 
@@ -272,7 +273,7 @@ def _grids(fig: Figure, event: ev.NetworkEvent, call: Call, state: dict[str, np.
     placed = place_panels(fig, panels, 1, 2)
     for j, (name, title, after, x) in enumerate(shown):
         ax, cell = placed[f"p{j}"]
-        g = Grid(ax, x.shape, cell, _vmax(x), f"{title}  {_shape_text(x)}")
+        g = Grid(ax, x.shape, cell, value_range(x), f"{title}  {_shape_text(x)}")
         g.add_colorbar(fig)
         fills = None
         g.set_values(x.astype(float), fills=fills)

@@ -27,7 +27,8 @@ from .scenes import SCENES, Scene, content_width
 from .style import (CARD, DEFAULT_DPI, FIG_WIDTH, FOOTER, HEADER, INK, MAX_CELL, MUTED, ROW_HEIGHT, STYLE,
                     figure_height)
 
-__all__ = ["DRAWERS", "Renderer", "draw_event", "drawer_for", "drawer_of_class", "new_figure", "plot", "png_bytes", "animate"]
+__all__ = ["DRAWERS", "Renderer", "draw_event", "drawer_for", "drawer_of_class", "new_figure", "plot", "png_bytes",
+           "animate"]
 
 #: How each event class is drawn: ``drawer(fig, event, call, state, *, channel=0)``
 #: returns a :class:`Scene` (reused from step to step) or a list of artists.

@@ -20,11 +20,12 @@ from matplotlib.figure import Figure
 
 from .. import events as ev
 from ..conv import padded_input
+from ..numbers import number
 from ..recording import Call
 from .glyphs import figure_text
-from .grid import Grid, Panel, _gap, place_panels
+from .grid import Grid, Panel, gap, place_panels
 from .style import (ADDED, ADDED_FILL, CHOSEN, CHOSEN_FILL, CURRENT_FILL, FIG_WIDTH, FOOTER, INK, MAX_CELL,
-                    MIN_WIDTH, MUTED, NOTE, NOTE_WIDTH, SIDE, _vmax, fmt_long)
+                    DIGITS, MIN_WIDTH, MUTED, NOTE, NOTE_WIDTH, SIDE, value_range)
 
 __all__ = [
     "SCENES",
@@ -162,7 +163,7 @@ class PadScene(Scene):
         p = event.pad
         n_H, n_W = X.shape[1:3]
         ch = self.channel
-        vmax = _vmax(X[0, :, :, ch])
+        vmax = value_range(X[0, :, :, ch])
         self.g = self.grids(
             [Panel("src", n_H, n_W, "→"), Panel("dst", n_H + 2 * p, n_W + 2 * p)],
             {"src": f"{self.src_name}[0, :, :, {ch}]", "dst": f"{self.dst_name}[0, :, :, {ch}]"},
@@ -194,14 +195,15 @@ def _formula(sums: np.ndarray, ch: int, bias: float, value: float, target: str, 
     """``Σ products = s  (+ the other channels) + b = value → target``."""
     n = len(sums)
     if n == 1:
-        head = f"Σ of the {n_products} products = {fmt_long(sums[0])}"
+        head = f"Σ of the {n_products} products = {number(sums[0], DIGITS)}"
     elif n <= 4:
-        terms = " + ".join(f"({fmt_long(s)})" if s < 0 else fmt_long(s) for s in sums)
-        head = f"Σ channel {ch} = {fmt_long(sums[ch])};  Σ over the {n} input channels: {terms}"
+        terms = " + ".join(f"({number(s, DIGITS)})" if s < 0 else number(s, DIGITS) for s in sums)
+        head = f"Σ channel {ch} = {number(sums[ch], DIGITS)};  Σ over the {n} input channels: {terms}"
     else:
-        head = f"Σ channel {ch} = {fmt_long(sums[ch])};  Σ over the {n} input channels = {fmt_long(np.sum(sums))}"
+        head = (f"Σ channel {ch} = {number(sums[ch], DIGITS)};  "
+                f"Σ over the {n} input channels = {number(np.sum(sums), DIGITS)}")
     sep = "\n" if n > 1 else "  "
-    return f"{head}{sep}+ b = {fmt_long(bias)}  →  {target} = {fmt_long(value)}"
+    return f"{head}{sep}+ b = {number(bias, DIGITS)}  →  {target} = {number(value, DIGITS)}"
 
 
 class ConvWindowScene(Scene):
@@ -216,12 +218,12 @@ class ConvWindowScene(Scene):
         _, n_Hp, n_Wp, _ = state["A_prev_pad"].shape
         n_H, n_W = self.call.result["Z"].shape[1:3]
         ch = self.channel
-        v_in = _vmax(a["A_prev"][..., ch])
-        v_w = _vmax(a["W"][:, :, ch])
+        v_in = value_range(a["A_prev"][..., ch])
+        v_w = value_range(a["W"][:, :, ch])
         self.g = self.grids(
             [Panel("x", n_Hp, n_Wp, "×"), Panel("w", f, f, "="), Panel("prod", f, f, "Σ→"), Panel("z", n_H, n_W)],
             {"x": "", "w": "", "prod": "", "z": ""},
-            {"x": v_in, "w": v_w, "prod": v_in * v_w, "z": _vmax(self.call.result["Z"])},
+            {"x": v_in, "w": v_w, "prod": v_in * v_w, "z": value_range(self.call.result["Z"])},
             reveal=("z",),
         )
         self.window = self.g["x"].box()
@@ -234,7 +236,6 @@ class ConvWindowScene(Scene):
         vs, ve, hs, he = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end
         a_slice = state["A_prev_pad"][i, vs:ve, hs:he, :]
         W_c = a["W"][:, :, :, c]
-        n_C_prev = a["A_prev"].shape[3]
         self.g["x"].set_values(state["A_prev_pad"][i, :, :, ch], pad=p["pad"])
         self.g["w"].set_values(W_c[:, :, ch])
         self.g["prod"].set_values(a_slice[:, :, ch] * W_c[:, :, ch])
@@ -272,7 +273,7 @@ class SingleStepScene(Scene):
                 f"channel must be from 0 to {n_C_prev - 1} (a_slice_prev has {n_C_prev}), got {self.channel}"
             )
         ch = self.channel
-        vx, vw = _vmax(a["a_slice_prev"][..., ch]), _vmax(a["W"][..., ch])
+        vx, vw = value_range(a["a_slice_prev"][..., ch]), value_range(a["W"][..., ch])
         self.g = self.grids(
             [Panel("x", f1, f2, "×"), Panel("w", f1, f2, "="), Panel("prod", f1, f2)],
             {"x": f"a_slice_prev[:, :, {ch}]", "w": f"W[:, :, {ch}]",
@@ -301,7 +302,7 @@ class PoolWindowScene(Scene):
         self.g = self.grids(
             [Panel("x", A_prev.shape[1], A_prev.shape[2], "→"), Panel("a", A.shape[1], A.shape[2])],
             {"x": "", "a": ""},
-            {"x": _vmax(A_prev), "a": _vmax(A_prev)},
+            {"x": value_range(A_prev), "a": value_range(A_prev)},
             reveal=("a",),
         )
         self.window = self.g["x"].box()
@@ -330,15 +331,15 @@ class PoolWindowScene(Scene):
         target = f"A[{i}, {event.h}, {event.w}, {c}]"
         n = (ve - vs) * (he - hs)
         if maxed:
-            text = (f"{target} = max of the {n} window cells = {fmt_long(event.value)}, "
+            text = (f"{target} = max of the {n} window cells = {number(event.value, DIGITS)}, "
                     f"at row {event.max_row}, column {event.max_col} (green)")
         else:
             cells = A_prev[i, vs:ve, hs:he, c].ravel()
             if n <= 9:
-                terms = " + ".join(f"({fmt_long(v)})" if v < 0 else fmt_long(v) for v in cells)
-                text = f"{target} = ({terms}) / {n} = {fmt_long(event.value)}"
+                terms = " + ".join(f"({number(v, DIGITS)})" if v < 0 else number(v, DIGITS) for v in cells)
+                text = f"{target} = ({terms}) / {n} = {number(event.value, DIGITS)}"
             else:
-                text = f"{target} = mean of the {n} window cells = {fmt_long(event.value)}"
+                text = f"{target} = mean of the {n} window cells = {number(event.value, DIGITS)}"
         self.set_note(text)
         return self.changed()
 
@@ -353,7 +354,7 @@ class MaskScene(Scene):
         self.g = self.grids(
             [Panel("x", *x.shape, "→"), Panel("mask", *x.shape)],
             {"x": "x", "mask": "mask = (x == max(x))"},
-            {"x": _vmax(x), "mask": 1.0},
+            {"x": value_range(x), "mask": 1.0},
         )
 
     def update(self, event: ev.Mask, state: dict[str, np.ndarray]) -> list[Artist]:
@@ -364,7 +365,7 @@ class MaskScene(Scene):
         self.g["mask"].set_values(np.zeros(mask.shape), labels=labels, bold=marked,
                                              fills={rc: CHOSEN_FILL for rc in marked})
         ties = f": {event.n_max} tied cells are all True (the course keeps every tie)" if event.n_max > 1 else ""
-        self.set_note(f"max(x) = {fmt_long(event.maximum)}{ties}")
+        self.set_note(f"max(x) = {number(event.maximum, DIGITS)}{ties}")
         return self.changed()
 
 
@@ -375,7 +376,7 @@ class DistributeScene(Scene):
 
     def build(self, event: ev.Distribute, state: dict[str, np.ndarray]) -> None:
         n_H, n_W = self.call.params["shape"]
-        v = _vmax(np.array([event.dz]))
+        v = value_range(np.array([event.dz]))
         self.g = self.grids(
             [Panel("dz", 1, 1, "→"), Panel("a", n_H, n_W)],
             {"dz": "dz", "a": f"a, shape ({n_H}, {n_W})"},
@@ -388,7 +389,7 @@ class DistributeScene(Scene):
         self.g["a"].set_values(state["a"])
         self.set_note(
             f"each of the {n_H} × {n_W} = {n_H * n_W} cells gets dz / {n_H * n_W} = "
-            f"{fmt_long(event.dz)} / {n_H * n_W} = {fmt_long(event.share)}"
+            f"{number(event.dz, DIGITS)} / {n_H * n_W} = {number(event.share, DIGITS)}"
         )
         return self.changed()
 
@@ -406,8 +407,8 @@ class ConvBackScene(Scene):
         _, n_Hp, n_Wp, _ = state["dA_prev_pad"].shape
         n_H, n_W = a["dZ"].shape[1:3]
         ch = self.channel
-        v_dz, v_w, v_x = _vmax(a["dZ"]), _vmax(a["W"][:, :, ch]), _vmax(a["A_prev"][..., ch])
-        v_da = _vmax(r["dA_prev"][..., ch])
+        v_dz, v_w, v_x = value_range(a["dZ"]), value_range(a["W"][:, :, ch]), value_range(a["A_prev"][..., ch])
+        v_da = value_range(r["dA_prev"][..., ch])
         self.g = self.grids(
             [Panel("dz", n_H, n_W, ""), Panel("w", f, f, "× g ="), Panel("wg", f, f, "+="), Panel("da", n_Hp, n_Wp)],
             dict.fromkeys(("dz", "w", "wg", "da"), ""),
@@ -417,7 +418,7 @@ class ConvBackScene(Scene):
         self.g.update(self.grids(
             [Panel("x", n_Hp, n_Wp, "× g ="), Panel("xg", f, f, "+="), Panel("dw", f, f, ""), Panel("db", 1, 1)],
             dict.fromkeys(("x", "xg", "dw", "db"), ""),
-            {"x": v_x, "xg": v_x * v_dz, "dw": _vmax(r["dW"][:, :, ch]), "db": _vmax(r["db"])},
+            {"x": v_x, "xg": v_x * v_dz, "dw": value_range(r["dW"][:, :, ch]), "db": value_range(r["db"])},
             row=1,
         ))
         self.cell = self.g["dz"].box()
@@ -438,7 +439,6 @@ class ConvBackScene(Scene):
         A_prev_pad = padded_input(self.call)
         a_slice = A_prev_pad[i, vs:ve, hs:he, ch]
         W_c = a["W"][:, :, ch, c]
-        n_C_prev = a["A_prev"].shape[3]
         window = {(r, q) for r in range(vs, ve) for q in range(hs, he)}
         self.g["dz"].set_values(a["dZ"][i, :, :, c], fills=_cell_fill(event.h, event.w))
         self.g["w"].set_values(W_c)
@@ -464,7 +464,7 @@ class ConvBackScene(Scene):
         for key, title in titles.items():
             self.g[key].title.set_text(title)
         self.set_note(
-            f"g = dZ[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)}:  "
+            f"g = dZ[{i}, {event.h}, {event.w}, {c}] = {number(g, DIGITS)}:  "
             f"dA_prev{'_pad' if pad else ''}[window] += W × g (blue),\n"
             f"dW[..., {c}] += window × g,  db[{c}] += g"
         )
@@ -483,11 +483,11 @@ class PoolBackScene(Scene):
         n_Hp, n_Wp = A_prev.shape[1:3]
         n_H, n_W = dA.shape[1:3]
         self.mode = self.call.params["mode"]
-        v_da, v_prev = _vmax(dA), _vmax(self.call.result["dA_prev"])
+        v_da, v_prev = value_range(dA), value_range(self.call.result["dA_prev"])
         if self.mode == "max":
             panels = [Panel("x", n_Hp, n_Wp, "→"), Panel("mask", f, f, "× g"), Panel("da", n_H, n_W, "→"),
                       Panel("dprev", n_Hp, n_Wp)]
-            vmax = {"x": _vmax(A_prev), "mask": 1.0, "da": v_da, "dprev": v_prev}
+            vmax = {"x": value_range(A_prev), "mask": 1.0, "da": v_da, "dprev": v_prev}
         else:
             panels = [Panel("da", n_H, n_W, f"g ÷ {f * f}"), Panel("share", f, f, "+="), Panel("dprev", n_Hp, n_Wp)]
             vmax = {"da": v_da, "share": v_da / (f * f), "dprev": v_prev}
@@ -525,7 +525,7 @@ class PoolBackScene(Scene):
             self.g["x"].title.set_text(f"A_prev[{i}, :, :, {c}]")
             self.g["mask"].title.set_text("mask of the window")
             ties = f" (all {event.n_max} tied maxima get it)" if event.n_max > 1 else ""
-            self.set_note(f"g = dA[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)} goes where the mask is 1{ties}:\n"
+            self.set_note(f"g = dA[{i}, {event.h}, {event.w}, {c}] = {number(g, DIGITS)} goes where the mask is 1{ties}:\n"
                                f"{target} += mask × g")
         else:
             share = g / (f * f)
@@ -533,8 +533,8 @@ class PoolBackScene(Scene):
             self.g["dprev"].set_values(state["dA_prev"][i, :, :, c],
                                                   fills={rc: ADDED_FILL for rc in window_cells})
             self.g["share"].title.set_text("g / (f × f)")
-            self.set_note(f"g = dA[{i}, {event.h}, {event.w}, {c}] = {fmt_long(g)} spread evenly:\n"
-                               f"{fmt_long(g)} / {f * f} = {fmt_long(share)} added to each cell of {target}")
+            self.set_note(f"g = dA[{i}, {event.h}, {event.w}, {c}] = {number(g, DIGITS)} spread evenly:\n"
+                               f"{number(g, DIGITS)} / {f * f} = {number(share, DIGITS)} added to each cell of {target}")
         Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
         Grid.move_box(self.win_prev, vs, ve, hs, he)
         self.g["da"].title.set_text(f"dA[{i}, :, :, {c}]")
@@ -571,7 +571,7 @@ def content_width(call: Call) -> float:
         rows = [[1, p["shape"][1]]]
     else:
         return FIG_WIDTH
-    need = max(2 * SIDE + sum(row) * MAX_CELL + (len(row) - 1) * _gap("×=") for row in rows)
+    need = max(2 * SIDE + sum(row) * MAX_CELL + (len(row) - 1) * gap("×=") for row in rows)
     return float(np.clip(need, MIN_WIDTH, FIG_WIDTH))
 
 

@@ -14,8 +14,6 @@ from typing import Any
 import numpy as np
 from matplotlib import colormaps
 
-from ..numbers import cell, number
-
 # -- palette (Okabe-Ito for marks) ---------------------------------------------------------------
 CARD = "#ffffff"  # opaque figure background
 INK = "#1b1b1b"  # text and the current window / cell outline
@@ -43,23 +41,17 @@ SIDE = 0.3
 MAX_CELL = 0.46  # the largest cell drawn
 MIN_NUMBER_CELL_PT = 22.0  # smaller cells get a colour scale instead of numbers
 
+# -- numbers (formatted by tracer.numbers) -------------------------------------------------------
+CELL_WIDTH = 5  # characters of a number in a cell: tracer.numbers.cell(v, CELL_WIDTH)
+DIGITS = 4  # significant digits of a number in a formula line: tracer.numbers.number(v, DIGITS)
+
 
 def figure_height(rows: int, row_height: float = ROW_HEIGHT) -> float:
     """Height in inches of a figure whose scenes use ``rows`` rows of grids ``row_height`` high."""
     return HEADER + rows * row_height + NOTE + FOOTER
 
 
-def fmt(v: float) -> str:
-    """A cell's number: at most 5 characters for the values a lesson shows (:func:`tracer.numbers.cell`)."""
-    return cell(v, width=5)
-
-
-def fmt_long(v: float) -> str:
-    """A number in a formula line (:func:`tracer.numbers.number`, 4 digits)."""
-    return number(v, digits=4)
-
-
-def _vmax(*arrays: np.ndarray) -> float:
+def value_range(*arrays: np.ndarray) -> float:
     """The colour range ``[-vmax, vmax]`` that covers every finite value of ``arrays``."""
     m = 0.0
     for a in arrays:

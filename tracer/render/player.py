@@ -6,7 +6,6 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,12 +21,6 @@ PARALLEL_MIN_FRAMES = 64  # write_player splits longer renders over 2 processes 
 
 def _frame_name(j: int, n: int) -> str:
     return f"{j:0{max(3, len(str(n - 1)))}d}.png"
-
-
-def _strip(trace: Trace) -> Trace:
-    """A copy of ``trace`` that pickles (without the recording callbacks)."""
-    calls = [replace(c, emit=None, _cache={}) for c in trace.calls]
-    return Trace(calls, trace._positions)
 
 
 def _render_frames(
@@ -141,9 +134,8 @@ def write_player(
         order = sorted(range(len(jobs)), key=lambda j: jobs[j][0])
         n_chunks = max(workers, min(4 * workers, len(jobs) // 25))
         chunks = [[jobs[j] for j in part] for part in np.array_split(np.array(order), n_chunks) if len(part)]
-        stripped = _strip(trace)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_render_chunk, stripped, chunk, dpi, channel): len(chunk) for chunk in chunks}
+            futures = {pool.submit(_render_chunk, trace, chunk, dpi, channel): len(chunk) for chunk in chunks}
             sizes = []
             for fut in as_completed(futures):
                 sizes.append(fut.result())

@@ -65,7 +65,7 @@ def rgba(color: str) -> tuple:
 
 def box(rect) -> tuple:
     """An outline as (first column, first row, columns, rows) of the cells it surrounds."""
-    inset = rect._inset
+    inset = rect.inset
     x, y = rect.get_xy()
     return (round(x + 0.5 - inset, 6), round(y + 0.5 - inset, 6),
             round(rect.get_width() + 2 * inset, 6), round(rect.get_height() + 2 * inset, 6))
@@ -451,18 +451,3 @@ def test_a_filtered_trace_draws_its_steps_with_everything_before_them(conv_trace
         ["", "", "", ""],
     ]
     assert box(scene.window) == (1, 1, 2, 2)
-
-
-@pytest.mark.filterwarnings("ignore:Glyph")
-def test_texts_with_glyphs_missing_from_the_font_fall_back_to_matplotlib():
-    from tracer.render.glyphs import _has_glyphs, figure_text
-
-    fig = render.new_figure(dpi=DPI)
-    plain = figure_text(fig, 0.5, 0.6, "Σ → 1.00", ha="center", va="center")
-    odd = figure_text(fig, 0.5, 0.3, "x \u4e2d", ha="center", va="center")
-    assert _has_glyphs(plain.get_text(), plain.get_fontproperties())
-    assert not _has_glyphs(odd.get_text(), odd.get_fontproperties())
-    fig.canvas.draw()  # the second is drawn by Text.draw, with matplotlib's font fallback
-    ink = np.asarray(fig.canvas.buffer_rgba())[..., :3].min(axis=2) < 128
-    h = ink.shape[0]
-    assert ink[: h // 2].any() and ink[h // 2:].any()  # both lines were drawn

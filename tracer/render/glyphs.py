@@ -1,124 +1,189 @@
-"""Texts drawn on Agg from cached bitmaps of their glyphs: the numbers of a grid, repeated frame after frame."""
+"""Texts drawn from cached bitmaps: the Agg canvas every tracer figure is made with.
+
+A grid redraws dozens of numbers a frame, and they repeat from frame to frame;
+:meth:`matplotlib.text.Text.draw` rasterizes every glyph of every one of them
+every time. The figures of :mod:`tracer.render` get a :class:`GlyphCanvas`, a
+:class:`~matplotlib.backends.backend_agg.FigureCanvasAgg` whose
+:class:`GlyphRenderer` draws each distinct short string once with the standard
+:meth:`RendererAgg.draw_text <matplotlib.backends.backend_agg.RendererAgg.draw_text>`
+into a small offscreen renderer, keeps the bitmap, and places it with
+``draw_image``. Texts stay plain :class:`~matplotlib.text.Text` artists, laid
+out by matplotlib; only the rasterizing of a line is cached.
+
+FreeType places glyphs to 1/64 of a pixel, so a bitmap is kept per fraction of
+a pixel at which a string starts, and drawn at the whole pixel: a cached text
+has the pixels :meth:`Text.draw` gives it. The cache is a pure function of what
+a line shows (string, font, colour, position within a pixel, dpi), so frames
+are byte-identical whatever was drawn before them. Other renderers (PDF, SVG),
+rotated lines, mathtext and long lines are drawn by matplotlib as usual.
+
+:func:`plain_text` turns the cache off, for comparisons::
+
+    with glyphs.plain_text():
+        fig.canvas.draw()   # every text rasterized by RendererAgg.draw_text
+
+Notes
+-----
+A hit costs one ``draw_image`` of a few hundred pixels; a miss one offscreen
+``draw_text`` more than matplotlib's own draw. Bitmaps take a few kB each; the
+cache empties itself past :attr:`GlyphCache.max_bytes`.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
-from matplotlib.colors import to_rgba
-from matplotlib.figure import Figure, _stale_figure_callback
-from matplotlib.font_manager import findfont, get_font
-from matplotlib.text import Text
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 
+__all__ = ["GLYPHS", "GlyphCache", "GlyphCanvas", "GlyphRenderer", "plain_text"]
 
+class GlyphCache:
+    """The bitmaps of the short lines drawn so far, keyed by everything that decides their pixels.
 
-class CellText(Text):
-    """A text drawn on Agg straight from a bitmap of its glyphs, cached for short strings.
+    Parameters
+    ----------
+    max_length : int
+        Longer lines (formulas, captions) change every frame: they are drawn
+        straight away, never kept.
+    max_bytes : int
+        The cache empties itself when its bitmaps would take more.
 
-    :meth:`matplotlib.text.Text.draw` lays out and rasterizes every glyph on
-    every draw (about 1 ms for a number); a grid redraws dozens of numbers a
-    frame, and they repeat from frame to frame and from cell to cell. This
-    draws the string's bitmap, cached when short (a few hundredths of that).
-    With ``ink_centre=True`` a one-line text has its ink centred on the anchor
-    (the numbers in cells); other texts are laid out line by line on their
-    baselines. Other renderers (PDF, SVG), rotated text and characters missing
-    from the font fall back to ``Text.draw``.
+    Attributes
+    ----------
+    enabled : bool
+        ``False`` draws every text with ``RendererAgg.draw_text`` (see :func:`plain_text`).
+    hits, misses : int
+        Lines drawn from a kept bitmap, and lines rasterized, since the cache was made.
     """
 
-    def __init__(self, *args: Any, ink_centre: bool = False, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.ink_centre = ink_centre
+    def __init__(self, max_length: int = 24, max_bytes: int = 16 * 2**20):
+        self.max_length = int(max_length)
+        self.max_bytes = int(max_bytes)
+        self.enabled = True
+        self.hits = self.misses = 0
+        self._bitmaps: dict[tuple, Any] = {}
+        self._bytes = 0
 
-    def draw(self, renderer: Any) -> None:
-        if not self.get_visible():
+    def __len__(self) -> int:
+        return len(self._bitmaps)
+
+    def __repr__(self) -> str:
+        return (f"<GlyphCache {'on' if self.enabled else 'off'}: {len(self)} bitmaps, "
+                f"{self._bytes / 2**20:.1f} MB, {self.hits} hits, {self.misses} misses>")
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes taken by the kept bitmaps."""
+        return self._bytes
+
+    def clear(self) -> None:
+        """Forget every bitmap."""
+        self._bitmaps.clear()
+        self._bytes = 0
+
+    def lookup(self, key: tuple, make: Any) -> Any:
+        """The bitmap kept for ``key``, or ``make()``'s, kept."""
+        try:
+            found = self._bitmaps[key]
+        except KeyError:
+            self.misses += 1
+            found = make()
+            size = 0 if found is None else found[0].nbytes
+            if self._bytes + size > self.max_bytes:
+                self.clear()
+            self._bitmaps[key] = found
+            self._bytes += size
+        else:
+            self.hits += 1
+        return found
+
+
+#: The cache every :class:`GlyphRenderer` of the process shares.
+GLYPHS = GlyphCache()
+
+
+@contextmanager
+def plain_text() -> Iterator[None]:
+    """Within the block, texts are rasterized by matplotlib alone (``RendererAgg.draw_text``)."""
+    before = GLYPHS.enabled
+    GLYPHS.enabled = False
+    try:
+        yield
+    finally:
+        GLYPHS.enabled = before
+
+
+_MARGIN = 4  # pixels of the offscreen renderer around a line's extent
+
+
+def _font_key(prop: Any) -> tuple:
+    """What of a :class:`~matplotlib.font_manager.FontProperties` decides the glyphs drawn."""
+    return (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(), prop.get_stretch(),
+            prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily())
+
+
+class GlyphRenderer(RendererAgg):
+    """A :class:`~matplotlib.backends.backend_agg.RendererAgg` that draws short lines from :data:`GLYPHS`."""
+
+    def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, ismath: Any = False,
+                  mtext: Any = None) -> None:
+        cache = GLYPHS
+        if (ismath or angle or not cache.enabled or len(s) > cache.max_length
+                or (mtext is not None and (mtext.get_fontfeatures() or mtext.get_language()))):
+            super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
             return
-        s = self.get_text()
-        prop = self.get_fontproperties()
-        if not isinstance(renderer, RendererAgg) or self.get_rotation() or not _has_glyphs(s, prop):
-            super().draw(renderer)
+        # (x, y) starts the baseline, y counted down from the top; FreeType places glyphs to 1/64 px
+        ix, iy = math.floor(x), math.floor(y)
+        fx, fy = round((x - ix) * 64), round((y - iy) * 64)
+        key = (s, _font_key(prop), gc.get_rgb(), gc.get_alpha(), gc.get_forced_alpha(), gc.get_antialiased(),
+               self.dpi, fx, fy)
+        found = cache.lookup(key, lambda: self._rasterize(gc, s, prop, fx / 64, fy / 64))
+        if found is None:
             return
-        if s:
-            ppp = renderer.points_to_pixels(1.0)
-            color = to_rgba(self.get_color())
-            x, y = self.get_transform().transform(self.get_unitless_position())
-            ha, va = self.get_horizontalalignment(), self.get_verticalalignment()
-            gc = renderer.new_gc()
-            gc.set_alpha(self.get_alpha() if self.get_alpha() is not None else 1.0)
-            lines = s.split("\n")
-            if self.ink_centre and len(lines) == 1:
-                image, _ = _glyphs(s, prop, ppp, color)
-                h, w = image.shape[:2]
-                renderer.draw_image(gc, int(round(_left(x, w, ha))), int(round(y - h / 2)), image)
-            else:
-                size = prop.get_size_in_points() * ppp
-                spacing = self.get_linespacing()
-                pitch = (spacing if isinstance(spacing, (int, float)) else 1.2) * size
-                ascent, descent = 0.76 * size, 0.24 * size  # DejaVu Sans
-                height = (len(lines) - 1) * pitch + ascent + descent
-                top = {"top": y, "bottom": y + height, "baseline": y + (len(lines) - 1) * pitch + ascent}.get(
-                    va, y + height / 2)
-                for j, line in enumerate(lines):
-                    if line:
-                        image, below = _glyphs(line, prop, ppp, color)
-                        baseline = top - ascent - j * pitch
-                        x0 = _left(x, image.shape[1], ha)
-                        renderer.draw_image(gc, int(round(x0)), int(round(baseline - below)), image)
-            gc.restore()
-        self.stale = False
+        image, left, top = found
+        gc_image = self.new_gc()
+        gc_image.copy_properties(gc)  # the clip of the text
+        gc_image.set_alpha(1.0)  # the bitmap holds the text's alpha already
+        self.draw_image(gc_image, ix + left, self.height - (iy + top + image.shape[0]), image)
+        gc_image.restore()
+
+    def _rasterize(self, gc: Any, s: str, prop: Any, fx: float, fy: float) -> Any:
+        """``(rgba, left, top)``: the ink of ``s``, its baseline starting ``(fx, fy)`` pixels into a pixel.
+
+        ``rgba`` has its rows bottom first, as ``draw_image`` takes them;
+        ``left`` and ``top`` place its top-left pixel from the start of the
+        baseline (pixels right, and down). ``None`` for a line without ink.
+        """
+        w, h, d = self.get_text_width_height_descent(s, prop, ismath=False)
+        width, height = math.ceil(w) + 2 * _MARGIN, math.ceil(h) + 2 * _MARGIN
+        x0, y0 = _MARGIN, height - _MARGIN - math.ceil(d)
+        offscreen = RendererAgg(width, height, self.dpi)
+        gc_off = offscreen.new_gc()
+        gc_off.copy_properties(gc)
+        gc_off.set_clip_rectangle(None)
+        gc_off.set_clip_path(None)
+        RendererAgg.draw_text(offscreen, gc_off, x0 + fx, y0 + fy, s, prop, 0)
+        gc_off.restore()
+        rgba = np.asarray(offscreen.buffer_rgba())
+        ink = rgba[..., 3] > 0
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        if rows.size == 0:
+            return None
+        r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        return np.ascontiguousarray(rgba[r0:r1, c0:c1][::-1]), int(c0 - x0), int(r0 - y0)
 
 
-def _left(x: float, w: int, ha: str) -> float:
-    return x - w / 2 if ha == "center" else x - w if ha == "right" else x
+class GlyphCanvas(FigureCanvasAgg):
+    """A :class:`~matplotlib.backends.backend_agg.FigureCanvasAgg` that draws with a :class:`GlyphRenderer`."""
 
-
-_GLYPHS: dict[tuple, tuple[np.ndarray, float]] = {}
-_CACHED_LENGTH = 24  # longer strings (formulas, captions) change every frame: not worth keeping
-
-
-def _has_glyphs(s: str, prop: Any) -> bool:
-    font = get_font(findfont(prop))
-    return all(ch == "\n" or font.get_char_index(ord(ch)) for ch in s)
-
-
-def _glyphs(s: str, prop: Any, pixels_per_point: float, color: tuple) -> tuple[np.ndarray, float]:
-    """The RGBA image of one line ``s`` (rows bottom first, as Agg draws them) and its pixels below the baseline."""
-    path = findfont(prop)
-    key = (s, path, prop.get_size_in_points(), pixels_per_point, color)
-    found = _GLYPHS.get(key)
-    if found is None:
-        font = get_font(path)
-        font.clear()
-        font.set_size(prop.get_size_in_points(), 72 * pixels_per_point)
-        font.set_text(s, 0, flags=get_hinting_flag())
-        font.draw_glyphs_to_bitmap(antialiased=True)
-        coverage = np.asarray(font.get_image())
-        image = np.empty(coverage.shape + (4,), dtype=np.uint8)
-        image[..., :3] = np.round(np.array(color[:3]) * 255).astype(np.uint8)
-        image[..., 3] = np.round(coverage * color[3]).astype(np.uint8)
-        found = (np.ascontiguousarray(image[::-1]), font.get_descent() / 64)
-        if len(s) <= _CACHED_LENGTH:
-            if len(_GLYPHS) > 20_000:  # bounded: a long session draws many distinct numbers
-                _GLYPHS.clear()
-            _GLYPHS[key] = found
-    return found
-
-
-def cell_text(ax: Axes, x: float, y: float, s: str, **kwargs: Any) -> CellText:
-    """Add a :class:`CellText` to ``ax`` at data position ``(x, y)`` (like ``ax.text``, not clipped)."""
-    kwargs.setdefault("transform", ax.transData)
-    t = CellText(x, y, s, clip_on=False, **kwargs)
-    ax.add_artist(t)
-    return t
-
-
-def figure_text(fig: Figure, x: float, y: float, s: str, **kwargs: Any) -> CellText:
-    """Add a :class:`CellText` to ``fig`` at figure position ``(x, y)``, listed in ``fig.texts`` like ``fig.text``."""
-    t = CellText(x, y, s, transform=fig.transSubfigure, **kwargs)
-    t.set_figure(fig)
-    t.stale_callback = _stale_figure_callback
-    fig.texts.append(t)
-    t._remove_method = fig.texts.remove
-    fig.stale = True
-    return t
+    def get_renderer(self) -> GlyphRenderer:
+        w, h = self.get_width_height(physical=True)
+        key = (w, h, self.figure.dpi)
+        if getattr(self, "glyph_renderer_key", None) != key:
+            self.renderer = GlyphRenderer(w, h, self.figure.dpi)
+            self.glyph_renderer_key = key
+        return self.renderer

@@ -17,11 +17,10 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import offset_copy
 
 from ..numbers import cell
-from .glyphs import cell_text, figure_text
 from .style import (CELL_WIDTH, CMAP, CURRENT_FILL, EMPTY_FILL, FOOTER, GRID_LINE, HEADER, INK, MAX_CELL,
                     MIN_NUMBER_CELL_PT, MUTED, NOTE, PAD_FILL, SIDE, TINT)
 
-__all__ = ["Grid", "Panel", "place_panels"]
+__all__ = ["Grid", "Outline", "Panel", "gap", "place_panels"]
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ def place_panels(fig: Figure, panels: Sequence[Panel], row: int, n_rows_fig: int
         if j < len(gaps):
             if p.after:
                 # centred in the gap, less the room the next grid's row indices take
-                figure_text(fig, (x + w + (gaps[j] - 0.14) / 2) / W, mid / H, p.after, ha="center", va="center",
+                fig.text((x + w + (gaps[j] - 0.14) / 2) / W, mid / H, p.after, ha="center", va="center",
                          fontsize=16 if len(p.after) <= 2 else 12, color=INK)
             x += w + gaps[j]
     return out
@@ -94,6 +93,14 @@ def place_panels(fig: Figure, panels: Sequence[Panel], row: int, n_rows_fig: int
 def gap(after: str) -> float:
     """Inches between two grids: room for the operator drawn between them and the row indices."""
     return 0.36 + 0.11 * len(after) if after else 0.36
+
+
+class Outline(Rectangle):
+    """A rectangle around cells of a grid, ``inset`` (a fraction of a cell) inside their edges."""
+
+    def __init__(self, inset: float = 0.0, **kwargs: Any):
+        super().__init__((-0.5 + inset, -0.5 + inset), 1 - 2 * inset, 1 - 2 * inset, **kwargs)
+        self.inset = inset
 
 
 class Grid:
@@ -133,19 +140,18 @@ class Grid:
         self.artists: list[Artist] = []
         # row and column indices, every one on small grids, every 5th on big ones
         step = 1 if max(shape) <= 16 else 5
-        index_kw = dict(fontsize=7, color=MUTED)
+        index_kw = dict(fontsize=7, color=MUTED, clip_on=False)
         above = offset_copy(ax.transData, fig=fig, x=0, y=3, units="points")
         left = offset_copy(ax.transData, fig=fig, x=-3, y=0, units="points")
         for c in range(0, n_cols, step):
-            self.artists.append(cell_text(ax, c, -0.5, str(c), ha="center", va="bottom", transform=above, **index_kw))
+            self.artists.append(ax.text(c, -0.5, str(c), ha="center", va="bottom", transform=above, **index_kw))
         for r in range(0, n_rows, step):
-            self.artists.append(cell_text(ax, -0.5, r, str(r), ha="right", va="center", transform=left, **index_kw))
-        for t in self.artists:
-            t._outside = True  # type: ignore[attr-defined]  # drawn beside the cells, never over them
+            self.artists.append(ax.text(-0.5, r, str(r), ha="right", va="center", transform=left, **index_kw))
         title_at = offset_copy(ax.transAxes, fig=fig, x=0, y=14, units="points")
-        self.title = cell_text(ax, 0.5, 1.0, title, ha="center", va="bottom", fontsize=10, color=INK,
-                               transform=title_at, linespacing=1.15)
-        self.title._outside = True  # type: ignore[attr-defined]
+        self.title = ax.text(0.5, 1.0, title, ha="center", va="bottom", fontsize=10, color=INK, transform=title_at,
+                             linespacing=1.15, clip_on=False)
+        #: the artists drawn beside the cells (indices, title), never over them
+        self.outside: list[Artist] = self.artists + [self.title]
         self.rgba = np.ones((n_rows, n_cols, 4))
         self.image = ax.imshow(self.rgba, extent=(-0.5, n_cols - 0.5, n_rows - 0.5, -0.5),
                                interpolation="nearest", aspect="auto", zorder=0)
@@ -159,8 +165,8 @@ class Grid:
         self._shown: list[list[tuple]] = []
         if self.numbers:
             self.texts = [
-                [cell_text(ax, c, r, "", ha="center", va="center", fontsize=self.fontsize, color=INK, zorder=3,
-                           ink_centre=True)
+                [ax.text(c, r, "", ha="center", va="center_baseline", fontsize=self.fontsize, color=INK, zorder=3,
+                         clip_on=False)
                  for c in range(n_cols)]
                 for r in range(n_rows)
             ]
@@ -174,8 +180,8 @@ class Grid:
             self.cover = ax.imshow(self._cover, extent=(-0.5, n_cols - 0.5, n_rows - 0.5, -0.5),
                                    interpolation="nearest", aspect="auto", zorder=3.5)
             self.lines.set_zorder(3.6)
-            self.current_text = cell_text(ax, 0, 0, "", ha="center", va="center", fontsize=self.fontsize,
-                                          color=INK, zorder=3.7, ink_centre=True)
+            self.current_text = ax.text(0, 0, "", ha="center", va="center_baseline", fontsize=self.fontsize,
+                                        color=INK, zorder=3.7, clip_on=False)
             self.artists += [self.cover, self.current_text]
 
     def __repr__(self) -> str:
@@ -272,20 +278,18 @@ class Grid:
             self.cover.set_data(cover)
         self.current_text.set_text(label)
 
-    def box(self, color: str = INK, lw: float = 3.0, ls: str = "-", inset: float = 0.0, z: float = 4) -> Rectangle:
+    def box(self, color: str = INK, lw: float = 3.0, ls: str = "-", inset: float = 0.0, z: float = 4) -> Outline:
         """An outline (initially over cell (0, 0)); move it with :meth:`move_box`."""
-        rect = Rectangle((-0.5 + inset, -0.5 + inset), 1 - 2 * inset, 1 - 2 * inset, fill=False, ec=color, lw=lw,
-                         ls=ls, zorder=z, joinstyle="miter")
-        rect._inset = inset  # type: ignore[attr-defined]
+        rect = Outline(inset, fill=False, ec=color, lw=lw, ls=ls, zorder=z, joinstyle="miter")
         rect.set_clip_on(False)
         self.ax.add_patch(rect)
         self.artists.append(rect)
         return rect
 
     @staticmethod
-    def move_box(rect: Rectangle, r0: int, r1: int, c0: int, c1: int) -> None:
+    def move_box(rect: Outline, r0: int, r1: int, c0: int, c1: int) -> None:
         """Place ``rect`` around rows ``r0:r1`` and columns ``c0:c1`` (untouched if already there)."""
-        inset = rect._inset  # type: ignore[attr-defined]
+        inset = rect.inset
         xy = (c0 - 0.5 + inset, r0 - 0.5 + inset)
         w, h = c1 - c0 - 2 * inset, r1 - r0 - 2 * inset
         if rect.get_xy() != xy or rect.get_width() != w or rect.get_height() != h:

@@ -15,13 +15,12 @@ from typing import Any
 import matplotlib
 import numpy as np
 from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .. import events as ev
 from ..recording import Call, Trace
 from .checks import _check_channel, _check_dpi, _check_step, _check_steps, _check_trace
-from .glyphs import figure_text
+from .glyphs import GlyphCanvas
 from .network import draw_network_step
 from .scenes import SCENES, Scene, content_width
 from .style import (CARD, DEFAULT_DPI, FIG_WIDTH, FOOTER, HEADER, INK, MAX_CELL, MUTED, ROW_HEIGHT, STYLE,
@@ -67,10 +66,13 @@ def drawer_for(event: Any) -> Callable[..., Any]:
 
 def new_figure(rows: int = 1, dpi: int = DEFAULT_DPI, row_height: float = ROW_HEIGHT,
                width: float = FIG_WIDTH) -> Figure:
-    """An empty card-coloured :class:`Figure` with an Agg canvas, sized for ``rows`` rows of grids."""
+    """An empty card-coloured :class:`Figure`, sized for ``rows`` rows of grids.
+
+    Its canvas is a :class:`~tracer.render.glyphs.GlyphCanvas`: Agg, with short texts drawn from cached bitmaps.
+    """
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(width, figure_height(rows, row_height)), dpi=dpi, facecolor=CARD)
-        FigureCanvasAgg(fig)
+        GlyphCanvas(fig)
     return fig
 
 
@@ -178,12 +180,12 @@ class Renderer:
     def _frame_artists(self) -> None:
         W, H = self.fig.get_size_inches()
         with matplotlib.rc_context(STYLE):
-            self.header = figure_text(self.fig, 0.3 / W, 1 - HEADER / 2 / H, "", ha="left", va="center",
-                                      fontsize=12, fontweight="bold", color=INK)
-            self.counter = figure_text(self.fig, 1 - 0.3 / W, 1 - HEADER / 2 / H, "", ha="right", va="center",
-                                       fontsize=11, color=MUTED)
-            self.caption = figure_text(self.fig, 0.5, FOOTER / 2 / H, "", ha="center", va="center", fontsize=10,
-                                       color=MUTED, linespacing=1.3)
+            self.header = self.fig.text(0.3 / W, 1 - HEADER / 2 / H, "", ha="left", va="center", fontsize=12,
+                                        fontweight="bold", color=INK)
+            self.counter = self.fig.text(1 - 0.3 / W, 1 - HEADER / 2 / H, "", ha="right", va="center", fontsize=11,
+                                         color=MUTED)
+            self.caption = self.fig.text(0.5, FOOTER / 2 / H, "", ha="center", va="center", fontsize=10,
+                                         color=MUTED, linespacing=1.3)
 
     def __repr__(self) -> str:
         w, h = self.size
@@ -215,6 +217,7 @@ class Renderer:
                 self.scene = out if hasattr(out, "update") else None
                 self._watch = list(out.artists) if hasattr(out, "artists") else list(out)
                 self._watch += [self.header, self.counter, self.caption]
+                self._outside = {id(a) for a in getattr(out, "outside", ())}
                 self._order = {id(a): j for j, a in enumerate(self.fig.axes)}
                 self._background = None
                 self._animated: set[Artist] = set()
@@ -233,11 +236,11 @@ class Renderer:
         dynamic = set(changed)
         lowest: dict[int, float] = {}
         for a in changed:
-            if a.axes is not None and not getattr(a, "_outside", False):
+            if a.axes is not None and id(a) not in self._outside:
                 key = id(a.axes)
                 lowest[key] = min(lowest.get(key, np.inf), a.get_zorder())
         for a in self._watch:
-            if a.axes is not None and id(a.axes) in lowest and not getattr(a, "_outside", False):
+            if a.axes is not None and id(a.axes) in lowest and id(a) not in self._outside:
                 if a.get_zorder() >= lowest[id(a.axes)]:
                     dynamic.add(a)
         return dynamic

@@ -22,7 +22,6 @@ from .. import events as ev
 from ..conv import padded_input
 from ..numbers import number
 from ..recording import Call
-from .glyphs import figure_text
 from .grid import Grid, Panel, gap, place_panels
 from .style import (ADDED, ADDED_FILL, CHOSEN, CHOSEN_FILL, CURRENT_FILL, FIG_WIDTH, FOOTER, INK, MAX_CELL,
                     DIGITS, MIN_WIDTH, MUTED, NOTE, NOTE_WIDTH, SIDE, value_range)
@@ -78,8 +77,7 @@ class Scene:
         self.channel = channel
         self.artists: list[Artist] = []
         _, H = fig.get_size_inches()
-        self.note = figure_text(fig, 0.5, (FOOTER + NOTE / 2) / H, "", ha="center", va="center", fontsize=11,
-                                color=INK)
+        self.note = fig.text(0.5, (FOOTER + NOTE / 2) / H, "", ha="center", va="center", fontsize=11, color=INK)
         self._grids: list[Grid] = []
         #: artists expected to change from step to step: a renderer leaves them out of its cached background
         self.moving: list[Artist] = [self.note]
@@ -90,6 +88,8 @@ class Scene:
             self.header_note = self.channel_note.format(channel=channel, n=n_in)
         self.build(event, state)
         self.artists += [a for g in self._grids for a in g.artists]
+        #: artists drawn beside the grids, never over them (a renderer need not redraw them with what they border)
+        self.outside: list[Artist] = [a for g in self._grids for a in g.outside]
         self.artists.append(self.note)
         self.update(event, state)
 

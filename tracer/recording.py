@@ -497,7 +497,10 @@ class Trace(Sequence):
         return Step(int(k) % max(len(self), 1), self[k], self.text(k))
 
     def text(self, k: int | None = None) -> str:
-        """A text picture of step ``k`` (default: the cursor), at most 80 columns wide."""
+        """A text picture of step ``k`` (default: the cursor), at most 80 columns wide.
+
+        Imports :mod:`tracer.text` when called (it reads the recording types of this module).
+        """
         from .text import step_text
 
         k = self.cursor if k is None else k
@@ -520,30 +523,40 @@ class Trace(Sequence):
     # -- export and cell queries (tracer.export) ------------------------------------------------
 
     def to_json(self, indent: int | None = None) -> str:
-        """The trace as versioned JSON (format ``tracer-trace``); see :func:`tracer.export.to_json`."""
+        """The trace as versioned JSON (format ``tracer-trace``); see :func:`tracer.export.to_json`.
+
+        Imports :mod:`tracer.export` when called.
+        """
         from . import export
 
         return export.to_json(self, indent=indent)
 
     def readers(self, array: str, index: tuple[int, ...]) -> Trace:
-        """The steps that read cell ``index`` of ``array``; see :func:`tracer.export.readers`."""
+        """The steps that read cell ``index`` of ``array``; see :func:`tracer.export.readers`.
+
+        Imports :mod:`tracer.export` when called.
+        """
         from . import export
 
         return export.readers(self, array, index)
 
-    # -- pictures (matplotlib is imported only when one is asked for) ----------------------------
+    # -- pictures: the methods below import tracer.render (and matplotlib) only when called -----
 
     def plot(self, k: int | None = None, **kwargs: Any) -> Any:
         """Draw step ``k`` (default: the cursor); returns a matplotlib ``Figure``.
 
         Keyword arguments go to :func:`tracer.render.plot` (``dpi``, ``channel``).
+        Imports :mod:`tracer.render` (and matplotlib) when called.
         """
         from . import render
 
         return render.plot(self, k, **kwargs)
 
     def animate(self, **kwargs: Any) -> Any:
-        """A ``matplotlib.animation.FuncAnimation`` of the steps; see :func:`tracer.render.animate`."""
+        """A ``matplotlib.animation.FuncAnimation`` of the steps; see :func:`tracer.render.animate`.
+
+        Imports :mod:`tracer.render` (and matplotlib) when called.
+        """
         from . import render
 
         return render.animate(self, **kwargs)
@@ -551,14 +564,17 @@ class Trace(Sequence):
     def save(self, path: Any, **kwargs: Any) -> Any:
         """Save the steps as a GIF (``*.gif``), one PNG (``*.png``) or a directory of frames.
 
-        See :func:`tracer.render.save`.
+        See :func:`tracer.render.save`. Imports :mod:`tracer.render` (and matplotlib) when called.
         """
         from . import render
 
         return render.save(self, path, **kwargs)
 
     def _repr_png_(self) -> bytes | None:
-        """Jupyter shows a trace as the picture of its current step."""
+        """Jupyter shows a trace as the picture of its current step.
+
+        Imports :mod:`tracer.render` (and matplotlib) when called.
+        """
         if len(self) == 0:
             return None
         from . import render

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+import tracer
+from render_cases import grid_10ij
 from tracer.gradcheck import numeric_gradient
 
 
@@ -264,3 +266,55 @@ def built_site(tmp_path_factory: pytest.TempPathFactory):
     )
     assert proc.returncode == 0, f"the site build failed:\n{proc.stdout}\n{proc.stderr}"
     return site, proc.stdout
+
+
+# -- traces drawn by the tests of tracer.render (tests/test_render_*.py) -------------------------
+
+
+@pytest.fixture(scope="module")
+def conv_trace():
+    """conv_forward of 10*i + j (3x3), W = [[1, 0], [0, -1]], b = 0.5, pad 1, stride 1: Z is 4x4."""
+    W = np.array([[1.0, 0.0], [0.0, -1.0]]).reshape(2, 2, 1, 1)
+    with tracer.record() as t:
+        Z, cache = tracer.conv_forward(grid_10ij(3, 3), W, np.full((1, 1, 1, 1), 0.5), {"stride": 1, "pad": 1})
+    return t
+
+
+@pytest.fixture(scope="module")
+def conv_back_trace():
+    """conv_backward: A_prev 10*i + j (3x3), W = [[1, 2], [3, 4]], pad 0, stride 1, dZ = [[1, 0], [0, 2]]."""
+    W = np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(2, 2, 1, 1)
+    cache = (grid_10ij(3, 3), W, np.zeros((1, 1, 1, 1)), {"stride": 1, "pad": 0})
+    with tracer.record() as t:
+        tracer.conv_backward(np.array([[1.0, 0.0], [0.0, 2.0]]).reshape(1, 2, 2, 1), cache)
+    return t
+
+
+@pytest.fixture(scope="module")
+def standalone_trace():
+    """zero_pad, conv_single_step, create_mask_from_window (a tie) and distribute_value."""
+    with tracer.record() as t:
+        tracer.zero_pad(grid_10ij(2, 2), 1)
+        tracer.conv_single_step(np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(2, 2, 1),
+                                np.array([[1.0, -1.0], [2.0, 0.0]]).reshape(2, 2, 1), np.full((1, 1, 1), 0.5))
+        tracer.create_mask_from_window(np.array([[1.0, 3.0], [3.0, 2.0]]))
+        tracer.distribute_value(2.0, (2, 2))
+    return t
+
+
+@pytest.fixture(scope="module")
+def pool_back_max_trace():
+    """pool_backward max over [[1, 3], [3, 2]] (a tie), dA = 4."""
+    A_prev = np.array([[1.0, 3.0], [3.0, 2.0]]).reshape(1, 2, 2, 1)
+    with tracer.record() as t:
+        tracer.pool_backward(np.full((1, 1, 1, 1), 4.0), (A_prev, {"f": 2, "stride": 2}), mode="max")
+    return t
+
+
+@pytest.fixture(scope="module")
+def pool_back_avg_trace():
+    """pool_backward average over a 4x4 input, f 2, stride 2, dA = [[1, 2], [3, 4]]."""
+    with tracer.record() as t:
+        tracer.pool_backward(np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(1, 2, 2, 1),
+                             (np.zeros((1, 4, 4, 1)), {"f": 2, "stride": 2}), mode="average")
+    return t

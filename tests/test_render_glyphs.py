@@ -18,15 +18,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from render_cases import grid_10ij
 
 import tracer
 from tracer import render
 from tracer.render import glyphs
 from tracer.render.glyphs import GLYPHS, GlyphCache, GlyphCanvas
-
-
-def grid_10ij(n_H: int, n_W: int) -> np.ndarray:
-    return (10.0 * np.arange(n_H)[:, None] + np.arange(n_W)[None, :]).reshape(1, n_H, n_W, 1)
 
 
 def traces() -> dict[str, tracer.Trace]:

@@ -10,10 +10,12 @@ into a small offscreen renderer, keeps the bitmap, and places it with
 ``draw_image``. Texts stay plain :class:`~matplotlib.text.Text` artists, laid
 out by matplotlib; only the rasterizing of a line is cached.
 
-FreeType places glyphs to 1/64 of a pixel, so a bitmap is kept per fraction of
-a pixel at which a string starts, and drawn at the whole pixel: a cached text
-has the pixels :meth:`Text.draw` gives it. The cache is a pure function of what
-a line shows (string, font, colour, position within a pixel, dpi), so frames
+The pixels of a line depend on where in its pixel it starts (matplotlib 3.11
+places glyphs to 1/64 of a pixel; earlier versions round the line's position,
+halves to even), so a bitmap is kept per position within a pair of pixels
+and drawn at the whole pixels: a cached text has the pixels :meth:`Text.draw`
+gives it. The cache is a pure function of what
+a line shows (string, font, colour, position within two pixels, dpi), so frames
 are byte-identical whatever was drawn before them. Other renderers (PDF, SVG),
 rotated lines, mathtext and long lines are drawn by matplotlib as usual.
 
@@ -126,47 +128,55 @@ def _font_key(prop: Any) -> tuple:
             prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily())
 
 
+def _shaped(mtext: Any) -> bool:
+    """Whether a text asks for font features or a language (matplotlib >= 3.11): left to matplotlib."""
+    features = getattr(mtext, "get_fontfeatures", None)
+    language = getattr(mtext, "get_language", None)
+    return bool((features and features()) or (language and language()))
+
+
 class GlyphRenderer(RendererAgg):
     """A :class:`~matplotlib.backends.backend_agg.RendererAgg` that draws short lines from :data:`GLYPHS`."""
 
     def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, ismath: Any = False,
                   mtext: Any = None) -> None:
         cache = GLYPHS
-        if (ismath or angle or not cache.enabled or len(s) > cache.max_length
-                or (mtext is not None and (mtext.get_fontfeatures() or mtext.get_language()))):
+        if ismath or angle or not cache.enabled or len(s) > cache.max_length or _shaped(mtext):
             super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
             return
-        # (x, y) starts the baseline, y counted down from the top; FreeType places glyphs to 1/64 px
+        # (x, y) starts the baseline, y counted down from the top. matplotlib places glyphs to 1/64 px
+        # (3.11) or rounds the line's position (earlier versions, rounding halves to even): the pixels
+        # depend on where in its pixel, and on which parity of pixel, a line starts
         ix, iy = math.floor(x), math.floor(y)
-        fx, fy = round((x - ix) * 64), round((y - iy) * 64)
+        phase = (ix % 2 + (x - ix), iy % 2 + (y - iy))
         key = (s, _font_key(prop), gc.get_rgb(), gc.get_alpha(), gc.get_forced_alpha(), gc.get_antialiased(),
-               self.dpi, fx, fy)
-        found = cache.lookup(key, lambda: self._rasterize(gc, s, prop, fx / 64, fy / 64))
+               self.dpi, phase)
+        found = cache.lookup(key, lambda: self._rasterize(gc, s, prop, *phase))
         if found is None:
             return
         image, left, top = found
         gc_image = self.new_gc()
         gc_image.copy_properties(gc)  # the clip of the text
         gc_image.set_alpha(1.0)  # the bitmap holds the text's alpha already
-        self.draw_image(gc_image, ix + left, self.height - (iy + top + image.shape[0]), image)
+        self.draw_image(gc_image, ix - ix % 2 + left, self.height - (iy - iy % 2 + top + image.shape[0]), image)
         gc_image.restore()
 
-    def _rasterize(self, gc: Any, s: str, prop: Any, fx: float, fy: float) -> Any:
-        """``(rgba, left, top)``: the ink of ``s``, its baseline starting ``(fx, fy)`` pixels into a pixel.
+    def _rasterize(self, gc: Any, s: str, prop: Any, px: float, py: float) -> Any:
+        """``(rgba, left, top)``: the ink of ``s``, its baseline starting ``(px, py)`` pixels from an even pixel.
 
         ``rgba`` has its rows bottom first, as ``draw_image`` takes them;
-        ``left`` and ``top`` place its top-left pixel from the start of the
-        baseline (pixels right, and down). ``None`` for a line without ink.
+        ``left`` and ``top`` place its top-left pixel from that even pixel
+        (pixels right, and down). ``None`` for a line without ink.
         """
         w, h, d = self.get_text_width_height_descent(s, prop, ismath=False)
-        width, height = math.ceil(w) + 2 * _MARGIN, math.ceil(h) + 2 * _MARGIN
-        x0, y0 = _MARGIN, height - _MARGIN - math.ceil(d)
-        offscreen = RendererAgg(width, height, self.dpi)
+        x0 = _MARGIN  # even, like y0: the line starts at the phase it has on the frame
+        y0 = _MARGIN + 2 * math.ceil((h - d) / 2)
+        offscreen = RendererAgg(x0 + math.ceil(w) + 2 + _MARGIN, y0 + math.ceil(d) + 2 + _MARGIN, self.dpi)
         gc_off = offscreen.new_gc()
         gc_off.copy_properties(gc)
         gc_off.set_clip_rectangle(None)
         gc_off.set_clip_path(None)
-        RendererAgg.draw_text(offscreen, gc_off, x0 + fx, y0 + fy, s, prop, 0)
+        RendererAgg.draw_text(offscreen, gc_off, x0 + px, y0 + py, s, prop, 0)
         gc_off.restore()
         rgba = np.asarray(offscreen.buffer_rgba())
         ink = rgba[..., 3] > 0

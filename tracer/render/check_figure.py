@@ -3,8 +3,9 @@
 Draws step ``k`` of the reference trace with :func:`tracer.render.plot` (the
 window responsible for the first difference), then outlines the differing
 cell in red on the grid that shows it and writes what differs under the
-header. Imported by :meth:`tracer.check.CheckReport.figure` only, so that
-:mod:`tracer.check` itself never imports matplotlib.
+header. Imported by :meth:`tracer.checker.report.CheckReport.figure` only,
+when a figure is asked for, so that :mod:`tracer.checker` never imports
+matplotlib.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from matplotlib.patches import Rectangle
 
-from .. import render
+from .renderer import plot
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -83,7 +84,7 @@ def _add_note(fig: Figure, note: str, header: float = 0.5) -> None:
 
 
 def draw(report: CheckReport) -> Figure | None:
-    """Draw the first failing case of ``report`` (see :meth:`tracer.check.CheckReport.figure`).
+    """Draw the first failing case of ``report`` (see :meth:`tracer.checker.report.CheckReport.figure`).
 
     Returns
     -------
@@ -100,7 +101,7 @@ def draw(report: CheckReport) -> Figure | None:
     if first.focus is None and not single:
         return None
     k = first.focus if first.focus is not None else 0
-    fig = render.plot(trace, k, channel=target[3] if target else None)
+    fig = plot(trace, k, channel=target[3] if target else None)
     marked = False
     if target is not None:
         title, row, col, _ = target

@@ -16,6 +16,7 @@ import matplotlib
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
+from PIL import Image
 
 from .. import events as ev
 from ..recording import Call, Trace
@@ -291,10 +292,8 @@ class Renderer:
         self.image().save(buf, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
         return buf.getvalue()
 
-    def image(self) -> Any:
+    def image(self) -> Image.Image:
         """The current frame as an RGB :class:`PIL.Image.Image`."""
-        from PIL import Image
-
         self.render()
         rgba = np.asarray(self.fig.canvas.buffer_rgba())
         return Image.fromarray(rgba[..., :3].copy(), "RGB")

@@ -94,7 +94,7 @@ class GlyphCache:
         except KeyError:
             self.misses += 1
             found = make()
-            size = 0 if found is None else found[0].nbytes
+            size = found[0].nbytes if found else 0
             if self._bytes + size > self.max_bytes:
                 self.clear()
             self._bitmaps[key] = found
@@ -152,6 +152,9 @@ class GlyphRenderer(RendererAgg):
         key = (s, _font_key(prop), gc.get_rgb(), gc.get_alpha(), gc.get_forced_alpha(), gc.get_antialiased(),
                self.dpi, phase)
         found = cache.lookup(key, lambda: self._rasterize(gc, s, prop, *phase))
+        if found is False:
+            super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+            return
         if found is None:
             return
         image, left, top = found
@@ -168,10 +171,12 @@ class GlyphRenderer(RendererAgg):
         ``left`` and ``top`` place its top-left pixel from that even pixel
         (pixels right, and down). ``None`` for a line without ink.
         """
-        w, h, d = self.get_text_width_height_descent(s, prop, ismath=False)
+        # room for any line of len(s) glyphs (an em wide at most, ascent and descent within 1.5 em),
+        # without measuring it: measuring lays the line out once more
+        em = prop.get_size_in_points() * self.dpi / 72
         x0 = _MARGIN  # even, like y0: the line starts at the phase it has on the frame
-        y0 = _MARGIN + 2 * math.ceil((h - d) / 2)
-        offscreen = RendererAgg(x0 + math.ceil(w) + 2 + _MARGIN, y0 + math.ceil(d) + 2 + _MARGIN, self.dpi)
+        y0 = _MARGIN + 2 * math.ceil(em * 0.75)
+        offscreen = RendererAgg(x0 + math.ceil(em * (len(s) + 1)) + _MARGIN, y0 + math.ceil(em) + _MARGIN, self.dpi)
         gc_off = offscreen.new_gc()
         gc_off.copy_properties(gc)
         gc_off.set_clip_rectangle(None)
@@ -184,6 +189,8 @@ class GlyphRenderer(RendererAgg):
         if rows.size == 0:
             return None
         r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        if r0 == 0 or c0 == 0 or r1 == rgba.shape[0] or c1 == rgba.shape[1]:
+            return False  # ink beyond the room allowed (an unusual font): drawn by matplotlib each time
         return np.ascontiguousarray(rgba[r0:r1, c0:c1][::-1]), int(c0 - x0), int(r0 - y0)
 
 

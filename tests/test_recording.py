@@ -256,10 +256,30 @@ def test_where_on_channels_and_examples():
 def test_where_refuses_bad_filters(pool_trace):
     with pytest.raises(ValueError, match="unknown kind 'window'"):
         pool_trace.where("window")
-    with pytest.raises(ValueError, match="kind must be an event class or name, got <class 'int'>"):
+    with pytest.raises(TypeError, match="kind must be an event class or one of the names .*, got <class 'int'> "):
         pool_trace.where(int)
-    with pytest.raises(ValueError, match=r"cell must be a tuple \(h, w\), got \[1, 2\]"):
+    with pytest.raises(TypeError, match=r"cell must be a tuple \(h, w\) of two ints, got \[1, 2\] \(list\)"):
         pool_trace.where(cell=[1, 2])
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"i": "0"}, TypeError, "where(): i must be an int >= 0 or None, got '0' (str)"),
+    ({"c": 1.0}, TypeError, "where(): c must be an int >= 0 or None, got 1.0 (float)"),
+    ({"call": True}, TypeError, "where(): call must be an int >= 0 or None, got True (bool)"),
+    ({"i": -1}, ValueError, "where(): i must be an int >= 0 or None, got -1"),
+    ({"cell": (0, "1")}, TypeError, "where(): cell[1] (w) must be an int >= 0 or None, got '1' (str)"),
+    ({"cell": (0, 1, 2)}, TypeError, "where(): cell must be a tuple (h, w) of two ints, got (0, 1, 2) (tuple)"),
+])
+def test_where_checks_the_type_of_every_argument(pool_trace, kwargs, error, message):
+    """A filter of the wrong type raises, instead of silently keeping no event."""
+    with pytest.raises(error) as info:
+        pool_trace.where(**kwargs)
+    assert str(info.value) == message
+
+
+def test_where_takes_numpy_integers(pool_trace):
+    # the output cell (0, 1) of each of the two calls
+    assert len(pool_trace.where(i=np.int64(0), cell=(np.int32(0), 1))) == 2
 
 
 # -- record(): filters and the limit ------------------------------------------------------------
@@ -423,3 +443,136 @@ def test_record_time_filters_keep_every_event_that_is_not_a_window():
         tracer.create_mask_from_window(np.array([[1.0, 3.0], [3.0, 2.0]]))
     assert [e.kind for e in trace] == [
         "linear_forward", "activation_forward", "linear_forward", "activation_forward", "distribute", "mask"]
+
+
+# -- a call that raises part-way, the trace inside the block, nesting and threads ----------------
+
+
+def stop_after(n: int, error: BaseException):
+    """A stand-in for conv's ``_single_step`` that computes ``n`` windows, then raises ``error``."""
+    from tracer import conv
+
+    real, count = conv._single_step, [0]
+
+    def step(*args):
+        count[0] += 1
+        if count[0] > n:
+            raise error
+        return real(*args)
+
+    return step
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt(), ValueError("a bad value deep in the loop")],
+                         ids=["ctrl-c", "error"])
+def test_a_call_that_raises_part_way_is_dropped_whole(monkeypatch, tmp_path, error):
+    from tracer import conv
+
+    x = grid_input(3, 3)
+    W, b = np.ones((2, 2, 1, 1)), np.zeros((1, 1, 1, 1))
+    A_expected = np.array([[11.0, 12.0], [21.0, 22.0]])[None, :, :, None]
+    with tracer.record() as trace:
+        tracer.pool_forward(x, {"f": 2, "stride": 1})  # 4 windows
+        with monkeypatch.context() as patch:
+            patch.setattr(conv, "_single_step", stop_after(2, error))
+            with pytest.raises(type(error)):
+                tracer.conv_forward(x, W, b, {"stride": 1, "pad": 0})  # its padding step and 2 windows, then stops
+        # only the call that returned: every step of it can be shown, replayed and drawn
+        assert len(trace) == 4 and [c.name for c in trace.calls] == ["pool_forward"]
+        assert trace.text(3).startswith("step 4/4  pool_forward") and trace[3].call == 0
+        assert np.array_equal(trace.replay()["A"], A_expected)
+        # the next call is recorded as the second one
+        Z, _ = tracer.conv_forward(x, W, b, {"stride": 1, "pad": 0})
+        assert len(trace) == 4 + 5 and trace[-1].call == 1
+        assert np.array_equal(trace.replay()["Z"], Z)
+    assert [c.name for c in trace.calls] == ["pool_forward", "conv_forward"]
+    fig = trace.plot(5)
+    assert fig.axes
+    assert trace.save(tmp_path / "steps.gif").stat().st_size > 0
+
+
+def test_a_network_call_that_raises_is_dropped(monkeypatch):
+    from tracer.network import activations
+
+    def interrupted(Z):
+        raise KeyboardInterrupt
+
+    X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    parameters = {"W1": np.full((2, 2), 0.1), "b1": np.zeros((2, 1)), "W2": np.full((1, 2), 0.1), "b2": np.zeros((1, 1))}
+    with tracer.record() as trace:
+        with monkeypatch.context() as patch:
+            patch.setitem(activations.FORWARD, "sigmoid", interrupted)  # layer 1 ran, then Ctrl-C in layer 2
+            with pytest.raises(KeyboardInterrupt):
+                tracer.L_model_forward(X, parameters)
+        assert len(trace) == 0 and trace.calls == []
+        AL, _ = tracer.L_model_forward(X, parameters)
+        assert len(trace) == 4
+        assert np.array_equal(trace.replay()["A2"], AL)
+
+
+def test_the_rows_of_a_dropped_call_do_not_count_towards_the_limit(monkeypatch):
+    from tracer import conv
+
+    x = np.zeros((1, 5, 5, 1))
+    W, b = np.ones((1, 1, 1, 1)), np.zeros((1, 1, 1, 1))
+    with tracer.record(max_events=30) as trace:
+        with monkeypatch.context() as patch:
+            patch.setattr(conv, "_single_step", stop_after(20, KeyboardInterrupt()))
+            with pytest.raises(KeyboardInterrupt):
+                tracer.conv_forward(x, W, b, {"stride": 1, "pad": 0})
+        tracer.conv_forward(x, W, b, {"stride": 1, "pad": 0})  # 26 events: within 30 once the 21 are dropped
+    assert len(trace) == 26
+
+
+def test_the_trace_fills_inside_the_block():
+    with tracer.record() as trace:
+        assert len(trace) == 0 and repr(trace) == "<Trace: no call recorded>"
+        tracer.pool_forward(grid_input(), {"f": 2, "stride": 2})
+        assert len(trace) == 4
+        assert trace[3].value == 33.0  # the max of the last window of 10*i + j
+        assert trace.text(3).startswith("step 4/4  pool_forward")
+        tracer.create_mask_from_window(np.array([[1.0, 3.0], [3.0, 2.0]]))
+        assert len(trace) == 5 and trace.call_of(4).name == "create_mask_from_window"
+        assert trace.next().index == 0
+
+
+def test_a_nested_record_takes_the_calls_made_inside_it():
+    with tracer.record() as outer:
+        tracer.pool_forward(grid_input(), {"f": 2, "stride": 2})
+        with tracer.record() as inner:
+            tracer.pool_forward(grid_input(), {"f": 4, "stride": 4})
+        tracer.zero_pad(grid_input(), 1)
+    assert [c.name for c in outer.calls] == ["pool_forward", "zero_pad"] and len(outer) == 5
+    assert [c.params["f"] for c in inner.calls] == [4] and len(inner) == 1
+
+
+def test_calls_in_other_threads_are_not_recorded():
+    import threading
+
+    results = []
+    with tracer.record() as trace:
+        thread = threading.Thread(target=lambda: results.append(tracer.pool_forward(grid_input(), {"f": 2, "stride": 2})))
+        thread.start()
+        thread.join()
+        tracer.zero_pad(grid_input(), 1)
+    assert len(results) == 1  # the thread's call ran...
+    assert [c.name for c in trace.calls] == ["zero_pad"]  # ...but only this thread's call was recorded
+
+
+def test_record_documents_nesting_threads_and_dropped_calls():
+    doc = " ".join(tracer.record.__doc__.split())
+    assert "does not see them" in doc and "other threads are not recorded" in doc and "dropped whole" in doc
+
+
+def test_save_to_an_existing_file_without_a_suffix_is_a_clean_error(pool_trace, tmp_path):
+    existing = tmp_path / "existing_file"
+    existing.write_text("keep me")
+    with pytest.raises(ValueError, match=r"save: path '.*existing_file' is an existing file, but it names a "
+                                         r"directory of frames \(a path without \.gif or \.png\); end it in \.gif"):
+        pool_trace.save(existing)
+    assert existing.read_text() == "keep me"
+    (tmp_path / "frames.png").mkdir()
+    with pytest.raises(ValueError, match=r"frames\.png' is a directory, but it names an image file"):
+        pool_trace.save(tmp_path / "frames.png")
+    with pytest.raises(ValueError, match=r"cannot be written: '.*existing_file' is a file, not a directory"):
+        pool_trace.save(existing / "steps.gif")

@@ -58,6 +58,7 @@ class Call:
     rows: list[tuple] = field(default_factory=list)
     emit: Callable[[tuple], None] | None = field(default=None, repr=False)
     _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _finish: Callable[[Call], None] | None = field(default=None, repr=False)
 
     def cached(self, key: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
         """``compute()``, computed once per call and kept under ``key`` (e.g. a padded input)."""
@@ -68,12 +69,18 @@ class Call:
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without its recording callback and its cache (a trace sent to another process)."""
         state = dict(self.__dict__)
-        state.update(emit=None, _cache={})
+        state.update(emit=None, _cache={}, _finish=None)
         return state
 
     def done(self, **result: Any) -> None:
-        """Store what the call returned (copied, like its inputs)."""
+        """Store what the call returned (copied, like its inputs); the call joins its trace now.
+
+        A call that raises before its ``done`` (an error, Ctrl-C) never joins it.
+        """
         self.result = {k: np.array(v, copy=True) if isinstance(v, np.ndarray) else v for k, v in result.items()}
+        finish, self._finish = self._finish, None
+        if finish is not None:
+            finish(self)
 
     def __repr__(self) -> str:
         shapes = ", ".join(f"{k} {tuple(v.shape)}" for k, v in self.arrays.items())
@@ -89,7 +96,7 @@ class _Recorder:
         self.max_events = max_events
         self.examples = examples
         self.channels = channels
-        self.calls: list[Call] = []
+        self.calls: list[Call] = []  # the calls that returned, in the order they returned
 
     def n_events(self) -> int:
         return sum(len(call.rows) for call in self.calls)
@@ -161,7 +168,7 @@ def start(
         )
     call = Call(name, {k: np.array(v, copy=True) for k, v in arrays.items()}, dict(params))
     call.emit = recorder.make_emit(call.rows)
-    recorder.calls.append(call)
+    call._finish = recorder.calls.append  # joins the trace when it returns (Call.done)
     return call
 
 
@@ -196,7 +203,23 @@ def record(
     Yields
     ------
     Trace
-        Filled as the calls run; complete when the block ends.
+        Filled as the calls return: inside the block, ``len(trace)``, ``trace[k]``,
+        ``trace.text(k)``... already see every call that returned.
+
+    Notes
+    -----
+    A call that raises part-way (a bad value deep in a loop, Ctrl-C) is dropped
+    whole: the trace keeps only the calls that returned, so every step it holds
+    can be shown, replayed and drawn, and the rows of the unfinished call do not
+    count towards ``max_events``.
+
+    Recording follows the context (``contextvars``), which has two consequences:
+
+    - a ``record()`` block inside another takes the calls made inside it; the
+      outer trace does not see them (each block records its own calls once);
+    - calls made in other threads are not recorded: a new thread starts
+      without the recording (run them in the recording thread, or record in
+      the thread that makes them).
 
     Examples
     --------
@@ -283,6 +306,17 @@ def _apply(call: Call, state: dict[str, np.ndarray], event: ev.Event) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
+def _where_index(name: str, value: Any) -> int | None:
+    """``value`` as an index >= 0 for :meth:`Trace.where` (``None`` kept); a str or a float is refused."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"where(): {name} must be an int >= 0 or None, got {value!r} ({type(value).__name__})")
+    if value < 0:
+        raise ValueError(f"where(): {name} must be an int >= 0 or None, got {value}")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of a trace, as the cursor shows it: ``repr`` is its text picture."""
@@ -296,7 +330,7 @@ class Step:
 
 
 class Trace(Sequence):
-    """The events recorded by a ``with tracer.record()`` block, as a sequence.
+    """The events recorded by a ``with tracer.record()`` block, as a sequence (filled as each call returns).
 
     ``len(trace)``, ``trace[k]`` (an event dataclass), slices and iteration work
     as on a list; :meth:`where` keeps the events of one kind, example, channel or
@@ -317,12 +351,20 @@ class Trace(Sequence):
         self._positions = positions
         self.cursor = 0
         self._shown = False  # the first next() shows step 0 itself
+        self._starts: list[int] = [0]
         self._refresh()
 
     def _refresh(self) -> None:
-        self._offsets = [0]
+        self._starts = [0]
         for call in self.calls:
-            self._offsets.append(self._offsets[-1] + len(call.rows))
+            self._starts.append(self._starts[-1] + len(call.rows))
+
+    @property
+    def _offsets(self) -> list[int]:
+        """Where each call's events start, then the total; recomputed when a call has returned since."""
+        if len(self._starts) != len(self.calls) + 1:  # the recording's list grows as calls return
+            self._refresh()
+        return self._starts
 
     # -- sequence ------------------------------------------------------------------------------
 
@@ -395,9 +437,13 @@ class Trace(Sequence):
                 raise ValueError(f"where(): unknown kind {kind!r}; expected one of {sorted(ev.EVENT_KINDS)}")
             kind = ev.EVENT_KINDS[kind]
         if kind is not None and kind not in ev.EVENT_TYPES.values():
-            raise ValueError(f"where(): kind must be an event class or name, got {kind!r}")
-        if cell is not None and (not isinstance(cell, tuple) or len(cell) != 2):
-            raise ValueError(f"where(): cell must be a tuple (h, w), got {cell!r}")
+            raise TypeError(f"where(): kind must be an event class or one of the names {sorted(ev.EVENT_KINDS)}, "
+                            f"got {kind!r} ({type(kind).__name__})")
+        i, c, call = (_where_index(name, value) for name, value in (("i", i), ("c", c), ("call", call)))
+        if cell is not None:
+            if not isinstance(cell, tuple) or len(cell) != 2:
+                raise TypeError(f"where(): cell must be a tuple (h, w) of two ints, got {cell!r} ({type(cell).__name__})")
+            cell = (_where_index("cell[0] (h)", cell[0]), _where_index("cell[1] (w)", cell[1]))
         kept = []
         for j in range(len(self)):
             pos = self._position(j)

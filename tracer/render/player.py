@@ -180,6 +180,23 @@ def _write_gif(path: Path, frames: list[Path], ms: int = GIF_MS) -> None:
                       optimize=False)
 
 
+def _check_target(fn: str, path: Path, directory: bool) -> None:
+    """Refuse, before drawing, a ``path`` that cannot be written: a file where a directory must go..."""
+    what = "a directory of frames (a path without .gif or .png)" if directory else "an image file"
+    if path.exists() and path.is_dir() != directory:
+        is_ = "a directory" if path.is_dir() else "an existing file"
+        hint = ("; end it in .gif for an animation or .png for one step, or name a new directory"
+                if directory else "; name a file inside it")
+        raise ValueError(f"{fn}: path {str(path)!r} is {is_}, but it names {what}{hint}")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if parent.exists() and not parent.is_dir():
+        raise ValueError(f"{fn}: path {str(path)!r} cannot be written: {str(parent)!r} is a file, not a directory")
+    if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        raise PermissionError(f"{fn}: path {str(path)!r} cannot be written: {str(parent)!r} is not writable")
+
+
 def save(
     trace: Trace,
     path: str | os.PathLike,
@@ -208,6 +225,7 @@ def save(
         raise TypeError(f"{fn}: path must be a file or directory path, got {type(path).__name__}")
     path = Path(path)
     suffix = path.suffix.lower()
+    _check_target(fn, path, directory=suffix not in (".png", ".gif"))
     if suffix == ".png":
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(png_bytes(trace, k, dpi=dpi, channel=channel))

@@ -358,17 +358,46 @@ B1 = np.zeros((1, 1))
     (lambda: initialize_parameters(3, 0, 1), ValueError, r"n_h must be an int >= 1, got 0"),
     (lambda: initialize_parameters_deep([5]), ValueError, r"layer_dims must be a list of at least two layer sizes"),
     (lambda: initialize_parameters_deep([5, 2.0]), TypeError, r"layer_dims\[1\] must be an int >= 1"),
+    # the cost's (1, m) shape: a column of 3 examples would count one example three times
+    (lambda: compute_cost(np.full((3, 1), 0.5), np.ones((3, 1))), ValueError,
+     r"AL must have shape \(1, m\), one probability per example in a single row .*got shape \(3, 1\); "
+     r"for 3 examples in a column, pass AL.T and Y.T"),
+    (lambda: compute_cost(np.full((2, 3), 0.5), np.ones((2, 3))), ValueError, r"AL must have shape \(1, m\).*got shape \(2, 3\)$"),
+    (lambda: compute_cost(np.array([[0.5, 0.5]]), np.ma.masked_array([[1, 0]])), TypeError, r"Y is a masked array"),
+    # sizes past the memory budget, refused from the sizes before anything is allocated
+    (lambda: initialize_parameters_deep([10**6, 10**6]), ValueError,
+     r"initialize_parameters_deep: W1 would be an array of shape \(1000000, 1000000\), 7.3 TiB, more than the 2.0 GiB"),
+    (lambda: initialize_parameters_deep([5, 4, 10**6, 10**5]), ValueError, r"W3 would be an array of shape \(100000, 1000000\)"),
+    (lambda: initialize_parameters(10**5, 10**5, 1), ValueError, r"W1 would be an array of shape \(100000, 100000\), 74.5 GiB"),
+    (lambda: linear_forward(np.ones((1, 10**6)), np.ones((10**6, 1)), np.zeros((10**6, 1))), ValueError,
+     r"linear_forward: W @ A would be an array of shape \(1000000, 1000000\).*pass fewer examples \(columns of A\)"),
+    (lambda: L_model_forward(np.ones((1, 10**6)), {"W1": np.ones((10**6, 1)), "b1": np.zeros((10**6, 1))}), ValueError,
+     r"L_model_forward: Z1 would be an array of shape \(1000000, 1000000\)"),
 ])
 def test_bad_input_gets_a_clear_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
 
 
-def test_errors_come_before_any_recording():
+def test_a_seeded_function_refuses_its_sizes_before_drawing():
+    """initialize_parameters_deep seeds and draws layer by layer: a refused last layer leaves numpy's state alone."""
+    np.random.seed(7)
+    state = np.random.get_state()[1].copy()
+    with pytest.raises(ValueError, match="W2 would be an array"):
+        initialize_parameters_deep([3, 2, 10**10])
+    assert np.array_equal(np.random.get_state()[1], state)
+
+
+def test_errors_come_before_any_recording(monkeypatch):
+    from tracer import recording
+
+    started = []
+    real_start = recording.start
+    monkeypatch.setattr(recording, "start", lambda *a, **k: started.append(a[0]) or real_start(*a, **k))
     with tracer.record() as trace:
         with pytest.raises(ValueError):
             L_model_forward(A2, {"W1": W12, "b1": B1, "W2": np.ones((1, 4)), "b2": B1})
-    assert trace.calls == []
+    assert trace.calls == [] and started == []
 
 
 def test_the_functions_are_reachable_from_tracer():

@@ -144,6 +144,26 @@ CASES = {
     "distribute shape 3": ("distribute_value", [1.0, (2, 2, 2)], ValueError, ["shape", "(2, 2, 2)"]),
     "distribute shape 0": ("distribute_value", [1.0, (0, 2)], ValueError, ["shape[0]", "got 0"]),
     "distribute shape float": ("distribute_value", [1.0, (2, 2.0)], TypeError, ["shape[1]", "2.0"]),
+    # complex numbers, masked arrays, empty windows, and sizes past the memory budget (checked before allocating)
+    "distribute dz complex": ("distribute_value", [1j, (2, 2)], TypeError, ["dz", "real number", "1j (complex)"]),
+    "distribute dz complex 0-d": ("distribute_value", [np.array(1 + 1j), (2, 2)], TypeError, ["dz", "real number", "complex128"]),
+    "distribute dz bool 0-d": ("distribute_value", [np.array(True), (2, 2)], TypeError, ["dz", "dtype bool"]),
+    "distribute dz masked": ("distribute_value", [np.ma.masked_array(1.0, mask=True), (2, 2)], TypeError, ["dz", "masked array"]),
+    "distribute shape huge": ("distribute_value", [1.0, (10**6, 10**6)], ValueError,
+                              ["a would be an array of shape (1000000, 1000000)", "7.3 TiB", "2.0 GiB", "MAX_ARRAY_BYTES"]),
+    "mask empty": ("create_mask_from_window", [np.ones((0, 0))], ValueError, ["x", "non-empty", "(0, 0)"]),
+    "mask empty row": ("create_mask_from_window", [np.ones((2, 0))], ValueError, ["x", "non-empty", "(2, 0)"]),
+    "mask masked": ("create_mask_from_window", [np.ma.masked_array(np.ones((2, 2)), mask=[[1, 0], [0, 0]])], TypeError,
+                    ["x is a masked array", "x.filled(0.0)", "np.asarray(x)"]),
+    "A_prev masked": (*conv(A_prev=np.ma.masked_array(np.ones((2, 5, 7, 4)), mask=False)), TypeError,
+                      ["A_prev is a masked array", "A_prev.filled"]),
+    "W masked": (*conv(W=np.ma.masked_array(np.ones((3, 3, 4, 8)))), TypeError, ["W is a masked array"]),
+    "pool A_prev masked": ("pool_forward", [np.ma.masked_array(POOL_A_PREV, mask=POOL_A_PREV < 0), POOL_HP], TypeError,
+                           ["A_prev is a masked array"]),
+    "pad huge": (*conv(hparameters={"stride": 1, "pad": 10**5}), ValueError,
+                 ["A_prev padded would be an array of shape (2, 200005, 200007, 4)", "MAX_ARRAY_BYTES", "pad"]),
+    "zero_pad huge": ("zero_pad", [np.ones((1, 2, 2, 1)), 10**6], ValueError,
+                      ["X_pad would be an array of shape (1, 2000002, 2000002, 1)", "29.1 TiB", "use a smaller pad"]),
 }
 
 
@@ -160,14 +180,48 @@ def test_bad_input_gets_a_clear_error(module, case):
 
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
-def test_bad_input_is_refused_before_any_work(case):
+def test_bad_input_is_refused_before_any_work(case, monkeypatch):
     # a refused call never reaches the recorder, which it asks for after its checks and before its loop
+    from tracer import recording
+
     name, args, error, _ = CASES[case]
+    started = []
+    real_start = recording.start
+    monkeypatch.setattr(recording, "start", lambda *a, **k: started.append(a[0]) or real_start(*a, **k))
     with tracer.record() as trace:
         with pytest.raises(error):
             getattr(tracer, name)(*args)
-    assert trace.calls == []
+    assert started == []
     assert len(trace) == 0
+
+
+def test_a_masked_array_is_refused_on_both_paths_alike():
+    """The loops and the vectorized twins would disagree on what a mask means: both refuse it, with one message."""
+    A_prev = np.ma.masked_array(np.arange(16.0).reshape(1, 4, 4, 1), mask=np.eye(4, dtype=bool)[None, :, :, None])
+    messages = set()
+    for module in (tracer, fast):
+        with pytest.raises(TypeError) as info:
+            module.pool_forward(A_prev, {"f": 2, "stride": 2})
+        messages.add(str(info.value))
+    assert len(messages) == 1
+
+
+def test_check_allocation_counts_bytes_from_the_shape():
+    validate.check_allocation("f", "x", (1024, 1024, 256), "hint")  # 2 GiB of float64: exactly the budget
+    with pytest.raises(ValueError, match=r"^f: x would be an array of shape \(1024, 1024, 257\), 2\.0 GiB, more than "
+                                         r"the 2\.0 GiB allowed for one array \(tracer\.validate\.MAX_ARRAY_BYTES\); hint$"):
+        validate.check_allocation("f", "x", (1024, 1024, 257), "hint")
+    validate.check_allocation("f", "mask", (2 * 1024**3,), "hint", itemsize=1)
+    assert validate.MAX_ARRAY_BYTES == 2 * 1024**3
+
+
+def test_the_fast_window_matrix_is_checked_before_it_is_made():
+    # A_prev is 32 MiB and Z 2 MiB; the window matrix, 12 * 12 * 16 = 2304 rows by (512 + 2 * 5) ** 2 = 272484
+    # columns (one per cell of the padded input), would be 4.7 GiB
+    A_prev, W, b = np.zeros((1, 512, 512, 16)), np.zeros((12, 12, 16, 1)), np.zeros((1, 1, 1, 1))
+    with pytest.raises(ValueError, match=r"conv_forward: the window matrix of the vectorized path would be an array "
+                                         r"of shape \(2304, 272484\), 4\.7 GiB.*pass fewer examples"):
+        fast.conv_forward(A_prev, W, b, {"stride": 1, "pad": 5})
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -28,6 +28,7 @@ from .events import ConvBackWindow, ConvWindow, Distribute, Mask, Pad, PoolBackW
 from .validate import (
     ConvShapes,
     as_float,
+    check_allocation,
     check_array,
     check_int,
     conv_backward_shapes,
@@ -78,6 +79,8 @@ def zero_pad(X: np.ndarray, pad: int) -> np.ndarray:
     """
     pad = check_int("zero_pad", "pad", pad, 0)
     X = as_float(check_array("zero_pad", "X", X, 4, "(m, n_H, n_W, n_C)"))
+    m, n_H, n_W, n_C = X.shape
+    check_allocation("zero_pad", "X_pad", (m, n_H + 2 * pad, n_W + 2 * pad, n_C), "use a smaller pad")
     rec = recording.start("zero_pad", {"X": X}, {"pad": pad})
     X_pad = _zero_pad(X, pad)
     if rec is not None:
@@ -438,6 +441,7 @@ def create_mask_from_window(x: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     x : ndarray, shape (f, f)
+        A non-empty window (int, bool and float arrays taken; masked arrays refused).
 
     Returns
     -------
@@ -451,6 +455,8 @@ def create_mask_from_window(x: np.ndarray) -> np.ndarray:
            [ True, False]])
     """
     x = as_float(check_array("create_mask_from_window", "x", x, 2, "(f, f)"))
+    if x.size == 0:
+        raise ValueError(f"create_mask_from_window: x must be a non-empty window (f, f), got shape {x.shape}")
     rec = recording.start("create_mask_from_window", {"x": x}, {})
     mask = _mask(x)
     if rec is not None:
@@ -484,7 +490,8 @@ def distribute_value(dz: float, shape: tuple[int, int]) -> np.ndarray:
     Parameters
     ----------
     dz : float
-        The upstream gradient of one average-pooling output.
+        The upstream gradient of one average-pooling output: an int or a float
+        (numpy's too, or a 0-d array of one); complex, bool and masked values are refused.
     shape : tuple of int
         ``(n_H, n_W)``, the window's size.
 
@@ -500,14 +507,18 @@ def distribute_value(dz: float, shape: tuple[int, int]) -> np.ndarray:
            [0.5, 0.5]])
     """
     fn = "distribute_value"
-    if isinstance(dz, bool) or not isinstance(dz, (int, float, np.integer, np.floating)):
-        if not (isinstance(dz, np.ndarray) and dz.shape == () and np.issubdtype(dz.dtype, np.number)):
-            raise TypeError(f"{fn}: dz must be a real number, got {type(dz).__name__}")
+    if isinstance(dz, np.ndarray):  # a 0-d array, such as dA[i, h, w, c] of a 0-d view: int or float only
+        if isinstance(dz, np.ma.MaskedArray) or dz.shape != () or dz.dtype.kind not in "fiu":
+            what = "a masked array" if isinstance(dz, np.ma.MaskedArray) else f"an ndarray of shape {dz.shape}, dtype {dz.dtype}"
+            raise TypeError(f"{fn}: dz must be a real number (int or float, or a 0-d array of one), got {what}")
+    elif isinstance(dz, bool) or not isinstance(dz, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{fn}: dz must be a real number (int or float), got {dz!r} ({type(dz).__name__})")
     if not np.isfinite(dz):
         raise ValueError(f"{fn}: dz must be finite, got {dz}")
     if not isinstance(shape, tuple) or len(shape) != 2:
         raise ValueError(f"{fn}: shape must be a tuple (n_H, n_W), got {shape!r}")
     shape = (check_int(fn, "shape[0]", shape[0], 1), check_int(fn, "shape[1]", shape[1], 1))
+    check_allocation(fn, "a", shape, "use a smaller shape (the window of an average pooling is small)")
     rec = recording.start(fn, {}, {"shape": shape})
     a = _distribute(dz, shape)
     if rec is not None:

@@ -52,6 +52,7 @@ from numpy.lib.stride_tricks import as_strided
 from .conv import conv_single_step, create_mask_from_window, distribute_value, zero_pad
 from .validate import (
     ConvShapes,
+    check_allocation,
     conv_backward_shapes,
     conv_shapes,
     conv_transpose_backward_shapes,
@@ -95,6 +96,13 @@ def _offsets(
         for dj in range(f):
             r, c = dilation * di, dilation * dj
             yield di, dj, X[:, r : r + (n_H - 1) * stride + 1 : stride, c : c + (n_W - 1) * stride + 1 : stride, :]
+
+
+def _check_window_matrix(fn: str, s: ConvShapes) -> None:
+    """Refuse, before allocating, a window matrix past the memory budget (it holds every window's cells)."""
+    columns = s.m * (s.n_H_prev + 2 * s.pad) * (s.n_W_prev + 2 * s.pad) if s.stride == 1 else s.m * s.n_H * s.n_W
+    check_allocation(fn, "the window matrix of the vectorized path", (s.f * s.f * s.n_C_prev, columns),
+                     "pass fewer examples (a slice of A_prev along m) per call")
 
 
 def _window_matrix(A_prev_pad: np.ndarray, s: ConvShapes) -> np.ndarray:
@@ -159,6 +167,7 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, hparameters: 
     ``f * f`` strided copies.
     """
     s = conv_shapes("conv_forward", A_prev, W, b, hparameters)
+    _check_window_matrix("conv_forward", s)
     A, W64, b64 = _float64(A_prev, W, b)
     Z = np.empty((s.m, s.n_H, s.n_W, s.n_C))
     if s.stride == 1:
@@ -184,6 +193,7 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
     ``dW[di, dj] = view.T @ dZ`` and ``dZ @ W[di, dj].T`` added into a strided view.
     """
     s, cached = conv_backward_shapes("conv_backward", dZ, cache)
+    _check_window_matrix("conv_backward", s)
     dZ, A_prev, W = _float64(dZ, *cached[:2])
     dZ_2d = dZ.reshape(-1, s.n_C)  # (m * n_H * n_W, n_C)
     db = dZ_2d.sum(axis=0).reshape(1, 1, 1, -1)

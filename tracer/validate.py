@@ -90,11 +90,7 @@ def check_array(fn: str, name: str, x: Any, ndim: int | None, layout: str = "") 
     """
     if not isinstance(x, np.ndarray):
         raise TypeError(f"{fn}: {name} must be a numpy array{_layout(layout)}, got {type(x).__name__}")
-    if isinstance(x, np.ma.MaskedArray):
-        raise TypeError(
-            f"{fn}: {name} is a masked array (numpy.ma), whose mask the course's loops would ignore; "
-            f"pass {name}.filled(0.0) (or another fill value), or np.asarray({name}) to drop the mask"
-        )
+    _refuse_masked(fn, name, x)
     if x.dtype.kind not in REAL_KINDS:
         hint = f"; take the real part with {name}.real if that is what you mean" if x.dtype.kind == "c" else ""
         raise TypeError(
@@ -106,6 +102,16 @@ def check_array(fn: str, name: str, x: Any, ndim: int | None, layout: str = "") 
         bad = tuple(int(j) for j in np.argwhere(~np.isfinite(x))[0])
         raise ValueError(f"{fn}: {name} must hold finite values, got {x[bad]} at index {bad}")
     return x
+
+
+def _refuse_masked(fn: str, name: str, x: np.ndarray) -> None:
+    """Masked arrays are refused: the loops and the vectorized twins would not agree on what the mask means."""
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(
+            f"{fn}: {name} is a masked array (numpy.ma), which tracer does not take: the course's loops and "
+            f"the vectorized paths would each treat the mask their own way; pass {name}.filled(0.0) "
+            f"(or another fill value), or np.asarray({name}) to drop the mask"
+        )
 
 
 def as_float(x: np.ndarray) -> np.ndarray:
@@ -229,6 +235,9 @@ def conv_shapes(fn: str, A_prev: Any, W: Any, b: Any, hparameters: Any) -> ConvS
     m, n_H_prev, n_W_prev, n_C_prev, f, n_C = _conv_arrays(fn, A_prev, W, b)
     n_H = _out_size(fn, "W.shape[0]", "height", n_H_prev, f, pad, stride, dilation)
     n_W = _out_size(fn, "W.shape[0]", "width", n_W_prev, f, pad, stride, dilation)
+    check_allocation(fn, "A_prev padded", (m, n_H_prev + 2 * pad, n_W_prev + 2 * pad, n_C_prev),
+                     'use a smaller hparameters["pad"]')
+    check_allocation(fn, "the output Z", (m, n_H, n_W, n_C), 'use fewer filters, a larger stride or a smaller pad')
     return ConvShapes(m, n_H_prev, n_W_prev, n_C_prev, f, n_C, stride, pad, n_H, n_W, dilation)
 
 
@@ -391,6 +400,7 @@ def check_linear(fn: str, A: Any, W: Any, b: Any, names: tuple[str, str, str] = 
         )
     if b.shape != (W.shape[0], 1):
         raise ValueError(f"{fn}: {bn} must have shape (n_l, 1) = ({W.shape[0]}, 1), got {b.shape}")
+    check_allocation(fn, f"{w} @ {a}", (W.shape[0], A.shape[1]), f"pass fewer examples (columns of {a}) at a time")
 
 
 def check_same_shape(fn: str, name: str, x: Any, expected: tuple[int, ...], source: str) -> None:
@@ -403,6 +413,7 @@ def check_labels(fn: str, Y: Any, AL: np.ndarray) -> np.ndarray:
     """``Y`` shaped like ``AL``, real (int, bool or float), finite, every value in [0, 1]."""
     if not isinstance(Y, np.ndarray):
         raise TypeError(f"{fn}: Y must be a numpy array shaped like AL {AL.shape}, got {type(Y).__name__}")
+    _refuse_masked(fn, "Y", Y)
     if not (np.issubdtype(Y.dtype, np.number) or Y.dtype == bool) or np.issubdtype(Y.dtype, np.complexfloating):
         raise TypeError(f"{fn}: Y must hold real numbers (labels 0 or 1), got dtype {Y.dtype}")
     if Y.shape != AL.shape:
@@ -416,10 +427,20 @@ def check_labels(fn: str, Y: Any, AL: np.ndarray) -> np.ndarray:
 
 
 def check_probabilities(fn: str, AL: Any) -> np.ndarray:
-    """``AL (n_y, m)``, finite, strictly between 0 and 1: ``compute_cost`` takes ``log(AL)`` and ``log(1 - AL)``."""
+    """``AL (1, m)``, finite, strictly between 0 and 1: ``compute_cost`` takes ``log(AL)`` and ``log(1 - AL)``.
+
+    The course's cost divides by ``m = Y.shape[1]``: an ``AL`` of shape ``(3, 1)`` would
+    give three times the mean cost, so one row is required.
+    """
     check_array(fn, "AL", AL, 2, "(1, m)")
     if AL.size == 0:
         raise ValueError(f"{fn}: AL must not be empty, got shape {AL.shape}")
+    if AL.shape[0] != 1:
+        hint = f"; for {AL.shape[0]} examples in a column, pass AL.T and Y.T" if AL.shape[1] == 1 else ""
+        raise ValueError(
+            f"{fn}: AL must have shape (1, m), one probability per example in a single row (the cost is averaged "
+            f"over m = Y.shape[1] columns), got shape {AL.shape}{hint}"
+        )
     inside = (AL > 0) & (AL < 1)
     if not inside.all():
         bad = tuple(int(j) for j in np.argwhere(~inside)[0])

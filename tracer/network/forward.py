@@ -16,7 +16,15 @@ import numpy as np
 
 from .. import recording
 from ..events import ActivationForward, Cost, LinearForward
-from ..validate import check_activation, check_array, check_labels, check_linear, check_network, check_probabilities
+from ..validate import (
+    check_activation,
+    check_allocation,
+    check_array,
+    check_labels,
+    check_linear,
+    check_network,
+    check_probabilities,
+)
 from .activations import FORWARD
 from .steps import Emit, activation_forward_row, layer_name, linear_forward_row
 
@@ -137,6 +145,8 @@ def L_model_forward(X: np.ndarray, parameters: dict) -> tuple[np.ndarray, list]:
     if X.size == 0:
         raise ValueError(f"{fn}: X must not be empty, got shape {X.shape}")
     L = check_network(fn, parameters, X.shape[0])
+    for l in range(1, L + 1):  # each layer's Z and A, (n_l, m)
+        check_allocation(fn, f"Z{l}", (parameters[f"W{l}"].shape[0], X.shape[1]), "pass fewer examples (columns of X) at a time")
     rec = recording.start(fn, {"X": X, **{k: parameters[k] for k in sorted(parameters)}}, {"L": L}, 2 * L)
     emit = None if rec is None else rec.emit
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import recording
 from ..events import Update
-from ..validate import check_int, check_network, check_real, check_same_shape
+from ..validate import check_allocation, check_int, check_network, check_real, check_same_shape
 from .steps import update_row
 
 __all__ = ["initialize_parameters", "initialize_parameters_deep", "update_parameters"]
@@ -44,6 +44,8 @@ def initialize_parameters(n_x: int, n_h: int, n_y: int) -> dict[str, np.ndarray]
     """
     fn = "initialize_parameters"
     n_x, n_h, n_y = (check_int(fn, k, v, 1) for k, v in (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)))
+    check_allocation(fn, "W1", (n_h, n_x), "use smaller layer sizes")
+    check_allocation(fn, "W2", (n_y, n_h), "use smaller layer sizes")
     # --8<-- [start:initialize_parameters]
     np.random.seed(1)
     W1 = np.random.randn(n_h, n_x) * 0.01
@@ -79,6 +81,8 @@ def initialize_parameters_deep(layer_dims: list[int]) -> dict[str, np.ndarray]:
     if not isinstance(layer_dims, (list, tuple)) or len(layer_dims) < 2:
         raise ValueError(f"{fn}: layer_dims must be a list of at least two layer sizes [n_x, ..., n_L], got {layer_dims!r}")
     layer_dims = [check_int(fn, f"layer_dims[{j}]", n, 1) for j, n in enumerate(layer_dims)]
+    for l in range(1, len(layer_dims)):  # every layer checked before the first is drawn
+        check_allocation(fn, f"W{l}", (layer_dims[l], layer_dims[l - 1]), "use smaller layer sizes")
     # --8<-- [start:initialize_parameters_deep]
     np.random.seed(3)
     parameters = {}

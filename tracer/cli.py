@@ -16,6 +16,7 @@ The second form checks a learner's own functions with :func:`tracer.check`
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import time
@@ -26,7 +27,6 @@ from typing import Any, TextIO
 import numpy as np
 
 from . import checker, conv
-from .checker.isolation import DEFAULT_TIMEOUT, defined, load_file
 from .validate import check_allocation
 
 __all__ = [
@@ -459,23 +459,88 @@ def main(argv: Sequence[str] | None = None) -> int:
 # python -m tracer check solution.py
 
 
+def _seconds(option: str, top: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{option} must be a number of seconds, got {text!r}") from None
+        if not (value > 0 and math.isfinite(value) and value <= top):
+            raise argparse.ArgumentTypeError(f"{option} must be a positive number of seconds, at most {top:g}, "
+                                             f"got {text!r}")
+        return value
+
+    return parse
+
+
+def _megabytes(text: str) -> int | None:
+    if text.lower() in ("none", "0"):
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--memory must be a number of megabytes, got {text!r}") from None
+    if value < 64:
+        raise argparse.ArgumentTypeError(f"--memory must be at least 64 (megabytes), or none for no cap, got {value}")
+    return value
+
+
+def _width(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--width must be a number of columns, got {text!r}") from None
+    if value < 40:
+        raise argparse.ArgumentTypeError(f"--width must be at least 40 columns, got {value}")
+    return value
+
+
 def check_parser() -> argparse.ArgumentParser:
     """The parser of ``python -m tracer check FILE ...``; ``--only`` takes one of :data:`tracer.checker.FUNCTIONS`."""
+    from .checker.host import DEFAULT_IMPORT_TIMEOUT
+    from .checker.isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, MAX_TIMEOUT
+
     functions = checker.FUNCTIONS
     parser = argparse.ArgumentParser(
         prog="python -m tracer check",
-        description="Check your own versions of the course functions (zero_pad, conv_forward, pool_backward...) "
-                    "in a Python file against tracer's, case by case, and show the first window that differs.",
+        description="Check your own versions of the course functions (zero_pad, conv_forward, pool_backward, "
+                    "L_model_backward...) in a Python file against tracer's, case by case, and show the first "
+                    "window or layer that differs. The file is imported in a separate process, with a time limit.",
+        epilog="exit status: 0 every function passed, 1 a function failed, 2 the file could not be checked "
+               "(missing, its import failed, hung, exited or left a thread running, or no course function)",
     )
     parser.add_argument("path", help="your Python file; its `if __name__ == \"__main__\"` block is not run")
     parser.add_argument("--only", metavar="NAME", choices=functions,
                         help=f"check only this function (one of {', '.join(functions)})")
     parser.add_argument("--figure", metavar="DIR",
                         help="save a PNG of the first failing window of each failing function into DIR")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                        help=f"seconds each case may take (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--timeout", type=_seconds("--timeout", MAX_TIMEOUT), default=DEFAULT_TIMEOUT,
+                        help=f"seconds each case may take (default {DEFAULT_TIMEOUT:g}); a function that times "
+                             "out is not run on its remaining cases")
+    parser.add_argument("--import-timeout", type=_seconds("--import-timeout", MAX_TIMEOUT),
+                        default=DEFAULT_IMPORT_TIMEOUT,
+                        help=f"seconds importing the file may take (default {DEFAULT_IMPORT_TIMEOUT:g})")
+    parser.add_argument("--memory", type=_megabytes, default=DEFAULT_MEMORY, metavar="MB",
+                        help=f"megabytes of memory each case may add (default {DEFAULT_MEMORY}; none: no cap)")
+    parser.add_argument("--width", type=_width, default=None,
+                        help="columns of the report (default: the terminal's, $COLUMNS, or 80)")
     parser.add_argument("--timing", action="store_true", help="print how long each check took")
     return parser
+
+
+def _figure_folder(text: str | None) -> tuple[Path | None, str]:
+    """The ``--figure`` folder, or why it cannot be one (checked before any work)."""
+    if text is None:
+        return None, ""
+    out = Path(text).expanduser()
+    if out.exists() and not out.is_dir():
+        return None, f"--figure {text}: exists and is not a directory"
+    probe = out
+    while not probe.exists():
+        probe = probe.parent
+    if not os.access(probe, os.W_OK):
+        return None, f"--figure {text}: cannot write into {probe}"
+    return out, ""
 
 
 def check_main(argv: Sequence[str] | None = None) -> int:
@@ -484,48 +549,57 @@ def check_main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 when every function passes, 1 when one fails, 2 when the file does
-        not exist, cannot be imported, or defines none of the course functions.
+        0 when every function passes, 1 when one fails, 2 when the file could
+        not be checked: it does not exist, its import failed, hung, exited,
+        read stdin or left a thread running, or it defines none of the course
+        functions; also for bad options.
     """
-    functions = checker.FUNCTIONS
-    args = check_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    path = Path(args.path)
-    if not path.is_file():
-        print(f"tracer check: no such file: {path}", file=sys.stderr)
-        return 2
-    if not args.timeout > 0:
-        print(f"tracer check: --timeout must be a positive number of seconds, got {args.timeout}", file=sys.stderr)
-        return 2
-    try:
-        module = load_file(path)
-    except Exception as exc:  # noqa: BLE001 - any error of the learner's file is reported
-        print(f"tracer check: importing {path} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 2
-    found = defined(module, (args.only,) if args.only else functions)
-    if not found:
-        which = f"the function {args.only}" if args.only else f"any of the course functions ({', '.join(functions)})"
-        print(f"tracer check: {path} does not define {which}", file=sys.stderr)
-        return 2
+    from .checker.report import terminal_width
+
+    parser = check_parser()
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    figures, problem = _figure_folder(args.figure)
+    if problem:
+        parser.exit(2, f"tracer check: {problem}\n")
+    width = args.width or terminal_width()
     total = time.perf_counter()
-    failures = 0
-    for n in found:
-        report = checker.check(getattr(module, n), name=n, timeout=args.timeout)
-        print(report)
+    counts = {"failed": 0}
+
+    def show(report: Any) -> None:
+        print(report.text(width=width))
         print()
-        failures += not report.passed
-        if args.figure and not report.passed:
-            out = Path(args.figure)
-            out.mkdir(parents=True, exist_ok=True)
+        counts["failed"] += not report.passed
+        if figures is not None and not report.passed:
             fig = report.figure()
             if fig is not None:
-                target = out / f"{n}.png"
-                fig.savefig(target, dpi=100)
-                print(f"figure: {target}\n")
+                target = figures / f"{report.function}.png"
+                try:
+                    figures.mkdir(parents=True, exist_ok=True)
+                    fig.savefig(target, dpi=100)
+                except OSError as err:
+                    print(f"figure: could not write {target}: {err.strerror or err}\n")
+                else:
+                    print(f"figure: {target}\n")
             else:
-                print(f"figure: none for {n} (its first failure has no window to show)\n")
+                print(f"figure: none for {report.function} (its first failure has no window to show)\n")
         if args.timing:
-            print(f"{n}: {report.seconds:.2f} s\n")
+            print(f"{report.function}: {report.seconds:.2f} s\n")
+        sys.stdout.flush()
+
+    try:
+        result = checker.check_file(args.path, only=(args.only,) if args.only else None, timeout=args.timeout,
+                                    memory=args.memory, import_timeout=args.import_timeout, progress=show)
+    except KeyboardInterrupt:
+        print("tracer check: interrupted", file=sys.stderr)
+        return 2
+    if result.problem:
+        if result.problem.startswith(("no such file", str(args.path))):
+            print(f"tracer check: {result.problem}", file=sys.stderr)
+        else:
+            print(f"tracer check: could not check {args.path}: {result.problem}", file=sys.stderr)
+        return 2
+    found = result.reports
     if args.timing:
         print(f"checked {len(found)} function(s) in {time.perf_counter() - total:.2f} s")
-    print(f"{len(found) - failures} of {len(found)} function(s) passed")
-    return 1 if failures else 0
+    print(f"{len(found) - counts['failed']} of {len(found)} function(s) passed")
+    return result.exit_code

@@ -17,6 +17,6 @@ cause when a known mistake reproduces the learner's results::
 The package imports the core only (matplotlib only when a figure is asked for).
 """
 
-from .run import CaseResult, CheckReport, FUNCTIONS, battery, check
+from .run import FUNCTIONS, CaseResult, CheckReport, FileCheck, battery, check, check_file
 
-__all__ = ["check", "CheckReport", "CaseResult", "FUNCTIONS", "battery"]
+__all__ = ["check", "check_file", "CheckReport", "CaseResult", "FileCheck", "FUNCTIONS", "battery"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..recording import Trace
-from .battery import Case
+from .cases import Case
 from .compare import Difference
 from .isolation import Outcome
 

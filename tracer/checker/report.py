@@ -7,23 +7,29 @@ window (matplotlib is imported only then).
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .battery import CACHE_NAMES, PARAMETERS
+from .cases import CACHE_NAMES, PARAMETERS
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
     from ..recording import Trace
-    from .battery import Case
+    from .cases import Case
 
-__all__ = ["CaseResult", "CheckReport", "WIDTH", "summary"]
+__all__ = ["CaseResult", "CheckReport", "WIDTH", "summary", "terminal_width"]
 
 WIDTH = 100  # columns of str(report)
+
+
+def terminal_width() -> int:
+    """Columns for a report: ``$COLUMNS``, else the terminal's, else 80; at least 40."""
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
 
 
 @dataclass
@@ -45,7 +51,10 @@ class CaseResult:
     window : str
         The window(s) responsible, from the reference trace (first failing case only).
     output : str
-        The output that differs (``"Z"``, ``"dA_prev"``...), when one does.
+        The output that differs (``"Z"``, ``"dA_prev"``, ``"grads"``...), when one does.
+    entry : str
+        The part of that output that differs when it is a container: a key
+        (``"dW2"``) or a position (``"[1][1]"``, for ``caches[1][1]``).
     index : tuple of int or None
         The first differing element of that output.
     expected, received : float or None
@@ -66,6 +75,7 @@ class CaseResult:
     expected: float | None = None
     received: float | None = None
     seconds: float = 0.0
+    entry: str = ""
     steps: tuple[int, ...] = field(default=(), repr=False)
     focus: int | None = field(default=None, repr=False)
 
@@ -197,14 +207,25 @@ class CheckReport:
 
 def summary(name: str, args: tuple) -> str:
     """The inputs of a case in a few words: shapes and parameters ("A_prev (2, 5, 5, 3), f 3, stride 1...")."""
+    def arrays(d: dict) -> bool:
+        return bool(d) and all(isinstance(v, np.ndarray) for v in d.values())
+
     def one(label: str, x: Any) -> list[str]:
         if isinstance(x, np.ndarray):
             return [f"{label} {x.shape}"]
+        if isinstance(x, dict) and arrays(x):  # parameters, grads
+            return [f"{label} {' '.join(f'{k} {v.shape}' for k, v in x.items())}"]
         if isinstance(x, dict):
             return [f"{k} {v}" for k, v in x.items()]
-        if isinstance(x, tuple) and label == "cache":
+        if label == "cache" and isinstance(x, tuple):
+            if len(x) == 2 and isinstance(x[0], tuple):  # ((A_prev, W, b), Z)
+                return one("cache", x[0]) + one("Z", x[1])
+            if len(x) == 3:
+                return [s for n, y in zip(("A_prev", "W", "b"), x) for s in one(n, y)]
             names = CACHE_NAMES["conv_forward" if len(x) == 4 else "pool_forward"]
             return [s for n, y in zip(names, x) for s in one(n, y)]
+        if label == "caches" and isinstance(x, (list, tuple)):
+            return [f"caches of {len(x)} layer{'s' if len(x) != 1 else ''} (a {type(x).__name__})"]
         return [f"{label} {x!r}"]
 
     return ", ".join(s for label, x in zip(PARAMETERS[name], args) for s in one(label, x))

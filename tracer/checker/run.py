@@ -1,37 +1,63 @@
 """Running a check: the battery, each case in isolation, comparison, the window, the cause, the report.
 
 :func:`check` (``tracer.check``) is the whole check of one function: it runs
-the learner's function on every case of :func:`~tracer.checker.battery.battery`
+the learner's function on every case of :func:`~tracer.checker.cases.battery`
 in a child process (:mod:`~tracer.checker.isolation`), compares each result
-with the reference's (:mod:`~tracer.checker.compare`), and for the first
-failing case locates the window responsible in the reference trace
-(:mod:`~tracer.checker.locate`) and looks for the cause
-(:mod:`~tracer.checker.diagnose`). From a shell, ``python -m tracer check
-solution.py`` checks every course function a file defines (:func:`tracer.cli.check_main`).
+with the reference's, computed in a process the learner's code never touched
+(:mod:`~tracer.checker.reference`, :mod:`~tracer.checker.compare`), and for
+the first failing case locates the window or layer responsible in the
+reference trace (:mod:`~tracer.checker.locate`) and looks for the cause
+(:mod:`~tracer.checker.diagnose`). :func:`check_file` checks every course
+function a learner's file defines, importing the file in a child process
+(:mod:`~tracer.checker.host`); ``python -m tracer check solution.py`` prints it
+(:func:`tracer.cli.check_main`).
 """
 
 from __future__ import annotations
 
-import copy
+import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import conv
-from ..recording import record
-from .battery import FUNCTIONS, PARAMETERS, Case, battery, check_name
+from . import reference
+from .cases import FUNCTIONS, PARAMETERS, Case, battery, check_name
 from .compare import Difference, compare
 from .diagnose import diagnose, observations
-from .isolation import DEFAULT_TIMEOUT, Outcome, run_isolated
+from .host import DEFAULT_IMPORT_TIMEOUT, FileHost
+from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, MAX_TIMEOUT, Outcome, run_isolated
 from .locate import locate
 from .report import CaseResult, CheckReport, summary
 
-__all__ = ["check", "CheckReport", "CaseResult", "FUNCTIONS", "battery"]
+__all__ = ["check", "check_file", "judge", "FileCheck", "CheckReport", "CaseResult", "FUNCTIONS", "battery",
+           "check_timeout", "check_memory"]
+
+#: Runs the learner's function on one case's arguments.
+Runner = Callable[[tuple], Outcome]
 
 
-def check(fn: Callable, *, name: str | None = None, figure: bool = False,
-          timeout: float = DEFAULT_TIMEOUT) -> CheckReport:
+def check_timeout(where: str, timeout: Any, what: str = "timeout") -> float:
+    """``timeout`` as a float: a finite number of seconds above 0 and at most :data:`MAX_TIMEOUT`."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0 \
+            or not math.isfinite(timeout) or timeout > MAX_TIMEOUT:
+        raise ValueError(f"{where}: {what} must be a positive number of seconds, got {timeout!r} "
+                         f"(finite, at most {MAX_TIMEOUT:g})")
+    return float(timeout)
+
+
+def check_memory(where: str, memory: Any) -> int | None:
+    """``memory`` in megabytes: an int of at least 64, or ``None`` for no cap."""
+    if memory is None:
+        return None
+    if isinstance(memory, bool) or not isinstance(memory, int) or memory < 64:
+        raise ValueError(f"{where}: memory must be a number of megabytes >= 64, or None for no cap, got {memory!r}")
+    return memory
+
+
+def check(fn: Callable, *, name: str | None = None, figure: bool = False, timeout: float = DEFAULT_TIMEOUT,
+          memory: int | None = DEFAULT_MEMORY) -> CheckReport:
     """Check a learner's version of a course function against tracer's own, case by case.
 
     Parameters
@@ -44,7 +70,10 @@ def check(fn: Callable, *, name: str | None = None, figure: bool = False,
     figure : bool, optional
         Draw the figure of the first failing case now (see :meth:`CheckReport.figure`).
     timeout : float, optional
-        Seconds each case may take before it fails as "timed out".
+        Seconds each case may take before it fails as "timed out"; a function
+        that times out is not run again on the remaining cases.
+    memory : int or None, optional
+        Megabytes of memory each case may add to its process (``None``: no cap).
 
     Returns
     -------
@@ -55,8 +84,11 @@ def check(fn: Callable, *, name: str | None = None, figure: bool = False,
     -----
     Each case runs in a forked child process on copies of its inputs (about
     10 ms of overhead per case); a learner's function sees the globals of its
-    own module, so it may call its own helpers by name. Without ``fork``
-    (Windows), a case that times out keeps running in a background thread.
+    own module, so it may call its own helpers by name. The expected results
+    come from a separate interpreter, started once per session, so a change
+    to numpy or tracer made in this process cannot change them. Without
+    ``fork`` (Windows), a case that times out keeps running in a background
+    thread.
     """
     if not callable(fn):
         raise TypeError(f"check: fn must be a function, got {type(fn).__name__}")
@@ -66,42 +98,154 @@ def check(fn: Callable, *, name: str | None = None, figure: bool = False,
             raise ValueError(f"check: cannot tell which course function fn is from its name {name!r}; "
                              f"pass name= one of {list(FUNCTIONS)}")
     check_name("check", name)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-        raise ValueError(f"check: timeout must be a positive number of seconds, got {timeout!r}")
+    timeout = check_timeout("check", timeout)
+    memory = check_memory("check", memory)
     if not isinstance(figure, bool):
         raise TypeError(f"check: figure must be True or False, got {figure!r}")
+    names = PARAMETERS[name]
+    report = judge(name, _target(fn), reference.clean(name), lambda args: run_isolated(fn, args, names, timeout,
+                                                                                        memory))
+    if figure:
+        report.figure()
+    return report
 
+
+def judge(name: str, target: str, refs: reference.References, run: Runner) -> CheckReport:
+    """Run ``run`` on every case of ``refs`` and build the report (the engine of :func:`check`).
+
+    After a case times out, the remaining cases are not run: they are reported
+    as timed out, "not run again".
+    """
     start = time.perf_counter()
-    reference = getattr(conv, name)
-    cases = battery(name)
-    outcomes, results, diffs, references = [], [], [], []
-    for case in cases:
-        expected = reference(*copy.deepcopy(case.args))
-        outcome = run_isolated(fn, case.args, PARAMETERS[name], float(timeout))
+    outcomes, results, diffs = [], [], []
+    timed_out = ""
+    for case, expected in zip(refs.cases, refs.expected):
+        if timed_out:
+            outcome = Outcome("skipped", error=f"not run again: it timed out on case {timed_out}")
+        else:
+            outcome = run(case.args)
+            if outcome.kind == "timeout":
+                timed_out = case.name
         diff, result = _judge(name, case, expected, outcome)
-        references.append(expected)
         outcomes.append(outcome)
         results.append(result)
         diffs.append(diff)
 
     failed = [not r.passed for r in results]
-    report = CheckReport(name, _target(fn), results, seconds=0.0)
+    report = CheckReport(name, target, results, seconds=0.0)
     if any(failed):
         k = failed.index(True)
-        case, first = cases[k], results[k]
-        with record() as trace:
-            expected = reference(*copy.deepcopy(case.args))
+        case, first = refs.cases[k], results[k]
+        trace = refs.trace(k)
         window = locate(name, case, trace, diffs[k], outcomes[k])
         if window is not None:
             first.window, first.steps, first.focus = window.text, window.steps, window.focus
-        report.observations = observations(cases, failed)
-        report.cause = diagnose(name, cases, outcomes, results, references)
-        report.failing_case, report.reference_trace, report.expected = case, trace, expected
+        probe_run = None if timed_out else run
+        report.observations = observations(name, refs, failed, probe_run)
+        report.cause = diagnose(name, refs.cases, outcomes, results, refs.expected)
+        report.failing_case, report.reference_trace, report.expected = case, trace, refs.expected[k]
         report.received = outcomes[k].value if outcomes[k].kind == "returned" else None
     report.seconds = time.perf_counter() - start
-    if figure:
-        report.figure()
     return report
+
+
+@dataclass
+class FileCheck:
+    """What :func:`check_file` found: a report per function, or why the file could not be checked.
+
+    Attributes
+    ----------
+    path : Path
+        The file, resolved.
+    reports : list of CheckReport
+        One per course function checked, in course order.
+    problem : str
+        Why the file could not be checked (empty when it could): it does not
+        exist, its import failed, hung, exited or left a thread running, or
+        it defines none of the functions asked for.
+    import_seconds : float
+    """
+
+    path: Path
+    reports: list[CheckReport] = field(default_factory=list)
+    problem: str = ""
+    import_seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        """Whether the file could be checked and every function passed."""
+        return not self.problem and all(r.passed for r in self.reports)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every function passed, 1 when one failed, 2 when the file could not be checked."""
+        if self.problem or not self.reports:
+            return 2
+        return 0 if self.passed else 1
+
+    def __repr__(self) -> str:
+        if self.problem:
+            return f"<FileCheck {self.path.name}: could not check: {self.problem}>"
+        n_ok = sum(r.passed for r in self.reports)
+        return f"<FileCheck {self.path.name}: {n_ok} of {len(self.reports)} function(s) passed>"
+
+
+def check_file(path: Any, *, only: Sequence[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
+               memory: int | None = DEFAULT_MEMORY, import_timeout: float = DEFAULT_IMPORT_TIMEOUT,
+               progress: Callable[[CheckReport], None] | None = None) -> FileCheck:
+    """Check every course function that the learner's file ``path`` defines.
+
+    The file is imported in a child process (:class:`~tracer.checker.host.FileHost`),
+    never in this one, and the expected results are computed here; a file that
+    patches numpy or tracer, hangs, exits or reads stdin at import cannot
+    change or stop the verdict.
+
+    Parameters
+    ----------
+    path : path-like
+        The learner's file; resolved before the import.
+    only : sequence of str, optional
+        Check only these functions (each one of :data:`FUNCTIONS`).
+    timeout, memory : optional
+        Per case, as for :func:`check`.
+    import_timeout : float, optional
+        Seconds the import may take, threads it starts included.
+    progress : callable, optional
+        Called with each report as soon as it is ready.
+
+    Returns
+    -------
+    FileCheck
+        ``exit_code`` is what ``python -m tracer check`` exits with.
+    """
+    timeout = check_timeout("check_file", timeout)
+    import_timeout = check_timeout("check_file", import_timeout, "import_timeout")
+    memory = check_memory("check_file", memory)
+    wanted = list(FUNCTIONS) if only is None else [check_name("check_file", n) for n in only]
+    resolved = Path(path).expanduser().resolve()
+    result = FileCheck(resolved)
+    if not resolved.is_file():
+        result.problem = f"no such file: {path}"
+        return result
+    with FileHost(resolved, wanted, import_timeout, memory) as host:
+        imported = host.start()
+        result.import_seconds = imported.seconds
+        if not imported.ok:
+            result.problem = imported.problem
+            return result
+        if not imported.functions:
+            which = (f"the function {wanted[0]}" if len(wanted) == 1
+                     else f"any of the course functions ({', '.join(wanted)})")
+            result.problem = f"{path} does not define {which}"
+            return result
+        for name in imported.functions:
+            names = PARAMETERS[name]
+            report = judge(name, f"{name} from {resolved.name}", reference.local(name),
+                           lambda args, n=name, a=names: host.run(n, args, a, timeout, memory))
+            result.reports.append(report)
+            if progress is not None:
+                progress(report)
+    return result
 
 
 def _judge(name: str, case: Case, expected: Any, outcome: Outcome) -> tuple[Difference | None, CaseResult]:
@@ -110,7 +254,9 @@ def _judge(name: str, case: Case, expected: Any, outcome: Outcome) -> tuple[Diff
     if outcome.kind == "raised":
         result.status = "raised"
         result.differs = outcome.error + (f" (at {outcome.where})" if outcome.where else "")
-    elif outcome.kind == "timeout":
+        if outcome.error_type == "MemoryError":
+            result.differs += " (a case may use at most its memory cap, memory= / --memory)"
+    elif outcome.kind in ("timeout", "skipped"):
         result.status, result.differs = "timed out", outcome.error
     elif outcome.kind == "died":
         result.status, result.differs = "crashed", outcome.error
@@ -125,6 +271,7 @@ def _judge(name: str, case: Case, expected: Any, outcome: Outcome) -> tuple[Diff
             result.status, result.differs = diff.status, diff.text
             result.output, result.index, result.expected, result.received = (diff.output, diff.index,
                                                                               diff.expected, diff.received)
+            result.entry = diff.entry
             if outcome.modified and diff.status != "modified input":
                 result.differs += f"; it also changed its input {', '.join(outcome.modified)}"
     return diff, result

@@ -1,83 +1,32 @@
-"""The battery of cases :func:`tracer.check` runs for each course function.
+"""The convolution exercise's battery: the course's cases, and cases around learners' known traps.
 
-Each :class:`Case` holds the inputs of one call, in the course's order, with
-fixed seeds: the course's own case (its seed and shapes, so its reference
-values can be compared), and cases around the course's known traps: pad 0,
-even and 1x1 filters, strides 1 to 3, non-square inputs, several examples and
-channels, max-pool ties, both pool modes, biases far from zero.
+The course's own cases keep its seeds (``np.random.seed(1)``, then ``randn`` in
+the course's order) so that its published values can be compared; the others
+cover pad 0, even and 1x1 filters, strides 1 to 3, non-square inputs, several
+examples and channels, max-pool ties, both pool modes and biases far from zero.
+The probes (:data:`PROBES`) vary each of those properties on its own around
+one base input.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from .. import conv
+from ... import conv
+from . import Case, Probe
 
-__all__ = ["Case", "FUNCTIONS", "PARAMETERS", "OUTPUTS", "CACHE_NAMES", "battery", "check_name"]
-
-#: The course functions :func:`check` knows, in course order.
-FUNCTIONS = tuple(conv.__all__)
-
-#: Argument names of each function (for summaries and messages).
-PARAMETERS = {
-    "zero_pad": ("X", "pad"),
-    "conv_single_step": ("a_slice_prev", "W", "b"),
-    "conv_forward": ("A_prev", "W", "b", "hparameters"),
-    "conv_backward": ("dZ", "cache"),
-    "pool_forward": ("A_prev", "hparameters", "mode"),
-    "pool_backward": ("dA", "cache", "mode"),
-    "create_mask_from_window": ("x",),
-    "distribute_value": ("dz", "shape"),
-}
-
-#: What each function returns, by course name (a tuple when there are several).
-OUTPUTS = {
-    "zero_pad": ("X_pad",),
-    "conv_single_step": ("Z",),
-    "conv_forward": ("Z", "cache"),
-    "conv_backward": ("dA_prev", "dW", "db"),
-    "pool_forward": ("A", "cache"),
-    "pool_backward": ("dA_prev",),
-    "create_mask_from_window": ("mask",),
-    "distribute_value": ("a",),
-}
-
-#: What each function's cache holds, by course name.
-CACHE_NAMES = {"conv_forward": ("A_prev", "W", "b", "hparameters"), "pool_forward": ("A_prev", "hparameters")}
+__all__ = ["BATTERIES", "PROBES"]
 
 
-# ----------------------------------------------------------------------------------------------
-# The battery of cases
-
-
-@dataclass(frozen=True)
-class Case:
-    """One input of the battery.
-
-    Attributes
-    ----------
-    name : str
-        Short identifier, e.g. ``"pad0_stride1"``.
-    description : str
-        What the case exercises, e.g. ``"pad 0, stride 1, 3x3 filters, b around 5"``.
-    args : tuple
-        Positional arguments, in the course's order.
-    props : frozenset of str
-        Properties that failures can be tied to: ``"pad 0"``, ``"stride > 1"``,
-        ``"a non-square input"``, ``"tied maxima"``, ``"mode 'average'"``...
-    """
-
-    name: str
-    description: str
-    args: tuple
-    props: frozenset[str] = frozenset()
-
-    def __repr__(self) -> str:
-        return f"Case({self.name}: {self.description})"
+def _counts(m: int, n_C_in: int, n_C_out: int | None = None) -> set[str]:
+    """The properties of the sizes: several examples, several (input, output) channels."""
+    props = {"several examples"} if m > 1 else set()
+    if n_C_out is None:
+        return props | ({"several channels"} if n_C_in > 1 else set())
+    return props | ({"several input channels"} if n_C_in > 1 else set()) | (
+        {"several output channels"} if n_C_out > 1 else set())
 
 
 def _conv_args(seed: int, a_shape, w_shape, stride: int, pad: int, b_mean: float = 0.0, legacy: bool = False):
@@ -93,6 +42,7 @@ def _conv_args(seed: int, a_shape, w_shape, stride: int, pad: int, b_mean: float
 
 def _conv_props(a_shape, w_shape, stride: int, pad: int, b_far: bool) -> frozenset[str]:
     props = {"stride > 1" if stride > 1 else "stride 1", "pad 0" if pad == 0 else "pad > 0"}
+    props |= _counts(a_shape[0], a_shape[3], w_shape[3])
     if a_shape[1] != a_shape[2]:
         props.add("a non-square input")
     if w_shape[0] % 2 == 0:
@@ -122,7 +72,9 @@ def _pool_args(seed: int, a_shape, f: int, stride: int, ties: bool = False, lega
 
 
 def _pool_props(a_shape, f, stride, mode, ties=False) -> frozenset[str]:
-    props = {"stride > 1" if stride > 1 else "stride 1", f"mode {mode!r}"}
+    props = {"stride > 1" if stride > 1 else "stride 1", f"mode {mode!r}"} | _counts(a_shape[0], a_shape[3])
+    if stride < f:
+        props.add("overlapping windows")
     if a_shape[1] != a_shape[2]:
         props.add("a non-square input")
     if ties:
@@ -145,6 +97,7 @@ def _zero_pad_cases() -> list[Case]:
     ):
         X = np.random.RandomState(seed).randn(*shape)
         props = {"pad 0" if pad == 0 else "pad > 0"} | ({"a non-square input"} if shape[1] != shape[2] else set())
+        props |= _counts(shape[0], shape[3])
         cases.append(Case(name, f"pad {pad}, X {shape}", (X, pad), frozenset(props)))
     return cases
 
@@ -153,11 +106,11 @@ def _single_step_cases() -> list[Case]:
     state = np.random.RandomState(1)
     a, W, b = state.randn(4, 4, 3), state.randn(4, 4, 3), state.randn(1, 1, 1)
     cases = [Case("course", "the course's case: 4x4x3 slice, seed 1 (Z = -6.99908945068)", (a, W, b),
-                  frozenset({"an even filter"}))]
+                  frozenset({"an even filter", "several channels"}))]
     rng = np.random.default_rng(11)
     for name, shape, bias, props in (
-        ("bias5_3x3", (3, 3, 2), 5.3, {"a bias far from zero"}),
-        ("1x1_bias_neg", (1, 1, 4), -4.7, {"a bias far from zero", "a 1x1 filter"}),
+        ("bias5_3x3", (3, 3, 2), 5.3, {"a bias far from zero", "several channels"}),
+        ("1x1_bias_neg", (1, 1, 4), -4.7, {"a bias far from zero", "a 1x1 filter", "several channels"}),
         ("2x2_one_channel", (2, 2, 1), 5.0, {"a bias far from zero", "an even filter"}),
     ):
         cases.append(Case(name, f"{shape[0]}x{shape[1]}x{shape[2]} slice, b = {bias}",
@@ -264,7 +217,8 @@ def _distribute_cases() -> list[Case]:
     ]
 
 
-_BATTERIES: dict[str, Callable[[], list[Case]]] = {
+#: The battery of each function of the convolution exercise.
+BATTERIES: dict[str, Callable[[], list[Case]]] = {
     "zero_pad": _zero_pad_cases,
     "conv_single_step": _single_step_cases,
     "conv_forward": _conv_forward_cases,
@@ -276,24 +230,132 @@ _BATTERIES: dict[str, Callable[[], list[Case]]] = {
 }
 
 
-def battery(name: str) -> list[Case]:
-    """The cases :func:`check` runs for the course function ``name`` (fresh arrays on every call).
-
-    Parameters
-    ----------
-    name : str
-        One of :data:`FUNCTIONS`.
-
-    Returns
-    -------
-    list of Case
-    """
-    check_name("battery", name)
-    return _BATTERIES[name]()
+# ----------------------------------------------------------------------------------------------
+# Probes: one base input, and the same input with one property changed
 
 
-def check_name(where: str, name: Any) -> str:
-    """``name`` if it is one of :data:`FUNCTIONS`; a ValueError that names ``where`` otherwise."""
-    if not isinstance(name, str) or name not in FUNCTIONS:
-        raise ValueError(f"{where}: name must be one of the course functions {list(FUNCTIONS)}, got {name!r}")
-    return name
+def _conv_probe(name: str, backward: bool, m=2, n_H=5, n_W=5, n_C_prev=2, n_C=2, f=3, stride=1, pad=1,
+                b_far=False) -> Case:
+    A_prev, W, b, hp = _conv_args(71, (m, n_H, n_W, n_C_prev), (f, f, n_C_prev, n_C), stride, pad,
+                                  b_mean=5.0 if b_far else 0.0)
+    props = _conv_props((m, n_H, n_W, n_C_prev), (f, f, n_C_prev, n_C), stride, pad, b_far)
+    description = _conv_description((m, n_H, n_W, n_C_prev), (f, f, n_C_prev, n_C), stride, pad,
+                                    ", b around 5" if b_far else "")
+    if not backward:
+        return Case(name, description, (A_prev, W, b, hp), props)
+    n_H_out, n_W_out = (n_H - f + 2 * pad) // stride + 1, (n_W - f + 2 * pad) // stride + 1
+    dZ = np.random.default_rng(72).standard_normal((m, n_H_out, n_W_out, n_C))
+    return Case(name, description, (dZ, (A_prev, W, b, hp)), props)
+
+
+#: The properties a probe varies, each as ``(property, the change, whether the change adds it)``.
+_CONV_FLIPS = (
+    ("stride > 1", {"stride": 2}, True),
+    ("pad 0", {"pad": 0}, True),
+    ("a non-square input", {"n_W": 7}, True),
+    ("an even filter", {"f": 2}, True),
+    ("a 1x1 filter", {"f": 1}, True),
+    ("a bias far from zero", {"b_far": True}, True),
+    ("several output channels", {"n_C": 1}, False),
+    ("several input channels", {"n_C_prev": 1}, False),
+    ("several examples", {"m": 1}, False),
+)
+
+
+def _flipped(make: Callable[..., Case], flips, skip=()) -> list[Probe]:
+    base = make("probe_base")
+    out = []
+    for prop, change, adds in flips:
+        if prop in skip:
+            continue
+        other = make("probe_" + "_".join(f"{k}{v}" for k, v in change.items()), **change)
+        out.append(Probe(prop, base, other) if adds else Probe(prop, other, base))
+    return out
+
+
+def _zero_pad_probe(name: str, m=2, n_H=3, n_W=3, n_C=2, pad=2) -> Case:
+    X = np.random.RandomState(73).randn(m, n_H, n_W, n_C)
+    props = {"pad 0" if pad == 0 else "pad > 0"} | _counts(m, n_C) | ({"a non-square input"} if n_H != n_W else set())
+    return Case(name, f"pad {pad}, X {(m, n_H, n_W, n_C)}", (X, pad), frozenset(props))
+
+
+def _single_step_probe(name: str, f=3, n_C=2, b_far=False) -> Case:
+    rng = np.random.default_rng(74)
+    a, W = rng.standard_normal((f, f, n_C)), rng.standard_normal((f, f, n_C))
+    bias = 5.0 if b_far else 0.3
+    props = ({"a bias far from zero"} if b_far else set()) | ({"several channels"} if n_C > 1 else set())
+    props |= {"an even filter"} if f % 2 == 0 else {"a 1x1 filter"} if f == 1 else set()
+    return Case(name, f"{f}x{f}x{n_C} slice, b = {bias}", (a, W, np.full((1, 1, 1), bias)), frozenset(props))
+
+
+def _pool_probe(name: str, backward: bool, mode="max", m=2, n_H=5, n_W=5, n_C=2, f=3, stride=1,
+                ties=False) -> Case:
+    A_prev, hp = _pool_args(75, (m, n_H, n_W, n_C), f, stride, ties)
+    props = _pool_props((m, n_H, n_W, n_C), f, stride, mode, ties)
+    description = _pool_description((m, n_H, n_W, n_C), f, stride, mode, ", integers with ties" if ties else "")
+    if not backward:
+        return Case(name, description, (A_prev, hp, mode), props)
+    dA = np.random.default_rng(76).standard_normal((m, (n_H - f) // stride + 1, (n_W - f) // stride + 1, n_C))
+    return Case(name, description, (dA, (A_prev, hp), mode), props)
+
+
+_POOL_FLIPS = (
+    ("stride > 1", {"stride": 2}, True),
+    ("a non-square input", {"n_W": 7}, True),
+    ("tied maxima", {"ties": True}, True),
+    ("mode 'average'", {"mode": "average"}, True),
+    ("mode 'max'", {"mode": "average"}, False),
+    ("several examples", {"m": 1}, False),
+    ("several channels", {"n_C": 1}, False),
+)
+
+
+def _pool_probes(backward: bool) -> list[Probe]:
+    def make(name: str, **change) -> Case:
+        return _pool_probe(name, backward, **change)
+
+    out = _flipped(make, _POOL_FLIPS)
+    # windows that overlap (f 3, stride 2) against windows that do not (f 2, stride 2)
+    out.append(Probe("overlapping windows", make("probe_f2_stride2", f=2, stride=2), make("probe_stride2", stride=2)))
+    return out
+
+
+def _mask_probe(name: str, x: np.ndarray, props: set[str]) -> Case:
+    return Case(name, f"{x.shape[0]}x{x.shape[1]} window", (x,), frozenset(props))
+
+
+def _mask_probes() -> list[Probe]:
+    plain = np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5], [1.0, 0.25, -2.0]])
+    tied = np.array([[0.5, -1.0, 2.0], [2.0, 0.0, -0.5], [1.0, 0.25, -2.0]])
+    wide = np.array([[0.5, -1.0, 2.0, 0.75], [1.5, 0.0, -0.5, 1.25], [1.0, 0.25, -2.0, -1.5]])
+    return [
+        Probe("tied maxima", _mask_probe("probe_base", plain, set()), _mask_probe("probe_ties", tied, {"tied maxima"})),
+        Probe("a non-square input", _mask_probe("probe_base", plain, set()),
+              _mask_probe("probe_3x4", wide, {"a non-square input"})),
+    ]
+
+
+def _distribute_probes() -> list[Probe]:
+    def case(name: str, dz: float, shape: tuple[int, int]) -> Case:
+        props = {"a non-square input"} if shape[0] != shape[1] else set()
+        return Case(name, f"dz = {dz} over {shape}", (dz, shape), frozenset(props))
+
+    return [Probe("a non-square input", case("probe_base", 3.0, (2, 2)), case("probe_2x3", 3.0, (2, 3)))]
+
+
+#: The probes of each function of the convolution exercise.
+PROBES: dict[str, Callable[[], list[Probe]]] = {
+    "zero_pad": lambda: _flipped(_zero_pad_probe, (
+        ("pad 0", {"pad": 0}, True), ("a non-square input", {"n_W": 5}, True),
+        ("several examples", {"m": 1}, False), ("several channels", {"n_C": 1}, False))),
+    "conv_single_step": lambda: _flipped(_single_step_probe, (
+        ("a bias far from zero", {"b_far": True}, True), ("an even filter", {"f": 2}, True),
+        ("a 1x1 filter", {"f": 1}, True), ("several channels", {"n_C": 1}, False))),
+    "conv_forward": lambda: _flipped(lambda name, **kw: _conv_probe(name, False, **kw), _CONV_FLIPS),
+    "conv_backward": lambda: _flipped(lambda name, **kw: _conv_probe(name, True, **kw), _CONV_FLIPS,
+                                      skip=("a bias far from zero",)),
+    "pool_forward": lambda: _pool_probes(False),
+    "pool_backward": lambda: _pool_probes(True),
+    "create_mask_from_window": _mask_probes,
+    "distribute_value": _distribute_probes,
+}

@@ -1,29 +1,34 @@
 """Diagnosis: the likely cause of a failing check, by evidence.
 
-Each mistake of :mod:`tracer.checker.traps` comes with a variant, the course
-function written with exactly that mistake. :func:`diagnose` runs the
-variants of the failing function on the same cases as the learner's function:
-a variant that reproduces the learner's results on every case names the cause;
-one that reproduces the first failing case only is named as probable.
-:func:`observations` states which property of the battery the failing cases
-share (pad 0, stride > 1, a non-square input...).
+Each mistake of the catalogue (:mod:`tracer.checker.catalogue`) is the course
+function with one change. :func:`diagnose` runs them on the learner's cases:
+a mistake is named as the cause only when it reproduces the learner's results
+(the same values, or the same error with the same message) on the failing
+cases, saying on which; when two reproduce them and the battery cannot tell
+them apart, both are named. :func:`observations` states the property that
+exactly the failing cases have (pad 0, stride > 1, several output
+channels...), once a probe that varies that property alone agrees.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .cases import Case
+from .catalogue import Mistake, mistakes
 from .compare import compare, same
 from .isolation import Outcome, run_here
-from .traps import TRAPS, Trap
 
 if TYPE_CHECKING:  # pragma: no cover
     from .reference import References
     from .report import CaseResult
 
-__all__ = ["diagnose", "observations"]
+__all__ = ["diagnose", "observations", "Diagnosis", "BUDGET"]
 
 
 def _reproduces(variant: Outcome, learner: Outcome) -> bool:
@@ -84,34 +89,148 @@ def observations(name: str, refs: References, failed: list[bool], run: Callable[
     return notes
 
 
+@dataclass
+class Diagnosis:
+    """What the catalogue found: the cause in words, and the mistakes named.
+
+    Attributes
+    ----------
+    text : str
+        The likely cause, its fix and the evidence; ``"cause unknown"`` when no
+        mistake of the catalogue reproduces the learner's results.
+    mistakes : list of Mistake
+        The mistakes named, most likely first (two when the battery cannot tell
+        them apart); empty when the cause is unknown or not a mistake of the catalogue.
+    reproduced : list of str
+        The failing cases whose results the first mistake reproduces.
+    complete : bool
+        Whether it reproduces every failing case and passes every case the learner passes.
+    """
+
+    text: str
+    mistakes: list[Mistake] = field(default_factory=list)
+    reproduced: list[str] = field(default_factory=list)
+    complete: bool = False
+
+
+#: Seconds the diagnosis may spend running the catalogue's variants.
+BUDGET = 10.0
+
+
+def _size(x: Any) -> int:
+    if isinstance(x, np.ndarray):
+        return x.size
+    if isinstance(x, (tuple, list)):
+        return sum(_size(y) for y in x)
+    if isinstance(x, dict):
+        return sum(_size(y) for y in x.values())
+    return 1
+
+
+def _same_error(variant: Outcome, learner: Outcome) -> bool:
+    return variant.kind == learner.kind == "raised" and variant.error == learner.error
+
+
 def diagnose(name: str, cases: list[Case], outcomes: list[Outcome], results: list[CaseResult],
-             expected: list[Any]) -> str:
-    """The likely cause of the failures, by evidence, or ``"cause unknown"``."""
+             expected: list[Any], budget: float = BUDGET) -> Diagnosis:
+    """The likely cause of the failures, by evidence: the mistakes of the catalogue that reproduce them.
+
+    Each variant runs first on the smallest failing case; those that reproduce
+    the learner's result there (the same values, or the same error and
+    message) then run on every case. A variant explains the failures when it
+    reproduces every failing case and passes the cases the learner passes.
+    """
     failed = [not r.passed for r in results]
     first = failed.index(True)
     outcome, result = outcomes[first], results[first]
     if result.status == "modified input":
-        return (f"it writes into {', '.join(outcome.modified)}, an argument it received: an in-place operation "
-                "(x -= ..., x[...] = ..., x += ...) on an input changes the caller's array. Fix: work on a copy "
-                "(x = x.copy()) or build a new array")
+        return Diagnosis(f"it writes into {', '.join(outcome.modified)}, an argument it received: an in-place "
+                         "operation (x -= ..., x[...] = ..., x += ...) on an input changes the caller's array. "
+                         "Fix: work on a copy (x = x.copy()) or build a new array")
     if outcome.kind == "returned" and outcome.value is None:
-        return "the function returns None: a return statement is missing. Fix: end it with return ..."
-    full, partial = [], []
-    for trap in TRAPS.get(name, ()):
-        variants = [run_here(trap.variant, case.args) for case in cases]
-        hits = [_reproduces(v, o) for v, o in zip(variants, outcomes)]
-        first_differs = not (variants[first].kind == "returned" and same(variants[first].value, expected[first]))
-        if all(hits):
-            full.append(trap)
-        elif hits[first] and first_differs:
-            partial.append(trap)
+        return Diagnosis("the function returns None: a return statement is missing. Fix: end it with return ...")
+    usable = [k for k, f in enumerate(failed) if f and outcomes[k].kind in ("returned", "raised")]
+    if not usable:
+        return Diagnosis("cause unknown")
+    order = sorted(usable, key=lambda k: _size(cases[k].args))
+    passing = [k for k, f in enumerate(failed) if not f]
+    start = time.monotonic()
+    tried = 0
+    scored: list[tuple[Mistake, set[int], bool]] = []
+    weak: list[Mistake] = []
+    catalogue_ = mistakes(name)
+    for probe in order[:2]:
+        for mistake in catalogue_:
+            if time.monotonic() - start > budget:
+                break
+            if any(m is mistake for m, _, _ in scored):
+                continue
+            fn = mistake.variant(name)
+            if fn is None:
+                continue
+            tried += 1
+            got = run_here(fn, cases[probe].args)
+            if not _reproduces(got, outcomes[probe]):
+                continue
+            if not _same_error(got, outcomes[probe]) and got.kind == "raised":
+                weak.append(mistake)
+                continue
+            hits, consistent = {probe}, True
+            for k in usable + passing:
+                if k == probe:
+                    continue
+                other = run_here(fn, cases[k].args)
+                if k in usable:
+                    if _reproduces(other, outcomes[k]) and (other.kind != "raised" or _same_error(other, outcomes[k])):
+                        hits.add(k)
+                elif not _passes(name, other, expected[k]):
+                    consistent = False
+            scored.append((mistake, hits, consistent))
+        if any(hits == set(usable) for _, hits, _ in scored):
+            break
+    stopped = time.monotonic() - start > budget
+    full = [(m, h, c) for m, h, c in scored if h == set(usable) and c]
     if full:
-        return _cause(full[0], f"the reference with this mistake reproduces your results on all {len(cases)} cases")
-    if partial:
-        return "probably " + _cause(partial[0], "the reference with this mistake reproduces your first failing "
-                                                "case, not all cases: something else may differ too")
-    return "cause unknown"
+        return _named(name, cases, full, usable, complete=True)
+    if scored:
+        best = max(len(h) + c for _, h, c in scored)
+        return _named(name, cases, [s for s in scored if len(s[1]) + s[2] == best], usable, complete=False)
+    if weak:
+        return Diagnosis(f"probably {_describe(weak[0], name)}. (Evidence, weak: the course's {name} with this "
+                         "mistake raises the same kind of error on your first failing case, with another message.)",
+                         [weak[0]], [])
+    note = f" (the diagnosis stopped after {budget:g} s, {tried} of {len(catalogue_)} mistakes tried)" if stopped else ""
+    return Diagnosis("cause unknown" + note)
 
 
-def _cause(trap: Trap, evidence: str) -> str:
-    return f"{trap.cause}. Fix: {trap.fix}. (Evidence: {evidence}.)"
+def _describe(mistake: Mistake, name: str) -> str:
+    return f"{mistake.describe(name)}. Fix: {mistake.fix()}"
+
+
+def _named(name: str, cases: list[Case], found: list[tuple[Mistake, set[int], bool]], usable: list[int],
+           complete: bool) -> Diagnosis:
+    """The cause text for the mistakes that reproduce the most failing cases (one per category, traps first)."""
+    by_category: dict[str, tuple[Mistake, set[int], bool]] = {}
+    # known traps first, then mistakes in the checked function itself (a helper's own check shows its own)
+    for entry in sorted(found, key=lambda e: (e[0].trap is None, e[0].function != name, e[0].after.count("\n"))):
+        by_category.setdefault(entry[0].category, entry)
+    chosen = list(by_category.values())[:2]
+    mistake, hits, consistent = chosen[0]
+    names = [cases[k].name for k in usable if k in hits]
+    if complete:
+        evidence = (f"the course's {name} with this mistake reproduces your results on all {len(cases)} cases"
+                    if len(chosen) == 1 else
+                    f"the course's {name} with either mistake reproduces your results on all {len(cases)} cases; "
+                    "the battery cannot tell them apart")
+    else:
+        missed = [cases[k].name for k in usable if k not in hits]
+        evidence = (f"the course's {name} with this mistake reproduces your results on the failing case"
+                    f"{'s' if len(names) > 1 else ''} {', '.join(names)}"
+                    + (f", not on {', '.join(missed)}" if missed else "")
+                    + ("" if consistent else ", and fails a case you pass")
+                    + ": something else may differ too")
+    text = _describe(mistake, name)
+    if len(chosen) > 1:
+        text = f"{text}; or {_describe(chosen[1][0], name)}"
+    text = f"{text}. (Evidence: {evidence}.)"
+    return Diagnosis(text if complete else "probably " + text, [m for m, _, _ in chosen], names, complete)

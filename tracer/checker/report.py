@@ -111,6 +111,9 @@ class CheckReport:
     received : object
         What the learner's function returned on it (``None`` when it raised,
         timed out or crashed).
+    mistakes : list of Mistake
+        The mistakes of the catalogue named in :attr:`cause`, most likely first
+        (each with its ``category``, ``function``, ``before`` and ``after`` lines).
     """
 
     function: str
@@ -123,6 +126,7 @@ class CheckReport:
     reference_trace: Trace | None = field(default=None, repr=False)
     expected: Any = field(default=None, repr=False)
     received: Any = field(default=None, repr=False)
+    mistakes: list[Any] = field(default_factory=list, repr=False)
     _figure: Any = field(default=None, repr=False)
 
     @property

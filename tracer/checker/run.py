@@ -142,7 +142,8 @@ def judge(name: str, target: str, refs: reference.References, run: Runner) -> Ch
             first.window, first.steps, first.focus = window.text, window.steps, window.focus
         probe_run = None if timed_out else run
         report.observations = observations(name, refs, failed, probe_run)
-        report.cause = diagnose(name, refs.cases, outcomes, results, refs.expected)
+        found = diagnose(name, refs.cases, outcomes, results, refs.expected)
+        report.cause, report.mistakes = found.text, found.mistakes
         report.failing_case, report.reference_trace, report.expected = case, trace, refs.expected[k]
         report.received = outcomes[k].value if outcomes[k].kind == "returned" else None
     report.seconds = time.perf_counter() - start

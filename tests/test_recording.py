@@ -364,8 +364,10 @@ def test_calls_store_copies_of_inputs_and_results():
 
 def test_cursor(pool_trace):
     trace = pool_trace
-    first = trace.next()  # a fresh trace shows its first step
-    assert first.index == 0 and first.event == trace[0] and repr(first) == trace.text(0)
+    first = trace.next()  # a fresh trace shows its first step, and says so
+    assert first.index == 0 and first.event == trace[0]
+    assert repr(first) == "(the first step; next() moves on)\n" + trace.text(0)
+    assert trace.text(0).startswith("step 0 (0-15)  pool_forward: ")  # the number goto() takes
     assert trace.next().index == 1 and trace.cursor == 1
     assert trace.prev().index == 0
     assert trace.prev().index == 0  # stops at the first step

@@ -46,7 +46,7 @@ def test_trace_methods_plot_animate_save_and_repr_png(tmp_path):
     t.goto(1)
     fig = t.plot(dpi=DPI)
     assert isinstance(fig, Figure)
-    assert any("step 2 of 4" == txt.get_text() for txt in fig.texts)  # the cursor's step
+    assert any("step 1 (0-3)" == txt.get_text() for txt in fig.texts)  # the cursor's step, as goto() counts
     assert t._repr_png_().startswith(b"\x89PNG")
     assert t.save(tmp_path / "one.png", k=3, dpi=DPI).read_bytes() == render.png_bytes(t, 3, dpi=DPI)
     with Image.open(t.save(tmp_path / "all.gif", dpi=DPI)) as gif:

@@ -134,7 +134,7 @@ def test_several_channels_one_at_a_time_and_the_sum_over_channels():
         tracer.conv_forward(A_prev, W, np.zeros((1, 1, 1, 1)), {"stride": 1, "pad": 0})
     r = drawn(t, 1, channel=1)  # output cell (0, 0): 1*1 + 10*2 = 21
     scene = r.scene
-    assert r.counter.get_text() == "channel 1 of 2 shown (sums over all 2)  ·  step 2 of 5"
+    assert r.counter.get_text() == "channel 1 of 2 shown (sums over all 2)  ·  step 1 (0-4)"
     assert scene.g["x"].title.get_text() == "A_prev[0, :, :, 1]"  # no padding
     assert texts(scene.g["x"]) == [["10.0", "20.0"], ["30.0", "40.0"]]
     assert texts(scene.g["w"]) == [["2.00"]]

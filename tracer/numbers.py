@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["number", "cell", "CELL_WIDTHS"]
+__all__ = ["number", "cell", "step_label", "CELL_WIDTHS"]
 
 #: For each cell width: ``(limit, decimals)`` pairs, the first whose limit is above ``|v|``
 #: applies; beyond the last, one significant digit in e-notation. Width 5 is a figure's cell
@@ -80,3 +80,12 @@ def cell(v: float, width: int = 5) -> str:
             return "0.00" if s == "-0.00" else s
     s = f"{v:.0e}"
     return s if len(s) <= width else s.replace("e+", "e")
+
+
+def step_label(k: int, n: int) -> str:
+    """Step ``k`` of a trace of ``n`` steps, numbered as ``trace[k]`` and ``trace.goto(k)`` count: from 0.
+
+    >>> step_label(5, 10)
+    'step 5 (0-9)'
+    """
+    return f"step {k} (0-{n - 1})"

@@ -528,9 +528,14 @@ class Trace(Sequence):
         return self.step()
 
     def next(self) -> Step:
-        """Move the cursor one step forward (it stops at the last step) and return it."""
-        if not self._shown:  # a fresh trace: show its first step
-            return self.goto(self.cursor)
+        """Move the cursor one step forward (it stops at the last step) and return it.
+
+        On a trace not stepped through yet, ``next()`` shows the first step and
+        says so: the next call moves to step 1.
+        """
+        if not self._shown:  # a fresh trace: show its first step, and say so
+            first = self.goto(self.cursor)
+            return Step(first.index, first.event, f"(the first step; next() moves on)\n{first.text}")
         return self.goto(min(self.cursor + 1, len(self) - 1) if self.cursor < len(self) else 0)
 
     def prev(self) -> Step:

@@ -12,7 +12,7 @@ import textwrap
 import numpy as np
 
 from . import events as ev
-from .numbers import cell
+from .numbers import cell, step_label
 from .recording import Call
 
 WIDTH = 80
@@ -88,7 +88,8 @@ def step_text(event: ev.Event, call: Call, state: dict[str, np.ndarray], k: int,
     """The text picture of step ``k`` of ``n``: a caption, then the grids it touches."""
     a = call.arrays
     d = call.params.get("dilation", 1)
-    head = textwrap.fill(f"step {k + 1}/{n}  {call.name}: {event.describe()}{_spread(d)}", WIDTH, subsequent_indent="  ")
+    head = textwrap.fill(f"{step_label(k, n)}  {call.name}: {event.describe()}{_spread(d)}", WIDTH,
+                         subsequent_indent="  ")
     parts = [head]
     if isinstance(event, ev.Pad):
         key = "X_pad" if "X_pad" in state else "A_prev_pad"

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from typing import Any
+
 from ..recording import Trace
-from .cases import Case
-from .compare import Difference
+from .cases import NETWORK_FUNCTIONS, Case
+from .compare import Difference, same
 from .isolation import Outcome
 
 __all__ = ["Window", "locate"]
@@ -44,8 +46,16 @@ def _list_windows(events: list, limit: int = 4) -> str:
     return shown + (f"; and {len(cells) - limit} more" if len(cells) > limit else "")
 
 
-def locate(name: str, case: Case, trace: Trace, diff: Difference | None, outcome: Outcome) -> Window | None:
-    """The reference window(s) behind the first difference, or behind the loop step that raised."""
+def locate(name: str, case: Case, trace: Trace, diff: Difference | None, outcome: Outcome,
+           expected: Any = None) -> Window | None:
+    """The reference window(s) behind the first difference, or behind the loop step that raised.
+
+    For the network's functions, the layer and the step of the reference trace
+    that computes the first wrong array (for ``L_model_forward``, the first
+    layer whose cached ``Z`` or ``A`` differs from the reference's).
+    """
+    if name in NETWORK_FUNCTIONS:
+        return _locate_layer(name, case, trace, diff, outcome, expected)
     events = [(k, e) for k, e in enumerate(trace) if hasattr(e, "vert_start")]
     call = trace.calls[-1] if trace.calls else None
     if outcome.kind == "raised" and {"i", "h", "w", "c"} <= set(outcome.loop) and events:
@@ -61,10 +71,10 @@ def locate(name: str, case: Case, trace: Trace, diff: Difference | None, outcome
                     return Window(f"{diff.output}[{', '.join(map(str, idx))}] comes from {_bounds(e)} of the padded "
                                   f"input A_prev_pad[{e.i}] (pad {pad}, stride {call.params['stride']}), all "
                                   f"{n_C_prev} channels, times filter W[..., {e.c}], plus b[..., {e.c}] "
-                                  f"(step {k + 1} of the reference trace)", (k,), k)
+                                  f"(step {k} of the reference trace)", (k,), k)
                 return Window(f"A[{', '.join(map(str, idx))}] is the {call.params['mode']} of {_bounds(e)} of "
                               f"A_prev[{e.i}, :, :, {e.c}] (f {call.params['f']}, stride {call.params['stride']}; "
-                              f"step {k + 1} of the reference trace)", (k,), k)
+                              f"step {k} of the reference trace)", (k,), k)
     if name == "conv_backward":
         pad = call.params["pad"]
         if diff.output == "dA_prev":
@@ -110,10 +120,10 @@ def _locate_raise(call, events: list, loop: dict[str, int]) -> Window:
     last_of_example = max(kk for kk, ee in events if ee.i == i)
     if k == last_of_example:  # the loop had finished: h, w, c keep their last values
         return Window(f"it raised after the loop over the windows of example {i} had finished (h={h}, w={w}, "
-                      f"c={c} are the loop's last values; its last window is {_bounds(e)}, step {k + 1} of the "
+                      f"c={c} are the loop's last values; its last window is {_bounds(e)}, step {k} of the "
                       f"reference trace)", (k,), k)
     return Window(f"it raised at the window of cell (h={h}, w={w}), example {i}, channel {c}: "
-                  f"{_bounds(e)} (step {k + 1} of the reference trace)", (k,), k)
+                  f"{_bounds(e)} (step {k} of the reference trace)", (k,), k)
 
 
 def _locate_pool_back(call, events: list, idx: tuple[int, ...]) -> Window:
@@ -143,3 +153,74 @@ def _locate_pool_back(call, events: list, idx: tuple[int, ...]) -> Window:
         text += (f"; tied with other maxima in {len(tied)} of them ({_list_windows([e for _, e in tied], 2)}), "
                  f"where the course sends the gradient to every tied maximum")
     return Window(text, steps, (tied or maxed)[0][0])
+
+
+# ----------------------------------------------------------------------------------------------
+# The network: which layer, which step
+
+
+def _writer(trace: Trace, array: str) -> int | None:
+    """The first step of the reference trace that writes ``array`` (``"dW2"``, ``"Z"``...)."""
+    for k, event in enumerate(trace):
+        if event.roles(trace.call_of(k).name).get(array) == "write":
+            return k
+    return None
+
+
+def _first_wrong_layer(expected: list, received: Any) -> tuple[int, str] | None:
+    """``(layer, "Z" or "A")`` of the first layer whose cache differs, from L_model_forward's caches."""
+    if not isinstance(received, (list, tuple)) or len(received) != len(expected):
+        return None
+    for j, (e, g) in enumerate(zip(expected, received)):
+        try:
+            (_, _, _), _ = g
+        except (TypeError, ValueError):
+            return None
+        if not same(e[1], g[1]):
+            return j + 1, "Z"
+        if j + 1 < len(expected) and not same(expected[j + 1][0][0], received[j + 1][0][0]):
+            return j + 1, "A"
+    return None
+
+
+def _layer_text(trace: Trace, k: int) -> str:
+    event = trace[k]
+    L = trace.call_of(k).params.get("L")
+    layer = getattr(event, "layer", 0)
+    where = f"layer {layer} of {L}, " if layer and L else f"layer {layer}, " if layer else ""
+    return f"{where}step {k} of the reference trace: {event.describe()}"
+
+
+def _locate_layer(name: str, case: Case, trace: Trace, diff: Difference | None, outcome: Outcome,
+                  expected: Any) -> Window | None:
+    if diff is None or diff.status not in ("wrong values", "wrong shape", "wrong type") or not len(trace):
+        if name in ("initialize_parameters", "initialize_parameters_deep") and diff is not None and diff.entry:
+            return Window(f"parameters[{diff.entry!r}] belongs to layer {diff.entry[1:]}")
+        return None
+    array = diff.output
+    if name == "L_model_forward":
+        received = outcome.value[1] if isinstance(outcome.value, tuple) and len(outcome.value) == 2 else None
+        first = _first_wrong_layer(expected[1], received) if expected is not None else None
+        L = trace.calls[-1].params["L"]
+        if first is not None:
+            layer, kind = first
+            array = f"{kind}{layer}"
+            k = _writer(trace, array)
+            if k is not None:
+                lead = f"the first layer whose values differ is layer {layer}: its {array}"
+                return Window(f"{lead} (caches[{layer - 1}]{'[1]' if kind == 'Z' else ''}) is computed in "
+                              + _layer_text(trace, k), (k,), k)
+        if diff.output == "AL":
+            array = f"A{L}"
+        elif diff.output == "caches" and diff.entry:
+            j = int(diff.entry[1:diff.entry.index("]")])
+            array = f"Z{j + 1}" if diff.entry.endswith("[1]") else f"A{j}"
+    elif diff.entry and diff.output in ("grads", "parameters"):
+        array = diff.entry
+    elif name == "linear_activation_forward" and diff.output == "cache" and diff.entry == "[1]":
+        array = "Z"
+    k = _writer(trace, array)
+    if k is None:
+        return None
+    label = f"{diff.output}[{diff.entry!r}]" if diff.output in ("grads", "parameters") and diff.entry else array
+    return Window(f"{label} is computed in {_layer_text(trace, k)}", (k,), k)

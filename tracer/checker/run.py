@@ -137,7 +137,7 @@ def judge(name: str, target: str, refs: reference.References, run: Runner) -> Ch
         k = failed.index(True)
         case, first = refs.cases[k], results[k]
         trace = refs.trace(k)
-        window = locate(name, case, trace, diffs[k], outcomes[k])
+        window = locate(name, case, trace, diffs[k], outcomes[k], refs.expected[k])
         if window is not None:
             first.window, first.steps, first.focus = window.text, window.steps, window.focus
         probe_run = None if timed_out else run

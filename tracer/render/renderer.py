@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from .. import events as ev
+from ..numbers import step_label
 from ..recording import Call, Trace
 from .checks import _check_channel, _check_dpi, _check_step, _check_steps, _check_trace
 from .glyphs import GlyphCanvas
@@ -227,7 +228,7 @@ class Renderer:
             params = ", ".join(f"{key} {v}" for key, v in call.params.items() if key != "shape")
             extra = getattr(self.scene, "header_note", "")
             self.header.set_text(f"{call.name}" + (f"  ({params})" if params else ""))
-            self.counter.set_text((f"{extra}  ·  " if extra else "") + f"step {k + 1} of {len(self.trace)}")
+            self.counter.set_text((f"{extra}  ·  " if extra else "") + step_label(k, len(self.trace)))
             width = int(CAPTION_WIDTH * self.fig.get_size_inches()[0] / FIG_WIDTH)
             self.caption.set_text(textwrap.fill(event.describe(), width))
         return [a for a in self._watch if a.stale]

@@ -7,6 +7,7 @@ window (matplotlib is imported only then).
 
 from __future__ import annotations
 
+import copy
 import shutil
 import textwrap
 from dataclasses import dataclass, field
@@ -152,16 +153,19 @@ class CheckReport:
     def __str__(self) -> str:
         return self.text()
 
-    def text(self, width: int = WIDTH, timing: bool = True) -> str:
-        """The report for a terminal, ``width`` columns wide (``str(report)`` is ``report.text()``).
+    def text(self, width: int | None = None, timing: bool = True) -> str:
+        """The report for a terminal (``str(report)`` is ``report.text()``).
 
         Parameters
         ----------
         width : int, optional
-            Longest line, in characters (at least 40).
+            Longest line, in characters (at least 40); by default the
+            terminal's (``$COLUMNS``, or 80 when there is no terminal).
         timing : bool, optional
             Show how long the check took.
         """
+        if width is None:
+            width = terminal_width()
         if isinstance(width, bool) or not isinstance(width, int) or width < 40:
             raise ValueError(f"CheckReport.text: width must be an int >= 40, got {width!r}")
         n_fail = sum(not c.passed for c in self.cases)
@@ -188,7 +192,39 @@ class CheckReport:
         for obs in self.observations:
             lines += wrapped("note: ", obs)
         lines += wrapped("likely cause: ", self.cause)
+        hint = "report.case() gives these inputs; report.trace()"
+        if first.focus is not None:
+            hint += f" the reference trace at step {first.focus}"
+        else:
+            hint += " the reference trace"
+        lines += wrapped("", hint)
         return "\n".join(lines)
+
+    def case(self) -> tuple | None:
+        """The inputs of the first failing case, fresh copies ready to call: ``conv_forward(*report.case())``.
+
+        Returns
+        -------
+        tuple or None
+            The positional arguments, in the course's order; ``None`` when every case passed.
+        """
+        if self.failing_case is None:
+            return None
+        return copy.deepcopy(self.failing_case.args)
+
+    def trace(self) -> Trace | None:
+        """The reference trace of the first failing case, its cursor on the first wrong window or layer.
+
+        ``report.trace().plot()`` draws that step; ``.next()`` and ``.prev()`` walk
+        on from it. ``None`` when every case passed.
+        """
+        trace = self.reference_trace
+        if trace is None:
+            return None
+        first = self.first_failure
+        if len(trace):
+            trace.goto(first.focus if first is not None and first.focus is not None else 0)
+        return trace
 
     def figure(self) -> Figure | None:
         """A figure of the first failing case: its window in the reference, the differing cell marked.

@@ -45,6 +45,9 @@ __all__ = ["FileHost", "ImportResult", "DEFAULT_IMPORT_TIMEOUT", "load_file", "d
 DEFAULT_IMPORT_TIMEOUT = 10.0
 #: Seconds the host may take beyond a case's own time limit before it counts as stuck.
 _MARGIN = 5.0
+#: Seconds beyond the import's time limit before the host counts as stuck in the import (it
+#: joins the file's threads within the limit itself, but cannot stop a loop in the file).
+_IMPORT_MARGIN = 1.0
 
 
 def load_file(path: Path) -> types.ModuleType:
@@ -184,6 +187,7 @@ class FileHost:
         self._requests = self._replies = -1
         self._broken = ""
         self._status: int | None = None
+        self._eof = False
 
     def __repr__(self) -> str:
         state = "not started" if self.pid is None else f"pid {self.pid}"
@@ -199,7 +203,10 @@ class FileHost:
         """The host's next message, or ``None`` when it sent none before ``deadline`` or died."""
         try:
             data = recv_frame(self._replies, deadline, self._alive)
-        except (EOFError, ValueError):
+        except EOFError:
+            self._eof = True
+            return None
+        except ValueError:
             return None
         if data is None:
             return None
@@ -230,10 +237,12 @@ class FileHost:
             pass
         self.pid, self._requests, self._replies = pid, requests, replies
         self._groups.add(pid)
-        message = self._read(started + self.import_timeout + _MARGIN)
+        message = self._read(started + self.import_timeout + _IMPORT_MARGIN)
         seconds = time.monotonic() - started
         name = self.path.name
         if message is None:
+            if self._eof:
+                self._settle(1.0)
             if self._alive():
                 self._broken = f"importing {name} did not finish within {self.import_timeout:g} s"
                 return ImportResult(False, [], f"{self._broken} (a loop or a wait at import? A file to check "
@@ -270,6 +279,12 @@ class FileHost:
                                            "define functions", seconds)
         self._broken = f"the process importing {name} sent something unexpected"
         return ImportResult(False, [], self._broken, seconds)
+
+    def _settle(self, wait: float) -> None:
+        """Give a host that closed its pipe up to ``wait`` seconds to be reaped, for its exit status."""
+        end = time.monotonic() + wait
+        while self._alive() and time.monotonic() < end:
+            time.sleep(0.01)
 
     def _alive(self) -> bool:
         if self._status is not None or self.pid is None:

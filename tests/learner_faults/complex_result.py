@@ -1,0 +1,7 @@
+"""A zero_pad whose result is complex: its real part is right."""
+
+import numpy as np
+
+
+def zero_pad(X, pad):
+    return np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0))) + 0j

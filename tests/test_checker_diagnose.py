@@ -8,6 +8,7 @@ reads rows ``h*stride : h*stride + f``.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tracer import checker, conv
@@ -124,3 +125,63 @@ def test_a_mistake_no_trap_explains_is_cause_unknown():
     report = checker.check(pool_forward)
     assert report.cause == "cause unknown"
     assert "cause unknown" in str(report)
+
+
+# ----------------------------------------------------------------------------------------------
+# The catalogue's causes, and notes that never point at a property shared by accident
+
+
+def test_the_bias_of_channel_0_is_named_and_no_accidental_property_is():
+    def conv_forward(A_prev, W, b, hparameters):
+        Z, cache = conv.conv_forward(A_prev, W, np.broadcast_to(b[..., :1], b.shape).copy(), hparameters)
+        return Z, (A_prev, W, b, hparameters)
+
+    report = checker.check(conv_forward)
+    # the only passing case is also the only square one: the battery's own cases cannot tell the two apart
+    assert [c.name for c in report.cases if c.passed] == ["pad2_stride1_square"]
+    assert "fails exactly on the cases with a non-square input" not in report.observations  # the probe refutes it
+    assert report.observations == ["fails exactly on the cases with several output channels"]
+    assert [m.category for m in report.mistakes] == ["fixed index"]
+    assert "`biases = b[:, :, :, c]` written as `biases = b[:, :, :, 0]`" in report.cause
+    assert "on all 5 cases" in report.cause
+
+
+def test_two_mistakes_the_battery_cannot_tell_apart_are_both_named():
+    def pool_backward(dA, cache, mode="max"):
+        A_prev, hparameters = cache
+        if mode == "max":
+            return conv.pool_backward(dA, cache, mode)
+        f, stride = hparameters["f"], hparameters["stride"]
+        dA_prev = np.zeros(A_prev.shape)
+        for i, h, w, c in np.ndindex(dA.shape):
+            dA_prev[i, h * stride:h * stride + f, w * stride:w * stride + f, c] += dA[i, h, w, c]  # not spread
+        return dA_prev
+
+    report = checker.check(pool_backward)
+    categories = [m.category for m in report.mistakes]
+    assert categories[0] == "average not spread" and len(categories) == 2
+    assert "; or " in report.cause and "either mistake reproduces your results on all 7 cases" in report.cause
+
+
+def test_a_mistake_that_explains_some_failing_cases_says_which():
+    def conv_backward(dZ, cache):
+        dA_prev, dW, db = conv.conv_backward(dZ, cache)
+        pad = cache[3]["pad"]
+        if pad == 0:  # a second mistake, on the cases with pad 0 only
+            dA_prev = dA_prev + 1.0
+        return dA_prev, dW, dZ.sum(axis=(0, 1, 2)).reshape(db.shape) * 0 + dZ[-1, -1, -1]
+
+    report = checker.check(conv_backward)
+    assert report.cause.startswith("probably ")
+    assert "= is used where += adds up" in report.cause
+    assert "reproduces your results on the failing cases course, pad1_stride2, not on pad0_stride1" in report.cause
+
+
+def test_a_failure_of_the_network_names_the_entry_the_layer_and_the_cause(learner):
+    report = checker.check(learner("../learner_bugs/net_b").L_model_backward)
+    first = report.first_failure
+    assert first.differs.startswith("grads['dA1'][0, 0] is -0.129132, expected 0.129132")
+    assert first.window.startswith("grads['dA1'] is computed in layer 2 of 2, step 1 of the reference trace: "
+                                   "layer 2 linear backward")
+    assert [m.category for m in report.mistakes] == ["sign"]
+    assert "`dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))` written as " in report.cause

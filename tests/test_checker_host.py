@@ -7,7 +7,6 @@ fast; ``scripts/bench_checker.py`` times them with the default limits.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys

@@ -57,3 +57,74 @@ def test_figure_marks_the_differing_cell_on_the_reference_window(learner):
 def test_figure_of_a_failure_without_a_window_is_none(learner):
     report = checker.check(learner("misbehaving").conv_forward)  # a tuple of the wrong length
     assert report.figure() is None
+
+
+# ----------------------------------------------------------------------------------------------
+# A report to learn from: its width, the failing inputs, the reference trace, the learner's value
+
+
+def test_the_report_is_as_wide_as_the_terminal(learner, monkeypatch):
+    report = checker.check(learner("no_stride").conv_forward)
+    monkeypatch.setenv("COLUMNS", "60")
+    assert max(map(len, str(report).splitlines())) <= 60
+    monkeypatch.delenv("COLUMNS")
+    lines = str(report).splitlines()  # no terminal under pytest: 80 columns
+    assert max(map(len, lines)) <= 80 and max(map(len, lines)) > 60
+    assert report.text(width=120).count("\n") < len(lines) - 1
+
+
+def test_case_gives_the_failing_inputs_ready_to_call(learner):
+    module = learner("no_stride")
+    report = checker.check(module.conv_forward)
+    args = report.case()
+    assert args is not report.failing_case.args and len(args) == 4
+    Z, _ = module.conv_forward(*args)
+    np.testing.assert_array_equal(Z, report.received[0])
+    args[0][...] = 0  # fresh copies: the report's case is untouched
+    assert report.failing_case.args[0].any()
+    assert checker.check(conv.conv_forward).case() is None
+
+
+def test_trace_gives_the_reference_trace_at_the_first_wrong_window(learner):
+    report = checker.check(learner("no_stride").conv_forward)
+    trace = report.trace()
+    assert trace is report.reference_trace and trace.cursor == report.first_failure.focus
+    event = trace[trace.cursor]
+    assert (event.i, event.h, event.w, event.c) == report.first_failure.index  # Z[0, 0, 1, 0]
+    assert f"report.trace() the reference trace at step {trace.cursor}" in str(report).replace("\n      ", " ")
+    assert trace.text().startswith(f"step {trace.cursor} (0-{len(trace) - 1})  conv_forward")
+
+
+def _inside(fig) -> bool:
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    W, H = fig.bbox.width, fig.bbox.height
+    for t in list(fig.texts) + [t for ax in fig.axes for t in ax.texts]:
+        if t.get_visible() and t.get_text():
+            box = t.get_window_extent(renderer)
+            if box.x0 < -1 or box.x1 > W + 1 or box.y1 > H + 1:
+                return False
+    return True
+
+
+def test_figure_shows_the_learners_value_beside_the_reference_and_clips_nothing(learner):
+    from matplotlib.patches import Rectangle
+
+    from tracer.render.check_figure import YOURS_COLOR
+
+    report = checker.check(learner("no_stride").pool_forward)  # a pool figure, whose note used to be clipped
+    fig = report.figure()
+    yours = [(ax, p) for ax in fig.axes for p in ax.patches if isinstance(p, Rectangle)
+             and p.get_edgecolor()[:3] == pytest.approx((0.902, 0.333, 0.051), abs=0.01)]
+    assert len(yours) == 1
+    ax, patch = yours[0]
+    assert patch.get_xy() == (0.5, -0.5)  # A[0, 0, 1, 1]: row 0, column 1 of the learner's A[0, :, :, 1]
+    assert any(t.get_text() == "yours: A[0, :, :, 1]" and t.get_color() == YOURS_COLOR for t in ax.texts)
+    learner_numbers = [t.get_text() for t in ax.texts if t.get_text().replace(".", "").replace("-", "").isdigit()]
+    assert f"{report.received[0][0, 0, 1, 1]:.2f}" in learner_numbers  # the learner's value, 1.93
+    assert _inside(fig)
+
+    report = checker.check(learner("../learner_bugs/net_b").L_model_backward)
+    fig = report.figure()
+    assert any(t.get_text() == "yours: grads['dA1']" for ax in fig.axes for t in ax.texts)
+    assert _inside(fig)

@@ -15,6 +15,7 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
+import tracer  # noqa: E402
 from tracer import cli  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -297,3 +298,17 @@ def test_function_help_shows_only_its_options(capsys):
     assert "filter size f (default 3)" in out and "stride (default 1)" in out
     code, out, _ = run(capsys, "distribute_value", "--help")
     assert "--f F" in out and "--size" not in out and "--stride" not in out
+
+
+def test_check_main_checks_the_network_functions_too(capsys, monkeypatch):
+    bugs = ROOT / "tests" / "learner_bugs" / "net_b.py"
+    assert cli.check_main([str(bugs), "--only", "linear_backward"]) == 0  # net_b's linear_backward is right
+    assert "check linear_backward (linear_backward from net_b.py): passed all 3 cases" in capsys.readouterr().out
+    monkeypatch.setenv("COLUMNS", "200")
+    assert cli.check_main([str(bugs), "--only", "L_model_backward", "--width", "50"]) == 1
+    out = capsys.readouterr().out
+    assert "grads['dA1'][0, 0] is -0.129132" in out.replace("\n      ", " ")
+    assert max(len(line) for line in out.splitlines()) <= 50  # --width wins over $COLUMNS
+    help_text = cli.check_parser().format_help()
+    assert "L_model_backward" in help_text and "--memory MB" in help_text and "exit status: 0" in help_text
+    assert set(cli.FUNCTIONS) == set(tracer.conv.__all__)  # what the first form traces: the conv functions

@@ -47,7 +47,8 @@ _IMPLICIT = {
     "one unit": "several units", "one output unit": "several output units",
 }
 #: Each property's opposite: a probe of one, read backwards, is a probe of the other.
-_OPPOSITES = {"stride 1": "stride > 1", "pad > 0": "pad 0", "mode 'max'": "mode 'average'", **_IMPLICIT}
+_OPPOSITES = {"stride 1": "stride > 1", "pad > 0": "pad 0", "mode 'max'": "mode 'average'",
+              "activation 'relu'": "activation 'sigmoid'", **_IMPLICIT}
 _OPPOSITES.update({v: k for k, v in list(_OPPOSITES.items())})
 
 
@@ -127,6 +128,19 @@ def _size(x: Any) -> int:
     return 1
 
 
+def _probe_order(cases: list[Case], usable: list[int]) -> list[int]:
+    """The failing cases to try the catalogue on first: the smallest, then each time the smallest of
+    those that differ most from the ones taken (a second mistake may show on some cases only)."""
+    left = sorted(usable, key=lambda k: _size(cases[k].args))
+    order = [left.pop(0)]
+    while left:
+        taken = [cases[k].props for k in order]
+        best = max(left, key=lambda k: (min(len(cases[k].props ^ t) for t in taken), -_size(cases[k].args)))
+        order.append(best)
+        left.remove(best)
+    return order
+
+
 def _same_error(variant: Outcome, learner: Outcome) -> bool:
     return variant.kind == learner.kind == "raised" and variant.error == learner.error
 
@@ -152,14 +166,14 @@ def diagnose(name: str, cases: list[Case], outcomes: list[Outcome], results: lis
     usable = [k for k, f in enumerate(failed) if f and outcomes[k].kind in ("returned", "raised")]
     if not usable:
         return Diagnosis("cause unknown")
-    order = sorted(usable, key=lambda k: _size(cases[k].args))
+    order = _probe_order(cases, usable)
     passing = [k for k, f in enumerate(failed) if not f]
     start = time.monotonic()
     tried = 0
     scored: list[tuple[Mistake, set[int], bool]] = []
     weak: list[Mistake] = []
     catalogue_ = mistakes(name)
-    for probe in order[:2]:
+    for probe in order[:3]:
         for mistake in catalogue_:
             if time.monotonic() - start > budget:
                 break

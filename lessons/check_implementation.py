@@ -98,7 +98,12 @@ def build(page: Page) -> None:
         - **the window responsible**: for a forward pass, the output cell and the rows and
           columns of the (padded) input it reads; for a backward pass, every window that adds
           to the first wrong gradient element, taken from tracer's own trace of the same call;
-        - **the likely cause**, when a known mistake explains it, and "cause unknown" otherwise.
+        - **the likely cause**, when a mistake from its catalogue explains it, and "cause
+          unknown" otherwise.
+
+        It checks the 22 functions of both exercises: the convolution and pooling blocks, and
+        the deep network's, from `initialize_parameters` to `update_parameters`; for those it
+        names the entry that differs (`grads['dW2'][0, 1]`) and the layer that computes it.
 
         ## A first check
 
@@ -141,17 +146,25 @@ def build(page: Page) -> None:
     """)
     page.md(text_block(report))
     page.md(r"""
-        Read it from the bottom. The **likely cause** is not a guess: tracer keeps a small
-        collection of known mistakes, each written as a variant of its own function, and runs
-        them on the same cases as yours. Here the variant that forgets the stride gives
-        exactly your results on every case, the failing ones and the passing ones, and the
-        **note** agrees: your function fails on exactly the cases whose stride is larger than 1.
-        With stride 1, `h` and `h * stride` are the same number, so the course's stride-1
-        cases cannot see the mistake.
+        Read it from the bottom. The **likely cause** is not a guess. tracer keeps the course's
+        functions written the way the course asks you to write them, and makes every mistake a
+        loop can hold, one change at a time: each bound one off, a start without the stride, two
+        indices swapped, the unpadded input, `=` for `+=`, the wrong axis, a statement at the
+        wrong indentation, a factor or a sign dropped... It runs each of these variants on the
+        same cases as yours, and names a mistake only when it gives exactly your results. Here
+        the variant that forgets the stride gives your results on every case, the failing ones
+        and the passing ones, and the **note** agrees: your function fails on exactly the cases
+        whose stride is larger than 1, and on a pair of inputs that differ in the stride alone
+        it passes one and fails the other. With stride 1, `h` and `h * stride` are the same
+        number, so the course's stride-1 cases cannot see the mistake. The last line says how
+        to get the failing inputs back (`report.case()`) and the reference trace, its cursor
+        on the window that differs (`report.trace()`): step numbers are the ones
+        `trace.goto(k)` takes.
 
         The **window** line names the first output cell that differs and the part of the
         padded input it should have read. `report.figure()` draws that window from tracer's
-        trace, with the differing cell outlined in red and what differs written on top:
+        trace, with the differing cell outlined in red, your own value beside it in orange,
+        and what differs written on top:
     """)
     first = next(case for case in report.cases if not case.passed)
 
@@ -187,8 +200,11 @@ def build(page: Page) -> None:
         changes its inputs fails, because the course's functions must leave them alone.
 
         Every case runs in a child process with a time limit (2 seconds by default,
-        `timeout=`), so a function that raises, loops forever, or returns something odd
-        is reported and the check goes on.
+        `timeout=`) and a memory limit (`memory=`, in megabytes), so a function that raises,
+        loops forever, forks, eats memory or returns something odd is reported and the check
+        goes on; a function that times out is not run again on the remaining cases. The
+        expected results come from a separate Python process, so nothing your code changes
+        in numpy or in tracer can change them.
 
         ## Two mistakes the course's tests let through
 
@@ -264,15 +280,21 @@ def build(page: Page) -> None:
 
         The file is imported, not run as a script, so its `if __name__ == "__main__":` block
         is skipped; your functions see the file's own globals, so a `conv_forward` that calls
-        your own `zero_pad` and `conv_single_step` is checked with them. The command exits
-        with 0 when everything passes, 1 when a function fails, and 2 when the file does not
-        exist or defines none of the eight functions.
+        your own `zero_pad` and `conv_single_step` is checked with them. It is imported in a
+        separate process with a time limit (`--import-timeout`, 10 seconds), never in the
+        checker's. The command exits with 0 when everything passes, 1 when a function fails,
+        and 2 when the file cannot be checked: it does not exist, defines none of the course's
+        functions, or its import fails, hangs, exits, reads the keyboard or leaves a thread
+        running. The report is as wide as your terminal (`--width` to choose).
 
         !!! note "What the report object holds"
             `report.passed` is a bool; `report.cases` lists every case with its description,
             a summary of its inputs, `passed`, `status` and what differs; the first failing case
             also has `window`, `index`, `expected` and `received`. `report.cause` is the likely
-            cause (`None` when all pass), and `report.figure()` returns a matplotlib `Figure`.
+            cause (`None` when all pass) and `report.mistakes` the mistakes it names, each with
+            its `category` and the `before` and `after` lines; `report.case()` returns the
+            failing inputs ready to call, `report.trace()` the reference trace at the first
+            wrong window, and `report.figure()` a matplotlib `Figure`.
     """)
     page.repl()
 

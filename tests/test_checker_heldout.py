@@ -3,7 +3,8 @@
 Each file is checked as ``python -m tracer check`` checks it (:func:`tracer.checker.check_file`).
 A bug's cause counts as right when one of the mistakes the report names has one
 of the categories the file's ``BUGS`` gives it; the set was written as learners
-write, apart from the catalogue, and is not used to build it.
+write, apart from the catalogue, and is not used to build it (batch B, files with
+``BATCH = "B"``, after the catalogue was frozen).
 """
 
 from __future__ import annotations

@@ -160,7 +160,8 @@ def diagnose(name: str, cases: list[Case], outcomes: list[Outcome], results: lis
     if result.status == "modified input":
         return Diagnosis(f"it writes into {', '.join(outcome.modified)}, an argument it received: an in-place "
                          "operation (x -= ..., x[...] = ..., x += ...) on an input changes the caller's array. "
-                         "Fix: work on a copy (x = x.copy()) or build a new array")
+                         "Fix: work on a copy (x = x.copy()) or build a new array",
+                         [Mistake(name, "in place", "", ", ".join(outcome.modified))], [cases[first].name])
     if outcome.kind == "returned" and outcome.value is None:
         return Diagnosis("the function returns None: a return statement is missing. Fix: end it with return ...")
     usable = [k for k, f in enumerate(failed) if f and outcomes[k].kind in ("returned", "raised")]

@@ -192,9 +192,9 @@ def test_dilated_window_brackets_only_the_cells_it_reads():
         tracer.conv_forward(A_prev, np.ones((2, 2, 1, 1)), np.zeros((1, 1, 1, 1)), {"stride": 1, "pad": 0, "dilation": 2})
     # the second window starts at column 1 and reads columns 1 and 3 of rows 0 and 2: 1 + 3 + 21 + 23
     assert trace.text(2).split("\n\n")[:2] == [
-        "step 2 (0-2)  conv_forward: Z[0, 0, 1, 0] = sum(window * W[..., 0]) + b[0] =\n"
-        "  48 (window rows 0:3, cols 1:4) (dilation 2: the window reads every 2nd row\n"
-        "  and column)",
+        "step 2 (0-2)  conv_forward: Z[0, 0, 1, 0] = sum(window * W[..., 0]) + b[0] = 48\n"
+        "  (window rows 0:3, cols 1:4) (dilation 2: the window reads every 2nd row and\n"
+        "  column)",
         "A_prev_pad[0, :, :, 0], channel 0 of 1  (3x4)\n"
         "   0.00 [  1.00]   2.00 [  3.00]\n"
         "  10.00   11.00   12.00   13.00 \n"

@@ -299,9 +299,8 @@ class Page:
             _progress(f"{self.slug}: player {name} unchanged, reused")
         else:
             # one process per player: the build already runs two lessons at once
+            # palette PNGs, written once by write_player (shrink_png would quantize them again)
             info = render.write_player(trace, self.dir, name, steps=steps, dpi=dpi, channel=channel, workers=1)
-            for step in info["steps"]:
-                shrink_png(self.dir / name / step["src"])
             self.drawn.append(name)
             _progress(f"{self.slug}: player {name}, {n} frames ({time.perf_counter() - t0:.1f} s)")
         self.blocks.append({"type": "player", "dir": name, "alt": alt, "key": key})

@@ -6,6 +6,12 @@ Every ratio is measured in this run, against drawing a new figure per frame.
 
     python scripts/bench_render.py            # about a minute
     python scripts/bench_render.py --quick    # a few seconds, for a smoke test
+    python scripts/bench_render.py --memory   # peak memory of writing a 1,025-frame player (a few minutes)
+
+--memory writes players of conv_forward on a (1, 32, 32, 1) input (1,025 events:
+the padding step and 1,024 windows), of 100 and of 1,025 frames, each in a child
+process on one core, and reports the child's peak resident memory: it must not
+grow with the number of frames.
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -54,11 +62,55 @@ def best(fn, repeats: int, label: str = "") -> float:
     return min(times)
 
 
+MEMORY_SIZE = 32  # conv_forward on (1, 32, 32, 1), 3x3, pad 1: 1,025 events
+
+
+def memory_child(frames: int, dpi: int) -> int:
+    """Write a player of the first ``frames`` steps on one process; print and return the peak RSS in kB."""
+    np.random.seed(0)
+    with tracer.record(max_events=10_000) as trace:
+        tracer.conv_forward(np.random.randn(1, MEMORY_SIZE, MEMORY_SIZE, 1), np.random.randn(3, 3, 1, 1),
+                            np.zeros((1, 1, 1, 1)), {"stride": 1, "pad": 1})
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        render.write_player(trace, tmp, "p", steps=range(frames), dpi=dpi, workers=1)
+        seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
+    print(f"{frames} {peak} {seconds:.2f}")
+    return peak
+
+
+def memory(dpi: int) -> None:
+    """Peak memory of writing players of 100 and 1,025 frames, each in a child process."""
+    rows = []
+    for frames in (100, MEMORY_SIZE * MEMORY_SIZE + 1):  # every step: the padding and each window
+        out = subprocess.run([sys.executable, __file__, "--memory-child", str(frames), "--dpi", str(dpi)],
+                             capture_output=True, text=True, check=True).stdout.split()
+        rows.append((int(out[0]), int(out[1]) / 1024, float(out[2])))
+    print(f"\nwrite_player of conv_forward {(1, MEMORY_SIZE, MEMORY_SIZE, 1)}, {dpi} dpi, PNG frames and GIF, "
+          "1 process (a child per row)")
+    print(f"{'frames':>7s} {'peak RSS MB':>12s} {'s':>7s} {'ms/frame':>9s}")
+    for frames, mb, seconds in rows:
+        print(f"{frames:7d} {mb:12.0f} {seconds:7.1f} {seconds / frames * 1000:9.1f}")
+    (n0, m0, _), (n1, m1, _) = rows
+    print(f"growth: {(m1 - m0) / (n1 - n0) * 1024:.0f} kB per frame; target <= 300 MB for 1,000 frames: "
+          f"{m1:.0f} MB ({'met' if m1 <= 300 else 'NOT met'})")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="one repeat and a few frames: a smoke test, not a measure")
     p.add_argument("--repeats", type=int, default=3, help="repeats of each measure, the best kept (default 3)")
+    p.add_argument("--memory", action="store_true", help="peak memory of writing a 1,025-frame player, then exit")
+    p.add_argument("--memory-child", type=int, metavar="N", help=argparse.SUPPRESS)
+    p.add_argument("--dpi", type=int, default=100, help="dots per inch of the --memory players (default 100)")
     args = p.parse_args(argv)
+    if args.memory_child:
+        memory_child(args.memory_child, args.dpi)
+        return 0
+    if args.memory:
+        memory(args.dpi)
+        return 0
     repeats = 1 if args.quick else max(1, args.repeats)
     trace = make_trace()
     n = len(trace)

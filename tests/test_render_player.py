@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 from render_cases import DPI
 
@@ -47,3 +48,49 @@ def test_the_benchmark_runs_quick():
     out = subprocess.run([sys.executable, "scripts/bench_render.py", "--quick"], cwd=ROOT, capture_output=True,
                          text=True, check=True, env={**os.environ, "MPLBACKEND": "Agg"})
     assert "ms/frame" in out.stdout and "trace.plot(k)" in out.stdout and "targets:" in out.stdout
+
+
+PEAK_CHILD = """
+import resource, sys, tempfile
+import numpy as np
+import tracer
+from tracer import render
+np.random.seed(0)
+with tracer.record() as trace:
+    tracer.conv_forward(np.random.randn(1, 10, 10, 1), np.random.randn(3, 3, 1, 1), np.zeros((1, 1, 1, 1)),
+                        {"stride": 1, "pad": 1})
+with tempfile.TemporaryDirectory() as tmp:
+    render.write_player(trace, tmp, "p", steps=range(int(sys.argv[1])), dpi=80, workers=int(sys.argv[2]))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_kb(frames: int, workers: int = 1) -> int:
+    """Peak resident memory (kB) of a child process that writes a player of ``frames`` frames."""
+    out = subprocess.run([sys.executable, "-c", PEAK_CHILD, str(frames), str(workers)], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    return int(out.split()[-1])
+
+
+def test_writing_a_player_takes_memory_that_does_not_grow_with_its_frames():
+    # a frame here is 800x404 px: 0.97 MB as RGB, 0.32 MB as a palette image; holding every frame for
+    # the GIF, as an earlier writer did, grows by about 1.3 MB a frame (80 MB over these 60 frames)
+    small, large = peak_kb(10), peak_kb(70)
+    assert large - small < 15 * 1024, f"peak memory grew by {(large - small) / 1024:.0f} MB over 60 more frames"
+
+
+def test_palette_frames_are_the_rgb_frames_quantized_once(conv_trace, tmp_path):
+    from tracer.render.gif import palette_frame
+
+    render.write_player(conv_trace, tmp_path, "p", steps=[3, 4], dpi=DPI)
+    render.write_player(conv_trace, tmp_path, "rgb", steps=[3, 4], dpi=DPI, palette=False)
+    for name in ("000.png", "001.png"):
+        with Image.open(tmp_path / "p" / name) as small, Image.open(tmp_path / "rgb" / name) as rgb:
+            assert small.mode == "P" and rgb.mode == "RGB"
+            assert small.tobytes() == palette_frame(rgb.convert("RGB")).tobytes()
+    size = lambda d: sum((tmp_path / d / n).stat().st_size for n in ("000.png", "001.png"))  # noqa: E731
+    assert size("p") < size("rgb")
+    # the GIF shows the palette frames, as they are
+    with Image.open(tmp_path / "p" / "anim.gif") as gif, Image.open(tmp_path / "p" / "001.png") as last:
+        gif.seek(1)
+        assert np.array_equal(np.asarray(gif.convert("RGB")), np.asarray(last.convert("RGB")))

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from PIL import Image
 
 from ..recording import Trace
 from .checks import _check_channel, _check_dpi, _check_steps, _check_trace
-from .renderer import GIF_MS, Renderer, png_bytes
+from .gif import GifWriter, palette_frame
+from .renderer import GIF_MS, PNG_COMPRESS_LEVEL, Renderer, png_bytes
 
 __all__ = ["write_player", "save"]
 
@@ -23,31 +27,56 @@ def _frame_name(j: int, n: int) -> str:
     return f"{j:0{max(3, len(str(n - 1)))}d}.png"
 
 
+def _write_png(image: Image.Image, path: str) -> None:
+    """A frame as PNG, without metadata: the same pixels give the same bytes.
+
+    Palette frames at zlib's default level (the smallest files, still faster
+    than an RGB frame at level 1); RGB frames at level 1, as :meth:`Renderer.png`.
+    """
+    image.save(path, format="PNG", compress_level=6 if image.mode == "P" else PNG_COMPRESS_LEVEL)
+
+
 def _render_frames(
-    trace: Trace, jobs: list[tuple[int, str]], dpi: int, channel: int,
-    progress: Callable[[int], None] | None = None,
+    trace: Trace, jobs: list[tuple[int, str]], dpi: int, channel: int, palette: bool,
+    gif: GifWriter | None = None, progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
-    """Write the PNG of each ``(step, path)`` in ``jobs``; return the frame size."""
+    """Write the PNG of each ``(step, path)`` in ``jobs`` and add it to ``gif``; return the frame size.
+
+    Each frame is drawn, quantized (if ``palette`` or for the GIF) and written
+    once; nothing of it is kept after the next one is drawn.
+    """
     renderer = Renderer(trace, dpi=dpi, channel=channel)
+    for k, event, state, paths in _frames_in_order(trace, jobs):
+        renderer.draw_state(k, event, trace.call_of(k), state)
+        image = renderer.image()
+        small = palette_frame(image) if palette or gif is not None else None
+        for path in paths:
+            _write_png(small if palette else image, path)
+            if gif is not None:
+                gif.add(small)
+            if progress is not None:
+                progress(1)
+    return renderer.size
+
+
+def _frames_in_order(trace: Trace, jobs: list[tuple[int, str]]) -> Iterator[tuple[int, Any, Any, list[str]]]:
+    """``(k, event, state, paths)`` for the steps of ``jobs`` in the order of ``jobs``, replaying the trace once.
+
+    ``jobs`` must list its steps in increasing order, a step repeated on consecutive jobs only.
+    """
     by_step: dict[int, list[str]] = {}
     for k, path in jobs:
         by_step.setdefault(k, []).append(path)
     last = max(by_step)
     for k, event, state in trace.states():
         if k in by_step:
-            renderer.draw_state(k, event, trace.call_of(k), state)
-            data = renderer.png()
-            for path in by_step[k]:
-                Path(path).write_bytes(data)
-                if progress is not None:
-                    progress(1)
+            yield k, event, state, by_step[k]
         if k >= last:
             break
-    return renderer.size
 
 
-def _render_chunk(trace: Trace, jobs: list[tuple[int, str]], dpi: int, channel: int) -> tuple[int, int]:
-    return _render_frames(trace, jobs, dpi, channel)
+def _render_chunk(trace: Trace, jobs: list[tuple[int, str]], dpi: int, channel: int, palette: bool) -> tuple[int, int]:
+    return _render_frames(trace, jobs, dpi, channel, palette)
 
 
 def write_player(
@@ -58,6 +87,7 @@ def write_player(
     steps: Iterable[int] | None = None,
     dpi: int | None = None,
     gif: bool = True,
+    palette: bool = True,
     channel: int | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -84,6 +114,10 @@ def write_player(
         Pixels per inch (default 100).
     gif : bool
         Also write ``anim.gif`` (``"gif"`` is ``null`` in the JSON otherwise).
+    palette : bool
+        Frames as 256-colour palette PNGs (default), about 3 times smaller than
+        RGB ones and as sharp (:func:`tracer.render.gif.palette_frame`);
+        ``False`` writes RGB PNGs.
     channel : int, optional
         The input channel shown for convolutions (default 0).
     workers : int, optional
@@ -99,8 +133,13 @@ def write_player(
 
     Notes
     -----
-    The same trace gives byte-identical files: fixed fonts and DPI, PNGs and
-    the GIF written by Pillow without metadata.
+    The same trace gives byte-identical files, whatever the number of
+    workers: fixed fonts and DPI, PNGs and the GIF written by Pillow without
+    metadata. Memory does not grow with the number of frames: each frame is
+    drawn, quantized, written as PNG and appended to the GIF
+    (:class:`tracer.render.gif.GifWriter`) before the next one is drawn. With
+    several workers, the processes write the PNGs and the GIF is then made
+    from them, one frame at a time.
     """
     fn = "write_player"
     trace = _check_trace(fn, trace)
@@ -126,8 +165,15 @@ def write_player(
         if progress is not None:
             progress(done[0], total)
 
+    in_order = all(a[0] <= b[0] for a, b in zip(jobs, jobs[1:]))
     if workers == 1 or len(jobs) < 2:
-        size = _render_frames(trace, jobs, dpi, channel, tick)
+        if in_order:
+            with (GifWriter(out / "anim.gif", GIF_MS) if gif else nullcontext()) as writer:
+                size = _render_frames(trace, jobs, dpi, channel, palette, writer, tick)
+        else:  # steps out of order: frames drawn in the order of the trace, the GIF made after
+            size = _render_frames(trace, sorted(jobs), dpi, channel, palette, None, tick)
+            if gif:
+                _gif_of_pngs(out / "anim.gif", [path for _, path in jobs])
     else:
         # contiguous chunks, so that each process reuses its scene from step to step; long renders
         # get up to 4 chunks per process (one of at least 25 frames), for a finer progress report
@@ -135,19 +181,20 @@ def write_player(
         n_chunks = max(workers, min(4 * workers, len(jobs) // 25))
         chunks = [[jobs[j] for j in part] for part in np.array_split(np.array(order), n_chunks) if len(part)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_render_chunk, trace, chunk, dpi, channel): len(chunk) for chunk in chunks}
+            futures = {pool.submit(_render_chunk, trace, chunk, dpi, channel, palette): len(chunk)
+                       for chunk in chunks}
             sizes = []
             for fut in as_completed(futures):
                 sizes.append(fut.result())
                 tick(futures[fut])
         size = sizes[0]
+        if gif:
+            _gif_of_pngs(out / "anim.gif", [path for _, path in jobs])
     # frames of an earlier, longer render of the same player would linger: remove them
     for stale in out.glob("*.png"):
         if stale.stem.isdigit() and stale.name not in names:
             stale.unlink()
-    if gif:
-        _write_gif(out / "anim.gif", [out / fname for fname in names])
-    elif (out / "anim.gif").exists():
+    if not gif and (out / "anim.gif").exists():
         (out / "anim.gif").unlink()
     player = {
         "name": name,
@@ -160,24 +207,13 @@ def write_player(
     return player
 
 
-def _write_gif(path: Path, frames: list[Path], ms: int = GIF_MS) -> None:
-    """An animated GIF of the PNG ``frames`` (one shared palette, looping forever, no dithering)."""
-    from PIL import Image
-
-    images = []
-    for p in frames:
-        with Image.open(p) as im:
-            images.append(im.convert("RGB"))
-    # one palette for every frame, from up to 6 frames spread over the animation
-    picks = sorted({round(j * (len(images) - 1) / 5) for j in range(6)}) if len(images) > 1 else [0]
-    w, h = images[0].width, images[0].height
-    sample = Image.new("RGB", (w, h * len(picks)))
-    for row, j in enumerate(picks):
-        sample.paste(images[j], (0, row * h))
-    palette = sample.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-    quantized = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
-    quantized[0].save(path, format="GIF", save_all=True, append_images=quantized[1:], duration=ms, loop=0,
-                      optimize=False)
+def _gif_of_pngs(path: Path, frames: list[str], ms: int = GIF_MS) -> None:
+    """The GIF of PNG frames written by :func:`write_player`, read one at a time (the same bytes as drawn in one go)."""
+    with GifWriter(path, ms) as writer:
+        for frame in frames:
+            with Image.open(frame) as im:
+                im.load()
+                writer.add(im if im.mode == "P" else palette_frame(im.convert("RGB")))
 
 
 def _check_target(fn: str, path: Path, directory: bool) -> None:

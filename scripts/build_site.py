@@ -1,4 +1,5 @@
-"""Build the site into site/: lesson figures (incremental), pages, then ``mkdocs build --strict``.
+"""Build the site into site/: lesson figures (incremental), pages and the playground's traces,
+then ``mkdocs build --strict``.
 
 Prints the time of each stage and the total. The result works offline, from a
 web server or straight from the file system (open ``site/index.html``).
@@ -24,6 +25,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 import assemble_pages  # noqa: E402
 import build_figures  # noqa: E402
+import build_playground  # noqa: E402
 
 
 def mkdocs_build(site_dir: Path, config: Path = REPO / "mkdocs.yml") -> None:
@@ -91,6 +93,8 @@ def build(args: argparse.Namespace) -> dict[str, float]:
     pages = assemble_pages.assemble_all()
     times["pages"] = time.perf_counter() - t0
     print(f"      {len(pages)} page(s) assembled in {times['pages']:.1f} s", flush=True)
+    print(f"      {build_playground.report(build_playground.build(force=args.force, jobs=args.jobs))}", flush=True)
+    times["pages"] = time.perf_counter() - t0
 
     print("[3/3] mkdocs build --strict", flush=True)
     t0 = time.perf_counter()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import gzip
 import hashlib
 import itertools
@@ -43,21 +44,20 @@ import tracer  # noqa: E402
 from tracer import export  # noqa: E402
 
 # -- the controls ------------------------------------------------------------------------------
-# Every combination is valid: f <= 3 <= the smallest input, so a window always fits.
+# Undilated, every combination is valid: f <= 3 <= the smallest input, so a window always fits.
 SIZES = (3, 4, 5)  # input height and width
 FILTERS = (1, 2, 3)  # f, for convolution and pooling
 STRIDES = (1, 2, 3)
 PADS = (0, 1, 2)  # convolution only: pooling has no padding
 CHANNELS = (1, 2)  # n_C_prev and n_C (pooling keeps n_C_prev = n_C)
-# Dilation: a convolution control as soon as conv_forward and conv_backward take hparameters["dilation"]
-# (and tracer.conv_cells reads every dilation-th row and column of a window): make this (1, 2) then.
-# With one value the page shows no control and the files keep their names.
-DILATIONS = (1,)
+# Dilation (convolution only): a window reads every d-th row and column. With d = 2 a 3x3 filter spans
+# 5 cells, more than some padded inputs have: those settings have no file, and the index says why.
+DILATIONS = (1, 2)
 FUNCTIONS = ("conv_forward", "conv_backward", "pool_forward", "pool_backward")
 MODES = ("max", "average")
 #: What the page opens with: the course's first picture of a convolution.
 DEFAULT = {"function": "conv_forward", "n_H_prev": 5, "n_W_prev": 5, "f": 3, "stride": 1, "pad": 1,
-           "n_C_prev": 1, "n_C": 1}
+           "n_C_prev": 1, "n_C": 1, "dilation": 1}
 
 
 @dataclass(frozen=True)
@@ -100,17 +100,35 @@ class Setting:
         return d
 
 
-def settings() -> list[Setting]:
-    """Every setting the controls allow, convolution then pooling."""
-    out = []
+@functools.cache
+def _combinations() -> tuple[tuple[Setting, ...], tuple[tuple[Setting, str], ...]]:
+    """Every position of the controls: those with a trace, and those without (with tracer's reason)."""
+    kept, missing = [], []
     for fn in FUNCTIONS[:2]:
         for h, w, f, s, p, ci, co, d in itertools.product(SIZES, SIZES, FILTERS, STRIDES, PADS, CHANNELS, CHANNELS,
                                                           DILATIONS):
-            out.append(Setting(fn, h, w, f, s, p, ci, co, dilation=d))
+            setting = Setting(fn, h, w, f, s, p, ci, co, dilation=d)
+            a = inputs(setting, forward_only=True)
+            try:  # tracer's own check: does a window fit the padded input?
+                tracer.fast.conv_forward(a["A_prev"], a["W"], a["b"], _hparameters(setting))
+            except ValueError as err:
+                missing.append((setting, str(err).split(": ", 1)[1]))
+                continue
+            kept.append(setting)
     for fn in FUNCTIONS[2:]:
         for mode, h, w, f, s, c in itertools.product(MODES, SIZES, SIZES, FILTERS, STRIDES, CHANNELS):
-            out.append(Setting(fn, h, w, f, s, 0, c, c, mode))
-    return out
+            kept.append(Setting(fn, h, w, f, s, 0, c, c, mode))
+    return tuple(kept), tuple(missing)
+
+
+def settings() -> list[Setting]:
+    """Every setting the controls allow that has a trace, convolution then pooling."""
+    return list(_combinations()[0])
+
+
+def missing() -> list[tuple[Setting, str]]:
+    """The positions of the controls that make no call (no window fits), with tracer's reason."""
+    return list(_combinations()[1])
 
 
 # -- the inputs: small integers a reader can add up, the same cells whatever the setting ----------
@@ -126,14 +144,17 @@ POOL_BASE = np.stack([_rng.permutation(max(SIZES) ** 2).reshape(max(SIZES), max(
 DA_BASE = _rng.integers(-3, 4, (1, max(SIZES), max(SIZES), max(CHANNELS))).astype(float)
 
 
-def inputs(s: Setting) -> dict[str, np.ndarray]:
-    """The arrays of setting ``s``: the corner of fixed base arrays that its sizes cut out."""
+def inputs(s: Setting, forward_only: bool = False) -> dict[str, np.ndarray]:
+    """The arrays of setting ``s``: the corner of fixed base arrays that its sizes cut out.
+
+    ``forward_only``: leave out the upstream gradient of a backward setting.
+    """
     H, W = s.n_H_prev, s.n_W_prev
     if s.mode is None:
         A_prev = A_BASE[:, :H, :W, : s.n_C_prev].copy()
         filters = W_BASE[: s.f, : s.f, : s.n_C_prev, : s.n_C].copy()
         out = {"A_prev": A_prev, "W": filters, "b": B_BASE[..., : s.n_C].copy()}
-        if s.function == "conv_backward":  # dZ shaped like the Z that tracer's conv_forward returns
+        if s.function == "conv_backward" and not forward_only:  # dZ shaped like the Z of tracer's conv_forward
             _, n_H, n_W, _ = tracer.fast.conv_forward(out["A_prev"], out["W"], out["b"], _hparameters(s))[0].shape
             out["dZ"] = DZ_BASE[:, :n_H, :n_W, : s.n_C].copy()
         return out
@@ -256,11 +277,12 @@ def read_setting_file(path: Path) -> dict:
 
 
 def index() -> dict:
-    """What the page needs to build its controls: the ranges, the default and the file naming."""
+    """What the page needs to build its controls: the ranges, the default, the settings without a trace."""
+    reasons = sorted({why for _, why in missing()})
     return {
         "functions": list(FUNCTIONS), "modes": list(MODES), "sizes": list(SIZES), "filters": list(FILTERS),
         "strides": list(STRIDES), "pads": list(PADS), "channels": list(CHANNELS), "dilations": list(DILATIONS),
-        "default": DEFAULT,
+        "default": DEFAULT, "missing": {s.key: reasons.index(why) for s, why in missing()}, "reasons": reasons,
         "format": export.FORMAT, "version": export.VERSION,
     }
 

@@ -248,9 +248,16 @@
   Playground.prototype.switchTo = function (setting, k) {
     const key = keyOf(setting);
     const root = this.root;
-    root.dataset.state = "loading";
     root.dataset.loading = key;
     this.stop();
+    const why = (this.index.missing || {})[key];
+    if (why !== undefined) { // no window fits: tracer refused this call, and the build says why
+      root.dataset.state = "missing";
+      this.status.textContent = "No trace for this setting: " + this.index.reasons[why] +
+        ". Choose a smaller filter or dilation, or more padding.";
+      return;
+    }
+    root.dataset.state = "loading";
     fetchSetting(this.base, key).then(
       (payload) => {
         if (root.dataset.loading !== key) return; // a later choice won

@@ -7,7 +7,7 @@ padding, channels) this records the course function with tracer and writes
 equivalent torch call. A ``<script>`` tag per file loads it, so the page works
 from ``file://``. ``index.js`` lists the controls' ranges; ``palette.css`` holds
 the figures' colours for both palettes. Rebuilt only when the ``tracer``
-package or this script changed (the hash is kept in ``.stamp``); prints the
+package or this script changed (the hash is kept in ``.inputs-hash``); prints the
 number of settings and their total size.
 
 Examples::
@@ -35,7 +35,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "generated" / "playground"
-STAMP = ".stamp"
+STAMP = ".inputs-hash"  # not ".stamp": build_figures.prune takes a folder with one for a lesson gone
 sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402

@@ -101,6 +101,19 @@ def test_precomputed_traces_follow_the_schema(playground_files):
         assert len(payload["trace"]["steps"]) == len(bp.record(s))
 
 
+def test_the_lesson_build_does_not_take_the_playground_for_a_lesson_gone(tmp_path, playground_files):
+    import build_figures
+
+    folder, _ = playground_files
+    out = tmp_path / "generated"
+    (out / "playground").mkdir(parents=True)
+    for name in (bp.STAMP, "index.js"):
+        (out / "playground" / name).write_bytes((bp.OUT / name).read_bytes())
+    assert build_figures.prune(out, build_figures.lessons()) == []
+    assert (out / "playground" / "index.js").is_file()
+    assert not (folder / bp.STAMP).exists()  # the stamp stays out of the site
+
+
 def test_the_build_skips_what_is_up_to_date(tmp_path):
     out = tmp_path / "playground"
     (out).mkdir()

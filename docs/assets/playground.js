@@ -290,8 +290,8 @@
     this.grids.textContent = "";
     this.cells = {}; // name -> array of td by flat index
     const groups = { in: el("div", { class: "tp-group" }), out: el("div", { class: "tp-group" }) };
-    groups.in.appendChild(el("h3", { class: "tp-group-title", text: "What the call reads" }));
-    groups.out.appendChild(el("h3", { class: "tp-group-title", text: "What its steps write" }));
+    groups.in.appendChild(el("h2", { class: "tp-group-title", text: "What the call reads" }));
+    groups.out.appendChild(el("h2", { class: "tp-group-title", text: "What its steps write" }));
     for (const [name, a] of Object.entries(call.arrays)) {
       const fig = el("figure", { class: "tp-array", "data-name": name });
       const role = a.role === "state" ? "" : a.role === "derived" ? ", computed by the loop" : "";

@@ -273,10 +273,16 @@ def build(page: Page) -> None:
         python -m tracer check my_solution.py
         python -m tracer check my_solution.py --only conv_backward
         python -m tracer check my_solution.py --figure figs/
+        python -m tracer check C4W1.ipynb
         ```
 
         The first line checks every course function the file defines, the second one
-        function only, and the third also saves `figs/<function>.png`.
+        function only, and the third also saves `figs/<function>.png`. The fourth checks your
+        notebook as it is: it takes only the definitions of the course functions (from the
+        cells marked `# GRADED FUNCTION: name`, with your own helpers they call and the
+        imports they use) and runs no other cell, so `import h5py`, `from public_tests import *`,
+        the magics and the test calls do not get in the way. In a notebook,
+        `tracer.check_notebook("C4W1.ipynb")` does the same, and a report shows as HTML.
 
         The file is imported, not run as a script, so its `if __name__ == "__main__":` block
         is skipped; your functions see the file's own globals, so a `conv_forward` that calls

@@ -16,7 +16,7 @@ a learner can swap their own in for any of them::
 """
 
 from . import conv, conv_cells, events, export, fast, network, recording, transpose
-from .checker import CheckReport, check
+from .checker import CheckReport, check, check_notebook
 from .conv import (
     conv_backward,
     conv_forward,
@@ -63,5 +63,6 @@ __all__ = [
     "events",
     "fast",
     "check",
+    "check_notebook",
     "CheckReport",
 ]

@@ -509,7 +509,11 @@ def check_parser() -> argparse.ArgumentParser:
         epilog="exit status: 0 every function passed, 1 a function failed, 2 the file could not be checked "
                "(missing, its import failed, hung, exited or left a thread running, or no course function)",
     )
-    parser.add_argument("path", help="your Python file; its `if __name__ == \"__main__\"` block is not run")
+    parser.add_argument("path", help="your Python file (its `if __name__ == \"__main__\"` block is not run), or your "
+                                     "notebook (.ipynb): only the course functions' definitions are taken from it")
+    parser.add_argument("--definitions", action="store_true",
+                        help="take only the definitions from a .py file too, as for a notebook (automatic for a "
+                             "notebook exported as a script)")
     parser.add_argument("--only", metavar="NAME", choices=functions,
                         help=f"check only this function (one of {', '.join(functions)})")
     parser.add_argument("--figure", metavar="DIR",
@@ -541,6 +545,22 @@ def _figure_folder(text: str | None) -> tuple[Path | None, str]:
     if not os.access(probe, os.W_OK):
         return None, f"--figure {text}: cannot write into {probe}"
     return out, ""
+
+
+def _print_definitions(path: Path, only: str | None) -> None:
+    """Which definitions a notebook gives, before they are checked."""
+    from .checker.notebook import definitions
+
+    try:
+        found = definitions(path, (only,) if only else checker.FUNCTIONS)
+    except Exception:  # noqa: BLE001 - check_notebook reports an unreadable notebook itself
+        return
+    if not found.functions:
+        return
+    taken = ", ".join(f"{name} (cell {cell})" for name, cell in found.functions.items())
+    print(f"from {path.name}, the definitions only: {taken}"
+          + (f"; with your helpers {', '.join(found.helpers)}" if found.helpers else "")
+          + "; no other cell runs\n")
 
 
 def check_main(argv: Sequence[str] | None = None) -> int:
@@ -586,9 +606,16 @@ def check_main(argv: Sequence[str] | None = None) -> int:
             print(f"{report.function}: {report.seconds:.2f} s\n")
         sys.stdout.flush()
 
+    from .checker.notebook import is_exported_notebook
+
+    path = Path(args.path)
+    notebook = path.suffix == ".ipynb" or (path.suffix == ".py" and (args.definitions or is_exported_notebook(path)))
+    run = checker.check_notebook if notebook else checker.check_file
+    if notebook and path.is_file():
+        _print_definitions(path, args.only)
     try:
-        result = checker.check_file(args.path, only=(args.only,) if args.only else None, timeout=args.timeout,
-                                    memory=args.memory, import_timeout=args.import_timeout, progress=show)
+        result = run(args.path, only=(args.only,) if args.only else None, timeout=args.timeout,
+                     memory=args.memory, import_timeout=args.import_timeout, progress=show)
     except KeyboardInterrupt:
         print("tracer check: interrupted", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ cause when a known mistake reproduces the learner's results::
 The package imports the core only (matplotlib only when a figure is asked for).
 """
 
-from .run import FUNCTIONS, CaseResult, CheckReport, FileCheck, battery, check, check_file
+from .run import FUNCTIONS, CaseResult, CheckReport, FileCheck, battery, check, check_file, check_notebook
 
-__all__ = ["check", "check_file", "CheckReport", "CaseResult", "FileCheck", "FUNCTIONS", "battery"]
+__all__ = ["check", "check_file", "check_notebook", "CheckReport", "CaseResult", "FileCheck", "FUNCTIONS",
+           "battery"]

@@ -50,12 +50,12 @@ _MARGIN = 5.0
 _IMPORT_MARGIN = 1.0
 
 
-def load_file(path: Path) -> types.ModuleType:
+def load_file(path: Path, paths: Sequence[Path] = ()) -> types.ModuleType:
     """Import a learner's file as a module (its ``if __name__ == "__main__"`` block does not run).
 
     ``path`` should be absolute (resolved before the import: the file may
-    change the working directory). Its folder comes first on ``sys.path`` while
-    it imports, so that it can import its neighbours.
+    change the working directory). Its folder, then ``paths``, come first on
+    ``sys.path`` while it imports, so that it can import its neighbours.
     """
     path = Path(path).resolve()
     module_name = f"_tracer_checked_{path.stem}_{abs(hash(str(path))) % 10**8}"
@@ -64,13 +64,14 @@ def load_file(path: Path) -> types.ModuleType:
         raise ImportError(f"cannot import {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
-    folder = str(path.parent)
-    sys.path.insert(0, folder)
+    folders = [str(path.parent), *map(str, paths)]
+    sys.path[:0] = folders
     try:
         spec.loader.exec_module(module)
     finally:
-        if folder in sys.path:
-            sys.path.remove(folder)
+        for folder in folders:
+            if folder in sys.path:
+                sys.path.remove(folder)
     return module
 
 
@@ -111,7 +112,7 @@ def _close_other_fds(keep: Sequence[int]) -> None:
 
 
 def _serve(path: Path, names: Sequence[str], requests: int, replies: int, import_timeout: float,
-           memory: int | None) -> None:  # pragma: no cover - runs in the forked host
+           memory: int | None, paths: Sequence[Path] = ()) -> None:  # pragma: no cover - runs in the forked host
     """The host: import the file, report, then run cases until the checker closes the pipe."""
     os.setpgid(0, 0)
     _close_other_fds((requests, replies))
@@ -122,7 +123,7 @@ def _serve(path: Path, names: Sequence[str], requests: int, replies: int, import
         send_frame(replies, pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
     try:
-        module = load_file(path)
+        module = load_file(path, paths)
     except BaseException as exc:  # noqa: BLE001 - whatever the file does at import is reported
         where = ""
         tb = exc.__traceback__
@@ -165,6 +166,8 @@ class FileHost:
         Seconds the import (and any thread it starts) may take.
     memory : int or None
         Megabytes of address space the import and each case may add.
+    paths : sequence of Path
+        Folders the file may import from, besides its own.
 
     Examples
     --------
@@ -174,7 +177,7 @@ class FileHost:
     """
 
     def __init__(self, path: Any, names: Sequence[str], import_timeout: float = DEFAULT_IMPORT_TIMEOUT,
-                 memory: int | None = DEFAULT_MEMORY):
+                 memory: int | None = DEFAULT_MEMORY, paths: Sequence[Path] = ()):
         if not can_fork():  # pragma: no cover - Windows
             raise OSError("checking a file needs fork (Linux or macOS): on this platform use tracer.check(fn) "
                           "on functions you define in the same session")
@@ -182,6 +185,7 @@ class FileHost:
         self.names = list(names)
         self.import_timeout = float(import_timeout)
         self.memory = memory
+        self.paths = list(paths)
         self.pid: int | None = None
         self._groups: set[int] = set()
         self._requests = self._replies = -1
@@ -226,7 +230,7 @@ class FileHost:
             try:
                 os.close(requests)
                 os.close(replies)
-                _serve(self.path, self.names, to_host, from_host, self.import_timeout, self.memory)
+                _serve(self.path, self.names, to_host, from_host, self.import_timeout, self.memory, self.paths)
             finally:
                 os._exit(0)
         os.close(to_host)

@@ -7,7 +7,10 @@ window (matplotlib is imported only then).
 
 from __future__ import annotations
 
+import base64
 import copy
+import html
+import io
 import shutil
 import textwrap
 from dataclasses import dataclass, field
@@ -199,6 +202,51 @@ class CheckReport:
             hint += " the reference trace"
         lines += wrapped("", hint)
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a report as HTML: each case's verdict, what differs, the cause and the figure."""
+        esc = html.escape
+        n_fail = sum(not c.passed for c in self.cases)
+        verdict = (f"passed all {len(self.cases)} cases" if not n_fail
+                   else f"<span style='color:#d62728'>FAILED {n_fail} of {len(self.cases)} cases</span>")
+        parts = [f"<div class='tracer-check'><p><b>check <code>{esc(self.function)}</code></b> "
+                 f"({esc(self.target)}): {verdict}</p>", "<table>"]
+        for c in self.cases:
+            mark = "<span style='color:#2ca02c'>ok</span>" if c.passed else "<b style='color:#d62728'>FAIL</b>"
+            parts.append(f"<tr><td>{mark}</td><td><code>{esc(c.name)}</code></td><td>{esc(c.description)}</td></tr>")
+        parts.append("</table>")
+        first = self.first_failure
+        if first is not None:
+            parts.append(f"<p>first failing case: <code>{esc(first.name)}</code> ({esc(first.inputs)})</p><ul>")
+            parts.append(f"<li><b>{esc(first.status)}</b>: {esc(first.differs)}</li>")
+            if first.window:
+                parts.append(f"<li><b>window</b>: {esc(first.window)}</li>")
+            parts += [f"<li><b>note</b>: {esc(obs)}</li>" for obs in self.observations]
+            parts.append(f"<li><b>likely cause</b>: {esc(self.cause or '')}</li></ul>")
+            png = self._figure_png()
+            if png is not None:
+                data = base64.b64encode(png).decode("ascii")
+                parts.append(f"<img alt='the first failing window' style='max-width:100%' "
+                             f"src='data:image/png;base64,{data}'/>")
+            parts.append("<p><code>report.case()</code> gives these inputs, <code>report.trace()</code> the "
+                         "reference trace at that window.</p>")
+        parts.append("</div>")
+        return "".join(parts)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """The report as plain text and as HTML."""
+        return {"text/plain": self.text(), "text/html": self._repr_html_()}
+
+    def _figure_png(self) -> bytes | None:
+        try:
+            fig = self.figure()
+        except Exception:  # noqa: BLE001 - no matplotlib, or nothing to draw: the HTML goes without it
+            return None
+        if fig is None:
+            return None
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=72)
+        return buffer.getvalue()
 
     def case(self) -> tuple | None:
         """The inputs of the first failing case, fresh copies ready to call: ``conv_forward(*report.case())``.

@@ -15,6 +15,7 @@ function a learner's file defines, importing the file in a child process
 
 from __future__ import annotations
 
+import html
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -29,9 +30,10 @@ from .diagnose import diagnose, observations
 from .host import DEFAULT_IMPORT_TIMEOUT, FileHost
 from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, MAX_TIMEOUT, Outcome, run_isolated
 from .locate import locate
+from .notebook import check_notebook
 from .report import CaseResult, CheckReport, summary
 
-__all__ = ["check", "check_file", "judge", "FileCheck", "CheckReport", "CaseResult", "FUNCTIONS", "battery",
+__all__ = ["check", "check_file", "check_notebook", "judge", "FileCheck", "CheckReport", "CaseResult", "FUNCTIONS", "battery",
            "check_timeout", "check_memory"]
 
 #: Runs the learner's function on one case's arguments.
@@ -165,12 +167,15 @@ class FileCheck:
         exist, its import failed, hung, exited or left a thread running, or
         it defines none of the functions asked for.
     import_seconds : float
+    source : Definitions or None
+        For a notebook, the definitions that were checked (:func:`~tracer.checker.notebook.definitions`).
     """
 
     path: Path
     reports: list[CheckReport] = field(default_factory=list)
     problem: str = ""
     import_seconds: float = 0.0
+    source: Any = field(default=None, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -184,6 +189,14 @@ class FileCheck:
             return 2
         return 0 if self.passed else 1
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows the check of a file as the HTML of each report."""
+        if self.problem:
+            return f"<p><b>could not check {html.escape(self.path.name)}</b>: {html.escape(self.problem)}</p>"
+        n_ok = sum(r.passed for r in self.reports)
+        return (f"<p><b>{html.escape(self.path.name)}</b>: {n_ok} of {len(self.reports)} function(s) passed</p>"
+                + "".join(r._repr_html_() for r in self.reports))
+
     def __repr__(self) -> str:
         if self.problem:
             return f"<FileCheck {self.path.name}: could not check: {self.problem}>"
@@ -193,7 +206,8 @@ class FileCheck:
 
 def check_file(path: Any, *, only: Sequence[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
                memory: int | None = DEFAULT_MEMORY, import_timeout: float = DEFAULT_IMPORT_TIMEOUT,
-               progress: Callable[[CheckReport], None] | None = None) -> FileCheck:
+               progress: Callable[[CheckReport], None] | None = None, paths: Sequence[Any] = (),
+               label: str | None = None) -> FileCheck:
     """Check every course function that the learner's file ``path`` defines.
 
     The file is imported in a child process (:class:`~tracer.checker.host.FileHost`),
@@ -213,6 +227,10 @@ def check_file(path: Any, *, only: Sequence[str] | None = None, timeout: float =
         Seconds the import may take, threads it starts included.
     progress : callable, optional
         Called with each report as soon as it is ready.
+    paths : sequence of path-like, optional
+        Folders the file may import from, besides its own.
+    label : str, optional
+        The name the reports give the file (default: its own).
 
     Returns
     -------
@@ -228,7 +246,7 @@ def check_file(path: Any, *, only: Sequence[str] | None = None, timeout: float =
     if not resolved.is_file():
         result.problem = f"no such file: {path}"
         return result
-    with FileHost(resolved, wanted, import_timeout, memory) as host:
+    with FileHost(resolved, wanted, import_timeout, memory, paths=[Path(p).resolve() for p in paths]) as host:
         imported = host.start()
         result.import_seconds = imported.seconds
         if not imported.ok:
@@ -241,7 +259,7 @@ def check_file(path: Any, *, only: Sequence[str] | None = None, timeout: float =
             return result
         for name in imported.functions:
             names = PARAMETERS[name]
-            report = judge(name, f"{name} from {resolved.name}", reference.local(name),
+            report = judge(name, f"{name} from {label or resolved.name}", reference.local(name),
                            lambda args, n=name, a=names: host.run(n, args, a, timeout, memory))
             result.reports.append(report)
             if progress is not None:

@@ -18,25 +18,22 @@ every code cell with :mod:`ast` and keeps only:
   helper of that name.
 
 No other statement runs: no test call, no plot, no magic, no data loading.
-:func:`check_notebook` writes the definitions to a module and checks it like
-any learner file (:func:`tracer.checker.check_file`).
+:func:`tracer.checker.check_notebook` writes the definitions to a module and
+checks it like any learner file (:func:`tracer.checker.check_file`).
 """
 
 from __future__ import annotations
 
 import ast
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .cases import FUNCTIONS, NETWORK_FUNCTIONS
-from .host import DEFAULT_IMPORT_TIMEOUT
-from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT
 
-__all__ = ["Definitions", "definitions", "check_notebook", "is_exported_notebook"]
+__all__ = ["Definitions", "definitions", "is_exported_notebook"]
 
 _GRADED = re.compile(r"^\s*#\s*GRADED FUNCTION\s*:\s*([A-Za-z_]\w*)", re.MULTILINE)
 _EXPORTED = re.compile(r"^(# In\[[ 0-9]*\]:|# %%|.*get_ipython\(\))", re.MULTILINE)
@@ -190,48 +187,3 @@ def definitions(path: Any, names: Sequence[str] = FUNCTIONS) -> Definitions:
 
 def _indent(text: str) -> str:
     return "\n".join("    " + line if line.strip() else line for line in text.splitlines())
-
-
-def check_notebook(path: Any, *, only: Sequence[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
-                   memory: int | None = DEFAULT_MEMORY, import_timeout: float = DEFAULT_IMPORT_TIMEOUT,
-                   progress: Any = None) -> Any:
-    """Check the course functions a learner's notebook defines, without running the rest of it.
-
-    Parameters
-    ----------
-    path : path-like
-        A ``.ipynb`` notebook, or a notebook exported to ``.py``.
-    only, timeout, memory, import_timeout, progress :
-        As for :func:`tracer.checker.check_file`.
-
-    Returns
-    -------
-    FileCheck
-        With ``source`` set to the definitions checked (a :class:`Definitions`).
-
-    Examples
-    --------
-    >>> result = tracer.check_notebook("C4W1.ipynb")  # doctest: +SKIP
-    >>> result.exit_code  # doctest: +SKIP
-    1
-    """
-    from .run import FileCheck, check_file
-
-    resolved = Path(path).expanduser().resolve()
-    if not resolved.is_file():
-        return FileCheck(resolved, problem=f"no such file: {path}")
-    try:
-        found = definitions(resolved, FUNCTIONS if only is None else only)
-    except Exception as exc:  # noqa: BLE001 - an unreadable notebook is a problem to report
-        return FileCheck(resolved, problem=f"cannot read {resolved.name}: {type(exc).__name__}: {exc}")
-    if not found.functions:
-        which = "any of the course functions" if only is None else f"the function {', '.join(only)}"
-        return FileCheck(resolved, problem=f"{path} does not define {which}", source=found)
-    with tempfile.TemporaryDirectory(prefix="tracer-notebook-") as folder:
-        module = Path(folder) / f"{re.sub(r'[^0-9A-Za-z_]', '_', resolved.stem)}_definitions.py"
-        module.write_text(found.source, encoding="utf-8")
-        result = check_file(module, only=list(found.functions), timeout=timeout, memory=memory,
-                            import_timeout=import_timeout, progress=progress, paths=[resolved.parent],
-                            label=resolved.name)
-    result.path, result.source = resolved, found
-    return result

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import html
 import math
+import re
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,11 +32,13 @@ from .diagnose import diagnose, observations
 from .host import DEFAULT_IMPORT_TIMEOUT, FileHost
 from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, MAX_TIMEOUT, Outcome, run_isolated
 from .locate import locate
-from .notebook import check_notebook
+from .notebook import definitions
 from .report import CaseResult, CheckReport, summary
 
-__all__ = ["check", "check_file", "check_notebook", "judge", "FileCheck", "CheckReport", "CaseResult", "FUNCTIONS", "battery",
-           "check_timeout", "check_memory"]
+__all__ = [
+    "check", "check_file", "check_notebook", "judge", "FileCheck", "CheckReport",
+    "CaseResult", "FUNCTIONS", "battery", "check_timeout", "check_memory",
+]
 
 #: Runs the learner's function on one case's arguments.
 Runner = Callable[[tuple], Outcome]
@@ -300,3 +304,46 @@ def _target(fn: Callable) -> str:
     qual = getattr(fn, "__name__", repr(fn))
     code = getattr(fn, "__code__", None)
     return f"{qual} from {Path(code.co_filename).name}" if code is not None else qual
+
+
+def check_notebook(path: Any, *, only: Sequence[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
+                   memory: int | None = DEFAULT_MEMORY, import_timeout: float = DEFAULT_IMPORT_TIMEOUT,
+                   progress: Any = None) -> Any:
+    """Check the course functions a learner's notebook defines, without running the rest of it.
+
+    Parameters
+    ----------
+    path : path-like
+        A ``.ipynb`` notebook, or a notebook exported to ``.py``.
+    only, timeout, memory, import_timeout, progress :
+        As for :func:`tracer.checker.check_file`.
+
+    Returns
+    -------
+    FileCheck
+        With ``source`` set to the definitions checked (a :class:`Definitions`).
+
+    Examples
+    --------
+    >>> result = tracer.check_notebook("C4W1.ipynb")  # doctest: +SKIP
+    >>> result.exit_code  # doctest: +SKIP
+    1
+    """
+    resolved = Path(path).expanduser().resolve()
+    if not resolved.is_file():
+        return FileCheck(resolved, problem=f"no such file: {path}")
+    try:
+        found = definitions(resolved, FUNCTIONS if only is None else only)
+    except Exception as exc:  # noqa: BLE001 - an unreadable notebook is a problem to report
+        return FileCheck(resolved, problem=f"cannot read {resolved.name}: {type(exc).__name__}: {exc}")
+    if not found.functions:
+        which = "any of the course functions" if only is None else f"the function {', '.join(only)}"
+        return FileCheck(resolved, problem=f"{path} does not define {which}", source=found)
+    with tempfile.TemporaryDirectory(prefix="tracer-notebook-") as folder:
+        module = Path(folder) / f"{re.sub(r'[^0-9A-Za-z_]', '_', resolved.stem)}_definitions.py"
+        module.write_text(found.source, encoding="utf-8")
+        result = check_file(module, only=list(found.functions), timeout=timeout, memory=memory,
+                            import_timeout=import_timeout, progress=progress, paths=[resolved.parent],
+                            label=resolved.name)
+    result.path, result.source = resolved, found
+    return result

@@ -481,7 +481,7 @@ def test_a_call_that_raises_part_way_is_dropped_whole(monkeypatch, tmp_path, err
                 tracer.conv_forward(x, W, b, {"stride": 1, "pad": 0})  # its padding step and 2 windows, then stops
         # only the call that returned: every step of it can be shown, replayed and drawn
         assert len(trace) == 4 and [c.name for c in trace.calls] == ["pool_forward"]
-        assert trace.text(3).startswith("step 4/4  pool_forward") and trace[3].call == 0
+        assert trace.text(3).startswith("step 3 (0-3)  pool_forward") and trace[3].call == 0
         assert np.array_equal(trace.replay()["A"], A_expected)
         # the next call is recorded as the second one
         Z, _ = tracer.conv_forward(x, W, b, {"stride": 1, "pad": 0})
@@ -532,7 +532,7 @@ def test_the_trace_fills_inside_the_block():
         tracer.pool_forward(grid_input(), {"f": 2, "stride": 2})
         assert len(trace) == 4
         assert trace[3].value == 33.0  # the max of the last window of 10*i + j
-        assert trace.text(3).startswith("step 4/4  pool_forward")
+        assert trace.text(3).startswith("step 3 (0-3)  pool_forward")
         tracer.create_mask_from_window(np.array([[1.0, 3.0], [3.0, 2.0]]))
         assert len(trace) == 5 and trace.call_of(4).name == "create_mask_from_window"
         assert trace.next().index == 0

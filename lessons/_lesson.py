@@ -47,7 +47,9 @@ The model to copy is ``lessons/padding.py``. Its shape::
 What each :class:`Page` method adds:
 
 ``page.md(text)``
-    Markdown prose (dedented). Write ``$$`` blocks on their own lines.
+    Markdown prose (dedented). Write ``$$`` blocks on their own lines. A line
+    indented by 4 spaces or more after a blank line, outside a list, an
+    admonition or a fence, would render as a code block: it is refused.
 ``page.code("path.py:region", title=None)``
     A code block that quotes the region between ``# --8<-- [start:region]`` and
     ``# --8<-- [end:region]`` of a file of the repository (path from its root),

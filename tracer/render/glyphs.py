@@ -29,6 +29,17 @@ Notes
 A hit costs one ``draw_image`` of a few hundred pixels; a miss one offscreen
 ``draw_text`` more than matplotlib's own draw. Bitmaps take a few kB each; the
 cache empties itself past :attr:`GlyphCache.max_bytes`.
+
+Laying a text out (its lines, their sizes, where each starts against the
+anchor) costs :meth:`Text.draw <matplotlib.text.Text.draw>` as much as drawing
+it. The texts drawn in the axes of tracer's figures (cell numbers, indices,
+titles) are :class:`GlyphText` artists, made by :func:`axes_text`: the layout of
+each is found once per distinct text and style, by letting ``Text.draw`` lay it
+out on a renderer that only notes where each line starts, and reused after
+that. Each line then goes to the same ``draw_text`` at the same position as
+``Text.draw`` sends it, so the pixels are those of a plain ``Text``. (The few
+texts of the figure itself, header, caption and formula, change every frame:
+they are plain texts.)
 """
 
 from __future__ import annotations
@@ -39,9 +50,12 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.colors import to_rgba
+from matplotlib.text import Text
 
-__all__ = ["GLYPHS", "GlyphCache", "GlyphCanvas", "GlyphRenderer", "plain_text"]
+__all__ = ["GLYPHS", "GlyphCache", "GlyphCanvas", "GlyphRenderer", "GlyphText", "axes_text", "plain_text"]
 
 class GlyphCache:
     """The bitmaps of the short lines drawn so far, keyed by everything that decides their pixels.
@@ -204,3 +218,102 @@ class GlyphCanvas(FigureCanvasAgg):
             self.renderer = GlyphRenderer(w, h, self.figure.dpi)
             self.glyph_renderer_key = key
         return self.renderer
+
+
+# ------------------------------------------------------------------------------------------------
+# Texts whose layout is found once
+
+
+class _LayoutProbe(RendererAgg):
+    """A renderer that draws nothing and notes where :meth:`Text.draw` starts each line of a text."""
+
+    def __init__(self, dpi: float):
+        super().__init__(1, 1, dpi)
+        self.lines: list[tuple[float, float, str, Any]] = []
+
+    def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, ismath: Any = False,
+                  mtext: Any = None) -> None:
+        self.lines.append((x, y, s, ismath))
+
+
+_PROBES: dict[float, _LayoutProbe] = {}
+_LAYOUTS: dict[tuple, tuple[tuple[float, float, str, Any], ...]] = {}
+
+
+class GlyphText(Text):
+    """A :class:`~matplotlib.text.Text` laid out once per distinct text and style.
+
+    Drawn on a :class:`GlyphRenderer`, an unrotated, unclipped text without a
+    box or path effects reuses the layout found the first time (see the module's
+    notes); any other text, or any other renderer, is drawn by ``Text.draw``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        self._line_alignment = kwargs.get("multialignment", kwargs.get("ma"))
+        super().__init__(*args, **kwargs)
+
+    def set_multialignment(self, align: Any) -> None:
+        """As ``Text.set_multialignment``; the layout kept for a text depends on it."""
+        super().set_multialignment(align)
+        self._line_alignment = align
+
+    def _layout_key(self, dpi: float) -> tuple:
+        return (self.get_text(), _font_key(self.get_fontproperties()), self.get_horizontalalignment(),
+                self.get_verticalalignment(), self._line_alignment, self.get_linespacing(),
+                self.get_parse_math(), dpi)
+
+    def _layout(self, dpi: float, x: float, y: float) -> tuple[tuple[float, float, str, Any], ...]:
+        """``(dx, dy, line, ismath)`` of every line: where it starts against the anchor, in display pixels."""
+        key = self._layout_key(dpi)
+        found = _LAYOUTS.get(key)
+        if found is None:
+            probe = _PROBES.setdefault(dpi, _LayoutProbe(dpi))
+            probe.lines = []
+            Text.draw(self, probe)
+            # the probe's canvas is 1 pixel high: Text.draw sent y as 1 - y
+            found = tuple((lx - x, (1 - ly) - y, line, ismath) for lx, ly, line, ismath in probe.lines)
+            if len(_LAYOUTS) > 50_000:  # bounded, like the bitmaps
+                _LAYOUTS.clear()
+            _LAYOUTS[key] = found
+        return found
+
+    def _reusable(self, renderer: Any) -> bool:
+        return (isinstance(renderer, GlyphRenderer) and GLYPHS.enabled and not self.get_rotation()
+                and not self.get_transform_rotates_text() and not self.get_clip_on() and not self.get_usetex()
+                and not self.get_wrap() and self.get_bbox_patch() is None and not self.get_path_effects())
+
+    def draw(self, renderer: Any) -> None:
+        if not self._reusable(renderer):
+            super().draw(renderer)
+            return
+        if not self.get_visible() or self.get_text() == "":
+            return
+        x, y = self.get_transform().transform(self.get_unitless_position())
+        if not (np.isfinite(x) and np.isfinite(y)):
+            return
+        lines = self._layout(renderer.dpi, float(x), float(y))
+        _, canvas_h = renderer.get_canvas_width_height()
+        gc = renderer.new_gc()
+        gc.set_foreground(to_rgba(self.get_color()), isRGBA=True)
+        gc.set_alpha(self.get_alpha())
+        gc.set_url(self.get_url())
+        gc.set_antialiased(self.get_antialiased())
+        gc.set_snap(self.get_snap())
+        gc.set_clip_rectangle(None)
+        gc.set_clip_path(None)
+        mtext = self if len(lines) == 1 else None
+        prop = self.get_fontproperties()
+        for dx, dy, line, ismath in lines:
+            renderer.draw_text(gc, x + dx, canvas_h - (y + dy), line, prop, 0, ismath=ismath, mtext=mtext)
+        gc.restore()
+        self.stale = False
+
+
+def axes_text(ax: Axes, x: float, y: float, s: str, **kwargs: Any) -> GlyphText:
+    """Like ``ax.text``: a :class:`GlyphText` at data position ``(x, y)``, not clipped unless asked."""
+    kwargs.setdefault("transform", ax.transData)
+    kwargs.setdefault("clip_on", False)
+    text = GlyphText(x, y, s, **kwargs)
+    ax.add_artist(text)
+    return text
+

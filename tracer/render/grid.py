@@ -17,6 +17,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import offset_copy
 
 from ..numbers import cell
+from .glyphs import axes_text
 from .style import (CELL_WIDTH, CMAP, CURRENT_FILL, EMPTY_FILL, FOOTER, GRID_LINE, HEADER, INK, MAX_CELL,
                     MIN_NUMBER_CELL_PT, MUTED, NOTE, PAD_FILL, SIDE, TINT)
 
@@ -144,11 +145,11 @@ class Grid:
         above = offset_copy(ax.transData, fig=fig, x=0, y=3, units="points")
         left = offset_copy(ax.transData, fig=fig, x=-3, y=0, units="points")
         for c in range(0, n_cols, step):
-            self.artists.append(ax.text(c, -0.5, str(c), ha="center", va="bottom", transform=above, **index_kw))
+            self.artists.append(axes_text(ax, c, -0.5, str(c), ha="center", va="bottom", transform=above, **index_kw))
         for r in range(0, n_rows, step):
-            self.artists.append(ax.text(-0.5, r, str(r), ha="right", va="center", transform=left, **index_kw))
+            self.artists.append(axes_text(ax, -0.5, r, str(r), ha="right", va="center", transform=left, **index_kw))
         title_at = offset_copy(ax.transAxes, fig=fig, x=0, y=14, units="points")
-        self.title = ax.text(0.5, 1.0, title, ha="center", va="bottom", fontsize=10, color=INK, transform=title_at,
+        self.title = axes_text(ax, 0.5, 1.0, title, ha="center", va="bottom", fontsize=10, color=INK, transform=title_at,
                              linespacing=1.15, clip_on=False)
         #: the artists drawn beside the cells (indices, title), never over them
         self.outside: list[Artist] = self.artists + [self.title]
@@ -165,7 +166,7 @@ class Grid:
         self._shown: list[list[tuple]] = []
         if self.numbers:
             self.texts = [
-                [ax.text(c, r, "", ha="center", va="center_baseline", fontsize=self.fontsize, color=INK, zorder=3,
+                [axes_text(ax, c, r, "", ha="center", va="center_baseline", fontsize=self.fontsize, color=INK, zorder=3,
                          clip_on=False)
                  for c in range(n_cols)]
                 for r in range(n_rows)
@@ -180,7 +181,7 @@ class Grid:
             self.cover = ax.imshow(self._cover, extent=(-0.5, n_cols - 0.5, n_rows - 0.5, -0.5),
                                    interpolation="nearest", aspect="auto", zorder=3.5)
             self.lines.set_zorder(3.6)
-            self.current_text = ax.text(0, 0, "", ha="center", va="center_baseline", fontsize=self.fontsize,
+            self.current_text = axes_text(ax, 0, 0, "", ha="center", va="center_baseline", fontsize=self.fontsize,
                                         color=INK, zorder=3.7, clip_on=False)
             self.artists += [self.cover, self.current_text]
 

@@ -38,6 +38,7 @@ from .. import events as ev
 from ..events import CACHE, READ, WRITE
 from ..numbers import number
 from ..recording import Call
+from .glyphs import axes_text
 from .grid import Grid, Panel, place_panels
 from .style import (ADDED, ADDED_FILL, CHOSEN, CHOSEN_FILL, CURRENT_FILL, DIGITS, FOOTER, GRID_LINE, HEADER, INK,
                     MUTED, NOTE, ROW_HEIGHT, SIDE, value_range)
@@ -174,7 +175,7 @@ def _diagram(fig: Figure, event: ev.NetworkEvent, call: Call, state: dict[str, n
                                fc="white", ec=INK if is_current else GRID_LINE, lw=2.4 if is_current else 1.0, zorder=1)
         ax.add_patch(frame)
         artists.append(frame)
-        artists.append(ax.text(x0 + box_w / 2, box_top - title_h / 2, col.title, ha="center", va="center",
+        artists.append(axes_text(ax, x0 + box_w / 2, box_top - title_h / 2, col.title, ha="center", va="center",
                                fontsize=title_size, fontweight="bold" if is_current else "normal", color=INK, zorder=3))
         for r, name in enumerate(col.names):
             y = box_top - title_h - row_h * (r + 0.5)
@@ -193,14 +194,14 @@ def _diagram(fig: Figure, event: ev.NetworkEvent, call: Call, state: dict[str, n
             weight = "bold" if role == WRITE else "normal"
             artists += [
                 cell,
-                ax.text(x0 + 0.12, y, _label(name, call, state), ha="left", va="center", fontsize=fontsize,
+                axes_text(ax, x0 + 0.12, y, _label(name, call, state), ha="left", va="center", fontsize=fontsize,
                         color=color, fontweight=weight, zorder=3),
-                ax.text(x0 + box_w - 0.12, y, _shape_text(x), ha="right", va="center", fontsize=fontsize - 0.5,
+                axes_text(ax, x0 + box_w - 0.12, y, _shape_text(x), ha="right", va="center", fontsize=fontsize - 0.5,
                         color=color if pending else MUTED, zorder=3),
             ]
         if col.layer == -1 and "cost" in state:
             value = _shape_text(state["cost"])
-            artists.append(ax.text(x0 + box_w - 0.12, box_top - title_h - row_h * 0.5, value, ha="right", va="center",
+            artists.append(axes_text(ax, x0 + box_w - 0.12, box_top - title_h - row_h * 0.5, value, ha="right", va="center",
                                    fontsize=fontsize, color=INK, zorder=3))
     # forward arrows between neighbouring boxes, along the title line
     y_fwd = box_top - title_h / 2

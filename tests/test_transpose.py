@@ -272,6 +272,15 @@ def test_bad_hparameters_are_named(impl, hp, error, message):
 
 
 @pytest.mark.parametrize("impl", list(IMPLS))
+def test_a_huge_output_is_refused_before_any_work(impl):
+    # a stride of a million: Z_full is (2 - 1) * 10**6 + 3 cells high and wide, refused before it is made
+    with pytest.raises(ValueError, match=r"conv_transpose_forward: Z_full, the full output before the cut, would be an "
+                                         r"array of shape \(1, 1000003, 1000003, 4\), 29.1 TiB, more than the 2.0 GiB"):
+        IMPLS[impl].conv_transpose_forward(np.ones((1, 2, 2, 2)), np.ones((3, 3, 2, 4)), np.zeros((1, 1, 1, 4)),
+                                           {"stride": 10**6, "pad": 0})
+
+
+@pytest.mark.parametrize("impl", list(IMPLS))
 def test_bad_arrays_are_named(impl):
     f = IMPLS[impl].conv_transpose_forward
     A_prev, W, b = GOOD

@@ -52,6 +52,7 @@ from numpy.lib.stride_tricks import as_strided
 from .conv import conv_single_step, create_mask_from_window, distribute_value, zero_pad
 from .validate import (
     ConvShapes,
+    ConvTransposeShapes,
     check_allocation,
     conv_backward_shapes,
     conv_shapes,
@@ -259,6 +260,12 @@ def pool_backward(dA: np.ndarray, cache: tuple, mode: str = "max") -> np.ndarray
     return dA_prev
 
 
+def _check_blocks(fn: str, s: ConvTransposeShapes) -> None:
+    """Refuse, before any work, a block matrix (every input cell's f x f block) past the array budget."""
+    check_allocation(fn, "the blocks of every input cell", (s.m, s.n_H_prev, s.n_W_prev, s.f, s.f, s.n_C),
+                     "use a smaller filter or input, or the loop tracer.conv_transpose_forward")
+
+
 def _transpose_matrix(W: np.ndarray) -> np.ndarray:
     """``W (f, f, n_C_prev, n_C)`` as ``(n_C_prev, f * f * n_C)``, columns ordered ``(di, dj, c)``."""
     return W.transpose(2, 0, 1, 3).reshape(W.shape[2], -1)
@@ -276,6 +283,7 @@ def conv_transpose_forward(
     (one per filter offset, in which no two blocks share a cell) scatter them into ``Z_full``.
     """
     s = conv_transpose_shapes("conv_transpose_forward", A_prev, W, b, hparameters)
+    _check_blocks("conv_transpose_forward", s)
     A, W64, b64 = _float64(A_prev, W, b)
     blocks = (A.reshape(-1, s.n_C_prev) @ _transpose_matrix(W64)).reshape(s.m, s.n_H_prev, s.n_W_prev, s.f, s.f, s.n_C)
     Z_full = np.zeros((s.m, s.n_H_full, s.n_W_full, s.n_C))
@@ -295,6 +303,7 @@ def conv_transpose_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, n
     ``dA_prev = G @ W.T`` and ``dW = A_prev.T @ G``.
     """
     s, cached = conv_transpose_backward_shapes("conv_transpose_backward", dZ, cache)
+    _check_blocks("conv_transpose_backward", s)
     dZ, A_prev, W = _float64(dZ, *cached[:2])
     dZ_full = np.zeros((s.m, s.n_H_full, s.n_W_full, s.n_C))
     dZ_full[:, s.pad : s.pad + s.n_H, s.pad : s.pad + s.n_W, :] = dZ

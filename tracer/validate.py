@@ -292,6 +292,8 @@ def conv_transpose_shapes(fn: str, A_prev: Any, W: Any, b: Any, hparameters: Any
             )
         sizes += [full, full - 2 * pad]
     n_H_full, n_H, n_W_full, n_W = sizes
+    check_allocation(fn, "Z_full, the full output before the cut,", (m, n_H_full, n_W_full, n_C),
+                     "use a smaller stride, filter or input")
     return ConvTransposeShapes(m, n_H_prev, n_W_prev, n_C_prev, f, n_C, stride, pad, output_padding,
                                n_H_full, n_W_full, n_H, n_W)
 

@@ -311,4 +311,62 @@ def test_check_main_checks_the_network_functions_too(capsys, monkeypatch):
     assert max(len(line) for line in out.splitlines()) <= 50  # --width wins over $COLUMNS
     help_text = cli.check_parser().format_help()
     assert "L_model_backward" in help_text and "--memory MB" in help_text and "exit status: 0" in help_text
-    assert set(cli.FUNCTIONS) == set(tracer.conv.__all__)  # what the first form traces: the conv functions
+    # what the first form traces: the conv functions and the transposed convolution
+    assert set(cli.FUNCTIONS) == set(tracer.conv.__all__) | set(tracer.transpose.__all__)
+
+
+# -- dilated and transposed convolution --------------------------------------------------------
+
+
+def test_dilation_and_the_transposed_convolution_reach_the_call():
+    args = cli.function_parser("conv_forward").parse_args(["--size", "7", "--pad", "0", "--dilation", "2"])
+    # a 3x3 filter dilated by 2 spans 5 cells: Z is 3x3, nine windows and the padding step
+    assert cli.plan(args) == (10, {"A_prev": (1, 7, 7, 1), "W": (3, 3, 1, 1), "Z": (1, 3, 3, 1),
+                                   "A_prev_pad": (1, 7, 7, 1)})
+    trace = cli.run_function(args)
+    assert trace.calls[0].params == {"stride": 1, "pad": 0, "f": 3, "dilation": 2} and len(trace) == 10
+    # without --dilation the call has no key: the course's loop
+    plain = cli.run_function(cli.function_parser("conv_backward").parse_args(["--size", "4"]))
+    assert "dilation" not in plain.calls[0].params
+    args = cli.function_parser("conv_transpose_forward").parse_args(
+        ["--size", "3", "--f", "3", "--pad", "1", "--output-padding", "1"])
+    # stride 2 by default: Z_full (3 - 1) * 2 + 3 + 1 = 8 wide, 6 after the cut; nine cells and the cut
+    assert cli.plan(args) == (10, {"A_prev": (1, 3, 3, 1), "W": (3, 3, 1, 1), "Z_full": (1, 8, 8, 1),
+                                   "Z": (1, 6, 6, 1)})
+    trace = cli.run_function(args)
+    assert trace.calls[0].name == "conv_transpose_forward" and len(trace) == 10
+    assert trace.calls[0].params == {"stride": 2, "pad": 1, "f": 3, "output_padding": 1}
+    back = cli.run_function(cli.function_parser("conv_transpose_backward").parse_args(["--size", "2", "--filters", "2"]))
+    assert back.calls[0].name == "conv_transpose_backward" and len(back) == 2 * 2 * 2 + 1
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["conv_transpose_forward", "--dilation", "2"], "--dilation"),
+    (["pool_forward", "--dilation", "2"], "--dilation"),
+    (["conv_forward", "--output-padding", "1"], "--output-padding"),
+])
+def test_the_new_options_apply_to_their_functions_only(capsys, tmp_path, argv, option):
+    code, _, err = run(capsys, *argv, "-o", str(tmp_path), *FAST)
+    assert code == 2
+    assert f"{option} does not apply to {argv[0]}" in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["conv_forward", "--dilation", "0"], 'conv_forward: hparameters["dilation"] must be an int >= 1, got 0'),
+    (["conv_forward", "--size", "4", "--pad", "0", "--dilation", "3"], "the 3x3 filter dilated by 3 spans 7x7 cells"),
+    (["conv_transpose_forward", "--output-padding", "2"],
+     'hparameters["output_padding"] must be smaller than the stride (2)'),
+])
+def test_bad_dilations_and_output_paddings_get_the_core_message(capsys, tmp_path, argv, message):
+    code, _, err = run(capsys, *argv, "-o", str(tmp_path), *FAST)
+    assert code == 2 and message in err, err
+
+
+def test_a_huge_transposed_output_is_refused_from_the_sizes(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "tracer", "conv_transpose_forward", "--size", "2", "--stride", "1000000",
+                           "-o", str(tmp_path), "-q"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert ("conv_transpose_forward: Z_full would be an array of shape (1, 1000003, 1000003, 1), 7.3 TiB, more than the "
+            "2.0 GiB allowed for one array (tracer.validate.MAX_ARRAY_BYTES); use a smaller --m, --size, --width, "
+            "--filters, --f, --stride, --output-padding") in proc.stderr
+    assert not list(tmp_path.iterdir())

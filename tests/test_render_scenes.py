@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from render_cases import DPI, box, drawn, fill, pool_trace, rgba, texts
+from render_cases import DPI, box, drawn, fill, grid_10ij, pool_trace, rgba, texts
 
 import tracer
 from tracer import render
-from tracer.render.style import CHOSEN_FILL, CURRENT_FILL, PAD_FILL
+from tracer.render.style import ADDED_FILL, CHOSEN_FILL, CURRENT_FILL, PAD_FILL
 
 BASELINES = Path(__file__).parent / "baselines"
 UPDATE = os.environ.get("TRACER_UPDATE_BASELINES") == "1"
@@ -195,3 +195,36 @@ def test_pool_forward_images_match_their_baselines():
         got = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=float)
         want = np.asarray(Image.open(path).convert("RGB"), dtype=float)
         assert got.shape == want.shape and np.sqrt(np.mean((got - want) ** 2)) < 2.0
+
+
+# -- a dilated window: its spread cells, not a solid box -------------------------------------------
+
+
+def test_a_dilated_window_outlines_the_cells_it_reads():
+    with tracer.record() as trace:
+        tracer.conv_forward(grid_10ij(5, 5), np.ones((2, 2, 1, 1)), np.zeros((1, 1, 1, 1)),
+                            {"stride": 1, "pad": 0, "dilation": 2})
+    k = 2  # the padding step, then output cell (0, 1): rows 0 and 2, columns 1 and 3
+    scene = drawn(trace, k).scene
+    assert box(scene.window) == (1, 0, 3, 3) and scene.window.get_linestyle() == "--"  # the span, dashed
+    assert sorted(box(b) for b in scene.read) == [(1, 0, 1, 1), (1, 2, 1, 1), (3, 0, 1, 1), (3, 2, 1, 1)]
+    assert texts(scene.g["prod"]) == [["1.00", "3.00"], ["21.0", "23.0"]]  # the four cells read, times ones
+    assert "Σ of the 4 products = 48" in scene.note.get_text()
+    assert "dilation 2" in scene.g["x"].title.get_text()
+    # an undilated window has its one solid box and no cell boxes
+    with tracer.record() as plain:
+        tracer.conv_forward(grid_10ij(5, 5), np.ones((2, 2, 1, 1)), np.zeros((1, 1, 1, 1)), {"stride": 1, "pad": 0})
+    scene = drawn(plain, 2).scene
+    assert scene.read == [] and scene.window.get_linestyle() == "-"
+
+
+def test_a_dilated_backward_window_adds_to_the_spread_cells_only():
+    cache = (grid_10ij(5, 5), np.ones((2, 2, 1, 1)), np.zeros((1, 1, 1, 1)), {"stride": 1, "pad": 0, "dilation": 2})
+    with tracer.record() as trace:
+        tracer.conv_backward(np.ones((1, 3, 3, 1)), cache)
+    scene = drawn(trace, 0).scene  # window (0, 0): rows and columns 0 and 2
+    added = {(r, c) for r in range(5) for c in range(5) if fill(scene.g["da"], r, c) == rgba(ADDED_FILL)}
+    assert added == {(0, 0), (0, 2), (2, 0), (2, 2)}
+    assert sorted(box(b) for b in scene.read_da) == sorted(box(b) for b in scene.read_x) == [
+        (0, 0, 1, 1), (0, 2, 1, 1), (2, 0, 1, 1), (2, 2, 1, 1)]
+    assert texts(scene.g["xg"]) == [["0.00", "2.00"], ["20.0", "22.0"]]  # the cells read, times g = 1

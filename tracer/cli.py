@@ -5,6 +5,8 @@ The first form records one course function on random inputs (legacy
 PNG per step, an animated GIF and a ``player.json`` to ``OUT/NAME/``::
 
     python -m tracer conv_forward --size 5 --f 3 --pad 1 --stride 1 -o out
+    python -m tracer conv_forward --size 7 --f 3 --pad 0 --dilation 2 -o out
+    python -m tracer conv_transpose_forward --size 3 --f 3 --stride 2 --pad 1 -o out
     python -m tracer pool_backward --size 4 --f 2 --stride 2 --mode average -o out
 
 The second form checks a learner's own functions with :func:`tracer.check`
@@ -26,7 +28,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from . import checker, conv
+from . import checker, conv, transpose
 from .validate import check_allocation
 
 __all__ = [
@@ -43,20 +45,22 @@ __all__ = [
     "run_function",
 ]
 
-#: The course functions the command line can trace, in course order.
-FUNCTIONS = tuple(conv.__all__)
+#: The functions the command line can trace: the course's, in course order, then the transposed convolution.
+FUNCTIONS = tuple(conv.__all__) + tuple(transpose.__all__)
 
 EPILOG = """\
 examples:
   python -m tracer conv_forward --size 5 --f 3 --pad 1 -o out
   python -m tracer conv_forward --channels 3 --filters 2 --channel 1 --steps 0:10 -o out
+  python -m tracer conv_forward --size 7 --pad 0 --dilation 2 -o out
+  python -m tracer conv_transpose_forward --size 3 --stride 2 --pad 1 --output-padding 1 -o out
   python -m tracer pool_backward --size 4 --f 2 --stride 2 --mode average -o out
   python -m tracer conv_forward --help        (the options of one function)
   python -m tracer check solution.py          (checks a learner's own functions; see check --help)
 
 Inputs are drawn with np.random.seed(SEED) then np.random.randn in the course's order
-(A_prev, then W, then b); conv_backward is fed dZ = Z as the course does, pool_backward
-a random dA."""
+(A_prev, then W, then b); conv_backward and conv_transpose_backward are fed dZ = Z as the
+course does, pool_backward a random dA."""
 
 
 def _positive(name: str) -> Callable[[str], int]:
@@ -84,17 +88,20 @@ def _int(name: str) -> Callable[[str], int]:
 
 _CONV = ("m", "size", "width", "channels", "filters", "f", "stride", "pad", "channel")
 _POOL = ("m", "size", "width", "channels", "f", "stride", "mode")
+_TRANSPOSE = ("m", "size", "width", "channels", "filters", "f", "stride", "pad", "output_padding", "channel")
 
 #: The options of the inputs each function takes (the output options apply to every one).
 APPLIES: dict[str, tuple[str, ...]] = {
     "zero_pad": ("m", "size", "width", "channels", "pad", "channel"),
     "conv_single_step": ("channels", "f", "channel"),
-    "conv_forward": _CONV,
-    "conv_backward": _CONV,
+    "conv_forward": _CONV + ("dilation",),
+    "conv_backward": _CONV + ("dilation",),
     "pool_forward": _POOL,
     "pool_backward": _POOL,
     "create_mask_from_window": ("f",),
     "distribute_value": ("f",),
+    "conv_transpose_forward": _TRANSPOSE,
+    "conv_transpose_backward": _TRANSPOSE,
 }
 
 #: What each function's frames show, for its ``--help``.
@@ -111,6 +118,11 @@ DESCRIPTIONS = {
                      "one frame per window and channel.",
     "create_mask_from_window": "create_mask_from_window(x) on a random f x f window: one frame.",
     "distribute_value": "distribute_value(dz, (f, f)) of a random dz: one frame.",
+    "conv_transpose_forward": "conv_transpose_forward(A_prev, W, b, {stride, pad, output_padding}) with A_prev "
+                              "(m, size, width, channels) and W (f, f, channels, filters): one frame per input cell "
+                              "and filter, then the cut and the bias.",
+    "conv_transpose_backward": "conv_transpose_backward(dZ, cache) after a conv_transpose_forward of the same sizes, "
+                               "fed dZ = Z: dZ put back inside the cut rows, then one frame per input cell and filter.",
 }
 
 
@@ -118,6 +130,7 @@ def _input_options(fn: str) -> dict[str, tuple[tuple[str, ...], dict[str, Any]]]
     """``dest: (option strings, add_argument keywords)`` of every input option, defaults for ``fn``."""
     pool = fn.startswith("pool")
     f_default = 2 if pool else 3
+    stride_default = "f" if pool else 2 if fn.startswith("conv_transpose") else 1
     return {
         "m": (("--m",), dict(type=_positive("--m"), default=1, help="examples in the batch, m (default 1)")),
         "size": (("--size",), dict(type=_positive("--size"), default=5, help="height of the input, n_H_prev (default 5)")),
@@ -131,8 +144,16 @@ def _input_options(fn: str) -> dict[str, tuple[tuple[str, ...], dict[str, Any]]]
                              help=f"{'window' if pool or fn in ('create_mask_from_window', 'distribute_value') else 'filter'}"
                                   f" size f (default {f_default})")),
         "stride": (("--stride",), dict(type=_int("--stride"), default=None,
-                                       help=f"stride (default {'f' if pool else 1})")),
-        "pad": (("--pad",), dict(type=_int("--pad"), default=1, help="zero padding (default 1)")),
+                                       help=f"stride (default {stride_default})")),
+        "pad": (("--pad",), dict(type=_int("--pad"), default=1,
+                                 help="rows and columns cut from each side (default 1)" if fn.startswith("conv_transpose")
+                                 else "zero padding (default 1)")),
+        "dilation": (("--dilation",), dict(type=_int("--dilation"), default=None,
+                                           help='spread the filter\'s cells d apart: hparameters["dilation"] '
+                                                "(default: no key, the course's loop)")),
+        "output_padding": (("--output-padding",), dict(type=_int("--output-padding"),
+                                                       default=0, help="rows and columns added at the bottom and "
+                                                       "right, from 0 to stride - 1 (default 0)")),
         "mode": (("--mode",), dict(default="max", help="pooling mode, max or average (default max)")),
         "channel": (("--channel",), dict(type=_int("--channel"), default=None,
                                          help="input channel drawn (default 0)")),
@@ -240,10 +261,12 @@ def _sizes(args: argparse.Namespace) -> dict[str, Any]:
     size = get("size", 5)
     width = get("width", None)
     stride = get("stride", None)
+    default_stride = f if fn.startswith("pool") else 2 if fn.startswith("conv_transpose") else 1
     return {
         "m": get("m", 1), "n_H": size, "n_W": size if width is None else width, "C": get("channels", 1),
-        "F": get("filters", 1), "f": f, "stride": stride if stride is not None else (f if fn.startswith("pool") else 1),
-        "pad": get("pad", 1), "mode": get("mode", "max"),
+        "F": get("filters", 1), "f": f, "stride": stride if stride is not None else default_stride,
+        "pad": get("pad", 1), "mode": get("mode", "max"), "dilation": get("dilation", None),
+        "output_padding": get("output_padding", 0),
     }
 
 
@@ -265,8 +288,14 @@ def plan(args: argparse.Namespace) -> tuple[int, dict[str, tuple[int, ...]]] | N
         return 1, {"x" if fn == "create_mask_from_window" else "a": (f, f)}
     if stride < 1 or pad < 0:
         return None
+    if fn.startswith("conv_transpose"):
+        return _plan_transpose(fn, s, A_prev)
+    d = s["dilation"] or 1
+    if d < 1:
+        return None
     p = pad if fn.startswith("conv") else 0
-    n_H, n_W = (n_H_prev + 2 * p - f) // stride + 1, (n_W_prev + 2 * p - f) // stride + 1
+    span = d * (f - 1) + 1  # the rows (columns) a window spans: f, or more when dilated
+    n_H, n_W = (n_H_prev + 2 * p - span) // stride + 1, (n_W_prev + 2 * p - span) // stride + 1
     if n_H < 1 or n_W < 1:
         return None
     padded = (m, n_H_prev + 2 * p, n_W_prev + 2 * p, C)
@@ -281,6 +310,22 @@ def plan(args: argparse.Namespace) -> tuple[int, dict[str, tuple[int, ...]]] | N
     return m * n_H * n_W * C, arrays
 
 
+def _plan_transpose(fn: str, s: dict[str, Any], A_prev: tuple[int, ...]) -> tuple[int, dict[str, tuple[int, ...]]] | None:
+    """:func:`plan` for the transposed convolution: the scatter's full output, then the cut."""
+    m, n_H_prev, n_W_prev, _ = A_prev
+    f, F, stride, pad, op = s["f"], s["F"], s["stride"], s["pad"], s["output_padding"]
+    if not 0 <= op < stride:
+        return None
+    n_H_full, n_W_full = (n_H_prev - 1) * stride + f + op, (n_W_prev - 1) * stride + f + op
+    if n_H_full - 2 * pad < 1 or n_W_full - 2 * pad < 1:
+        return None
+    full, Z = (m, n_H_full, n_W_full, F), (m, n_H_full - 2 * pad, n_W_full - 2 * pad, F)
+    arrays = {"A_prev": A_prev, "W": (f, f, A_prev[3], F), "Z_full": full, "Z": Z}
+    if fn == "conv_transpose_backward":
+        arrays.update(dZ_full=full, dA_prev=A_prev)
+    return m * n_H_prev * n_W_prev * F + 1, arrays
+
+
 #: The options that make each array of :func:`plan` larger (the others: --m, --size, --width, --channels, --pad).
 _GROWS = {
     "W": ("f", "channels", "filters"),
@@ -290,6 +335,8 @@ _GROWS = {
     "a_slice_prev": ("f", "channels"),
     "x": ("f",),
     "a": ("f",),
+    "Z_full": ("m", "size", "width", "filters", "f", "stride", "output_padding"),
+    "dZ_full": ("m", "size", "width", "filters", "f", "stride", "output_padding"),
 }
 
 
@@ -308,7 +355,8 @@ def check_plan(args: argparse.Namespace) -> None:
     fn = args.function
 
     def smaller(*dests: str) -> str:
-        return "use a smaller " + ", ".join(f"--{d}" for d in dests if d in APPLIES[fn])
+        options = _input_options(fn)
+        return "use a smaller " + ", ".join(options[d][0][0] for d in dests if d in APPLIES[fn])
 
     if events > args.max_events:
         raise ValueError(
@@ -360,11 +408,22 @@ def run_function(args: argparse.Namespace) -> Any:
                 W = np.random.randn(f, f, C, s["F"])
                 b = np.random.randn(1, 1, 1, s["F"])
                 hp = {"pad": s["pad"], "stride": s["stride"]}
+                if s["dilation"] is not None:
+                    hp["dilation"] = s["dilation"]
                 if fn == "conv_forward":
                     tracer.conv_forward(A_prev, W, b, hp)
                 else:
                     Z, cache = tracer.fast.conv_forward(A_prev, W, b, hp)
                     tracer.conv_backward(Z, cache)
+            elif fn in ("conv_transpose_forward", "conv_transpose_backward"):
+                W = np.random.randn(f, f, C, s["F"])
+                b = np.random.randn(1, 1, 1, s["F"])
+                hp = {"stride": s["stride"], "pad": s["pad"], "output_padding": s["output_padding"]}
+                if fn == "conv_transpose_forward":
+                    tracer.conv_transpose_forward(A_prev, W, b, hp)
+                else:
+                    Z, cache = tracer.fast.conv_transpose_forward(A_prev, W, b, hp)
+                    tracer.conv_transpose_backward(Z, cache)
             else:
                 hp = {"f": f, "stride": s["stride"]}
                 if fn == "pool_forward":

@@ -24,6 +24,7 @@ from ..recording import Call, Trace
 from .checks import _check_channel, _check_dpi, _check_step, _check_steps, _check_trace
 from .glyphs import GlyphCanvas
 from .network import draw_network_step
+from . import transpose
 from .scenes import SCENES, Scene, content_width
 from .style import (CARD, DEFAULT_DPI, FIG_WIDTH, FOOTER, HEADER, INK, MAX_CELL, MUTED, ROW_HEIGHT, STYLE,
                     figure_height)
@@ -34,7 +35,7 @@ __all__ = ["DRAWERS", "Renderer", "draw_event", "drawer_for", "drawer_of_class",
 #: How each event class is drawn: ``drawer(fig, event, call, state, *, channel=0)``
 #: returns a :class:`Scene` (reused from step to step) or a list of artists.
 DRAWERS: dict[type, Callable[..., Any]] = {
-    **{cls: scene for scene in SCENES for cls in scene.events},
+    **{cls: scene for scene in SCENES + transpose.TRANSPOSE_SCENES for cls in scene.events},
     **dict.fromkeys(ev.NETWORK_EVENTS, draw_network_step),
 }
 
@@ -114,12 +115,15 @@ def _layout(trace: Trace) -> tuple[int, float, float]:
     if not all(isinstance(d, type) and issubclass(d, Scene) for d in drawers):
         return rows, ROW_HEIGHT, FIG_WIDTH
     tallest = max(_tallest(call) for call in trace.calls)
-    width = max(content_width(call) for call in trace.calls)
+    width = max(transpose.content_width(call) if call.name in transpose.CALLS else content_width(call)
+                for call in trace.calls)
     return rows, float(np.clip(tallest * MAX_CELL + 1.0, 2.1, ROW_HEIGHT)), width
 
 
 def _tallest(call: Call) -> int:
     """Rows of the tallest grid a drawing of ``call`` shows (padded inputs included)."""
+    if call.name in transpose.CALLS:
+        return transpose.tallest(call)
     pad = call.params.get("pad", 0)
     n = [a.shape[1] + 2 * pad if a.ndim == 4 else a.shape[0] for a in call.arrays.values() if a.ndim >= 2]
     if "shape" in call.params:

@@ -22,13 +22,16 @@ from .. import events as ev
 from ..conv import padded_input
 from ..numbers import number
 from ..recording import Call
-from .grid import Grid, Panel, gap, place_panels
+from .grid import Grid, Outline, Panel, gap, place_panels
 from .style import (ADDED, ADDED_FILL, CHOSEN, CHOSEN_FILL, CURRENT_FILL, FIG_WIDTH, FOOTER, INK, MAX_CELL,
                     DIGITS, MIN_WIDTH, MUTED, NOTE, NOTE_WIDTH, SIDE, value_range)
 
 __all__ = [
     "SCENES",
     "Scene",
+    "window_box",
+    "read_boxes",
+    "move_read",
     "PadScene",
     "ConvWindowScene",
     "SingleStepScene",
@@ -186,6 +189,28 @@ class PadScene(Scene):
         return self.changed()
 
 
+def window_box(grid: Grid, dilation: int, color: str = INK) -> Outline:
+    """The outline of a window: solid, or for a dilated window a thin dashed line around its span."""
+    return grid.box(color=color) if dilation == 1 else grid.box(color=color, lw=1.2, ls="--")
+
+
+def read_boxes(grid: Grid, f: int, dilation: int, color: str = INK) -> list[Outline]:
+    """One box per cell a dilated window reads (``f x f`` of them); none for an undilated window."""
+    return [] if dilation == 1 else [grid.box(color=color, lw=2.2, inset=0.05) for _ in range(f * f)]
+
+
+def move_read(boxes: list[Outline], vs: int, ve: int, hs: int, he: int, dilation: int) -> None:
+    """Put ``boxes`` around every ``dilation``-th row and column of the window ``vs:ve, hs:he``."""
+    cells = [(r, q) for r in range(vs, ve, dilation) for q in range(hs, he, dilation)]
+    for box, (r, q) in zip(boxes, cells):
+        Grid.move_box(box, r, r + 1, q, q + 1)
+
+
+def _dilation(call: Call) -> int:
+    """The call's dilation: its window reads every d-th row and column (1 without the key)."""
+    return int(call.params.get("dilation", 1))
+
+
 def _channel_sums(a_slice: np.ndarray, W_c: np.ndarray) -> np.ndarray:
     """Sum of the element-wise products per input channel (display only): shape (n_C_prev,)."""
     return np.sum(a_slice * W_c, axis=(0, 1))
@@ -226,15 +251,19 @@ class ConvWindowScene(Scene):
             {"x": v_in, "w": v_w, "prod": v_in * v_w, "z": value_range(self.call.result["Z"])},
             reveal=("z",),
         )
-        self.window = self.g["x"].box()
+        d = _dilation(self.call)
+        self.window = window_box(self.g["x"], d)
+        self.read = read_boxes(self.g["x"], f, d)
         self.cell = self.g["z"].box()
-        self.moving += [self.window, self.cell, self.g["prod"].image, self.g["z"].cover, self.g["z"].current_text]
+        self.moving += [self.window, *self.read, self.cell, self.g["prod"].image, self.g["z"].cover,
+                        self.g["z"].current_text]
 
     def update(self, event: ev.ConvWindow, state: dict[str, np.ndarray]) -> list[Artist]:
         a, p = self.call.arrays, self.call.params
         i, c, ch = event.i, event.c, self.channel
         vs, ve, hs, he = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end
-        a_slice = state["A_prev_pad"][i, vs:ve, hs:he, :]
+        d = _dilation(self.call)
+        a_slice = state["A_prev_pad"][i, vs:ve:d, hs:he:d, :]
         W_c = a["W"][:, :, :, c]
         self.g["x"].set_values(state["A_prev_pad"][i, :, :, ch], pad=p["pad"])
         self.g["w"].set_values(W_c[:, :, ch])
@@ -243,9 +272,11 @@ class ConvWindowScene(Scene):
         self.g["z"].set_values(self.call.result["Z"][i, :, :, c])
         self.g["z"].reveal(np.isfinite(state["Z"][i, :, :, c]), (event.h, event.w))
         Grid.move_box(self.window, vs, ve, hs, he)
+        move_read(self.read, vs, ve, hs, he, d)
         Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
         titles = {
-            "x": f"A_prev{'_pad' if p['pad'] else ''}[{i}, :, :, {ch}]",
+            "x": f"A_prev{'_pad' if p['pad'] else ''}[{i}, :, :, {ch}]"
+                 + (f"\n(dilation {d}: the {a_slice.shape[0]}x{a_slice.shape[1]} boxed cells)" if d > 1 else ""),
             "w": f"W[:, :, {ch}, {c}]",
             "prod": "window × W",
             "z": f"Z[{i}, :, :, {c}]",
@@ -422,9 +453,12 @@ class ConvBackScene(Scene):
             row=1,
         ))
         self.cell = self.g["dz"].box()
-        self.win_da = self.g["da"].box(color=ADDED)
-        self.win_x = self.g["x"].box()
-        self.moving += [self.cell, self.win_da, self.win_x]
+        d = _dilation(self.call)
+        self.win_da = window_box(self.g["da"], d, color=ADDED)
+        self.win_x = window_box(self.g["x"], d)
+        self.read_da = read_boxes(self.g["da"], f, d, color=ADDED)
+        self.read_x = read_boxes(self.g["x"], f, d)
+        self.moving += [self.cell, self.win_da, self.win_x, *self.read_da, *self.read_x]
         self.moving += [self.g[k].image for k in ("dz", "wg", "da", "xg", "dw", "db")]
         pad, n_H_prev, n_W_prev = self.call.params["pad"], a["A_prev"].shape[1], a["A_prev"].shape[2]
         if pad:
@@ -437,9 +471,10 @@ class ConvBackScene(Scene):
         vs, ve, hs, he = event.vert_start, event.vert_end, event.horiz_start, event.horiz_end
         pad = self.call.params["pad"]
         A_prev_pad = padded_input(self.call)
-        a_slice = A_prev_pad[i, vs:ve, hs:he, ch]
+        d = _dilation(self.call)
+        a_slice = A_prev_pad[i, vs:ve:d, hs:he:d, ch]
         W_c = a["W"][:, :, ch, c]
-        window = {(r, q) for r in range(vs, ve) for q in range(hs, he)}
+        window = {(r, q) for r in range(vs, ve, d) for q in range(hs, he, d)}
         self.g["dz"].set_values(a["dZ"][i, :, :, c], fills=_cell_fill(event.h, event.w))
         self.g["w"].set_values(W_c)
         self.g["wg"].set_values(W_c * g)
@@ -451,6 +486,8 @@ class ConvBackScene(Scene):
         Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
         Grid.move_box(self.win_da, vs, ve, hs, he)
         Grid.move_box(self.win_x, vs, ve, hs, he)
+        move_read(self.read_da, vs, ve, hs, he, d)
+        move_read(self.read_x, vs, ve, hs, he, d)
         titles = {
             "dz": f"dZ[{i}, :, :, {c}]",
             "w": f"W[:, :, {ch}, {c}]",
@@ -552,7 +589,7 @@ def content_width(call: Call) -> float:
     pad = p.get("pad", 0)
     if call.name in ("conv_forward", "conv_backward"):
         n_Wp, f = a["A_prev"].shape[2] + 2 * pad, a["W"].shape[0]
-        n_W = (n_Wp - f) // p["stride"] + 1
+        n_W = (n_Wp - _dilation(call) * (f - 1) - 1) // p["stride"] + 1
         rows = [[n_Wp, f, f, n_W]] if call.name == "conv_forward" else [[n_W, f, f, n_Wp], [n_Wp, f, f, 1]]
     elif call.name in ("pool_forward", "pool_backward"):
         n_Wp, f = a["A_prev"].shape[2], p["f"]

@@ -37,8 +37,10 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "generated" / "playground"
 STAMP = ".inputs-hash"  # not ".stamp": build_figures.prune takes a folder with one for a lesson gone
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "lessons"))
 
 import numpy as np  # noqa: E402
+from _reuse import code_digest  # noqa: E402  (lessons/ is a folder of scripts, not a package)
 
 import tracer  # noqa: E402
 from tracer import export  # noqa: E402
@@ -330,11 +332,14 @@ def palette_css() -> str:
 
 
 def inputs_hash() -> str:
-    """Hash of what the files depend on: the tracer package, this script, numpy's version."""
+    """Hash of what the files depend on: the tracer package, this script, numpy's version.
+
+    Python files count by their code without comments and docstrings, as the lessons' stamps do.
+    """
     h = hashlib.sha256()
     for path in [Path(__file__), *sorted((REPO / "tracer").rglob("*.py")), *sorted((REPO / "tracer").glob("*.json"))]:
         h.update(path.relative_to(REPO).as_posix().encode())
-        h.update(path.read_bytes())
+        h.update(code_digest(path).encode() if path.suffix == ".py" else path.read_bytes())
     h.update(np.__version__.encode())
     return h.hexdigest()
 

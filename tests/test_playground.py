@@ -392,3 +392,21 @@ def test_from_the_file_system(chromium, built_site):
     assert_drawn_values_are_tracers(page, bp.Setting("pool_backward", 4, 4, 2, 2, 0, 1, 1, "max"), 1)
     watch.assert_clean()
     page.close()
+
+
+def test_a_comment_in_tracer_does_not_rebuild_the_playground(tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copytree(bp.REPO / "tracer", tmp_path / "tracer", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(bp.__file__, tmp_path / "scripts" / "build_playground.py")
+    monkeypatch.setattr(bp, "REPO", tmp_path)
+    monkeypatch.setattr(bp, "__file__", str(tmp_path / "scripts" / "build_playground.py"))
+    before = bp.inputs_hash()
+    with open(tmp_path / "tracer" / "cli.py", "a", encoding="utf-8") as f:
+        f.write("\n# a comment\n")
+    conv = tmp_path / "tracer" / "conv.py"
+    conv.write_text(conv.read_text(encoding="utf-8").replace('"""', '"""An edited docstring. ', 1), encoding="utf-8")
+    assert bp.inputs_hash() == before
+    conv.write_text(conv.read_text(encoding="utf-8") + "\nANSWER = 42\n", encoding="utf-8")
+    assert bp.inputs_hash() != before

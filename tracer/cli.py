@@ -588,6 +588,9 @@ def check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--width", type=_width, default=None,
                         help="columns of the report (default: the terminal's, $COLUMNS, or 80)")
     parser.add_argument("--timing", action="store_true", help="print how long each check took")
+    parser.add_argument("--dilation", action="store_true",
+                        help='beyond the course: also check conv_forward and conv_backward with a "dilation" key '
+                             "(dilations 1 to 3), for versions that take one")
     return parser
 
 
@@ -674,7 +677,7 @@ def check_main(argv: Sequence[str] | None = None) -> int:
         _print_definitions(path, args.only)
     try:
         result = run(args.path, only=(args.only,) if args.only else None, timeout=args.timeout,
-                     memory=args.memory, import_timeout=args.import_timeout, progress=show)
+                     memory=args.memory, import_timeout=args.import_timeout, progress=show, dilation=args.dilation)
     except KeyboardInterrupt:
         print("tracer check: interrupted", file=sys.stderr)
         return 2

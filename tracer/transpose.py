@@ -115,7 +115,11 @@ def conv_transpose_forward(
 
 
 def _params(s: ConvTransposeShapes) -> dict[str, int]:
-    return {"stride": s.stride, "pad": s.pad, "f": s.f, "output_padding": s.output_padding}
+    """The recorded params; ``output_padding`` only when it is not 0 (figures name every param in their header)."""
+    params = {"stride": s.stride, "pad": s.pad, "f": s.f}
+    if s.output_padding:
+        params["output_padding"] = s.output_padding
+    return params
 
 
 def full_shape(call: recording.Call) -> tuple[int, int, int, int]:
@@ -123,7 +127,7 @@ def full_shape(call: recording.Call) -> tuple[int, int, int, int]:
     p = call.params
     m, n_H_prev, n_W_prev, _ = call.arrays["A_prev"].shape
     n_C = call.arrays["W"].shape[3]
-    grow = p["f"] + p["output_padding"]
+    grow = p["f"] + p.get("output_padding", 0)
     return (m, (n_H_prev - 1) * p["stride"] + grow, (n_W_prev - 1) * p["stride"] + grow, n_C)
 
 

@@ -71,13 +71,15 @@ CATEGORIES: dict[str, str] = {
     "window start as index": "the window's start is used as an index into dA",
     "ties": "tied maxima are handled unlike the course",
     "mode string": "the mode string is spelled differently",
+    "flipped filter": "the filter is turned round",
+    "dilation ignored": "the dilation key is not read",
 }
 
 _TRAP_CATEGORIES = {
     "pad_all_axes": "wrong axis", "bias_inside": "bias inside the sum", "float_b": "float of an array",
     "bias_array": "bias as an array", "no_stride": "stride left out", "swap_hw": "shape order",
     "pad_slice": "padding cut", "window_start": "window start as index", "argmax_ties": "ties",
-    "unknown_mode": "mode string", "precedence": "precedence",
+    "unknown_mode": "mode string", "precedence": "precedence", "flip": "flipped filter",
 }
 
 

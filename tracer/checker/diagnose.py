@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .cases import Case
-from .catalogue import Mistake, mistakes
+from .catalogue import Mistake, mistakes, solution
 from .compare import compare, same
 from .isolation import Outcome, run_here
 
@@ -167,6 +167,9 @@ def diagnose(name: str, cases: list[Case], outcomes: list[Outcome], results: lis
     usable = [k for k, f in enumerate(failed) if f and outcomes[k].kind in ("returned", "raised")]
     if not usable:
         return Diagnosis("cause unknown")
+    ignored = _dilation_ignored(name, cases, outcomes, usable)
+    if ignored is not None:
+        return ignored
     order = _probe_order(cases, usable)
     passing = [k for k, f in enumerate(failed) if not f]
     start = time.monotonic()
@@ -216,6 +219,26 @@ def diagnose(name: str, cases: list[Case], outcomes: list[Outcome], results: lis
                          [weak[0]], [])
     note = f" (the diagnosis stopped after {budget:g} s, {tried} of {len(catalogue_)} mistakes tried)" if stopped else ""
     return Diagnosis("cause unknown" + note)
+
+
+def _dilation_ignored(name: str, cases: list[Case], outcomes: list[Outcome], usable: list[int]) -> Diagnosis | None:
+    """On the dilated cases (``check(fn, dilation=True)``): a function that does what the course's does,
+    the "dilation" key left unread. Every mistake of the catalogue that changes nothing on these cases
+    would reproduce it too, so this is asked first."""
+    if not any("dilation > 1" in cases[k].props for k in usable):
+        return None
+    course = solution(name)
+    if not all(_reproduces(run_here(course, cases[k].args), outcomes[k]) for k in usable):
+        return None
+    names = [cases[k].name for k in usable]
+    return Diagnosis(
+        f'the "dilation" key is not read: it computes what the course\'s {name} computes, whose window is f x f '
+        "neighbouring cells. Fix: dilation = hparameters.get(\"dilation\", 1); the window spans "
+        "vert_end = vert_start + dilation * (f - 1) + 1 rows and is sliced vert_start:vert_end:dilation (the same "
+        "for the columns)" + ("; n_H = (n_H_prev + 2 * pad - dilation * (f - 1) - 1) // stride + 1"
+                              if name == "conv_forward" else "")
+        + f". (Evidence: the course's {name} reproduces your results on the failing cases {', '.join(names)}.)",
+        [Mistake(name, "dilation ignored", "", "")], names, True)
 
 
 def _describe(mistake: Mistake, name: str) -> str:

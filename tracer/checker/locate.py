@@ -16,7 +16,8 @@ import numpy as np
 from typing import Any
 
 from ..recording import Trace
-from .cases import NETWORK_FUNCTIONS, Case
+from ..text import ordinal
+from .cases import NETWORK_FUNCTIONS, TRANSPOSE_FUNCTIONS, Case
 from .compare import Difference, same
 from .isolation import Outcome
 
@@ -63,12 +64,16 @@ def locate(name: str, case: Case, trace: Trace, diff: Difference | None, outcome
     if diff is None or diff.index is None or diff.status != "wrong values":
         return None
     idx = diff.index
+    if name in TRANSPOSE_FUNCTIONS:
+        return _locate_transpose(name, call, events, diff)
+    d = call.params.get("dilation", 1) if call is not None else 1
+    spread = f", every {ordinal(d)} row and column (dilation {d})" if d > 1 else ""
     if name in ("conv_forward", "pool_forward") and diff.output in ("Z", "A"):
         for k, e in events:
             if (e.i, e.h, e.w, e.c) == idx:
                 if name == "conv_forward":
                     pad, n_C_prev = call.params["pad"], call.arrays["A_prev"].shape[3]
-                    return Window(f"{diff.output}[{', '.join(map(str, idx))}] comes from {_bounds(e)} of the padded "
+                    return Window(f"{diff.output}[{', '.join(map(str, idx))}] comes from {_bounds(e)}{spread} of the padded "
                                   f"input A_prev_pad[{e.i}] (pad {pad}, stride {call.params['stride']}), all "
                                   f"{n_C_prev} channels, times filter W[..., {e.c}], plus b[..., {e.c}] "
                                   f"(step {k} of the reference trace)", (k,), k)
@@ -80,19 +85,21 @@ def locate(name: str, case: Case, trace: Trace, diff: Difference | None, outcome
         if diff.output == "dA_prev":
             i, r, col, cp = idx
             hits = [(k, e) for k, e in events
-                    if e.i == i and e.vert_start <= r + pad < e.vert_end and e.horiz_start <= col + pad < e.horiz_end]
+                    if e.i == i and e.vert_start <= r + pad < e.vert_end and e.horiz_start <= col + pad < e.horiz_end
+                    and (r + pad - e.vert_start) % d == 0 and (col + pad - e.horiz_start) % d == 0]
             n_C = call.arrays["W"].shape[3]
             where = f" (row {r + pad}, col {col + pad} of the padded dA_prev_pad)" if pad else ""
             if not hits:
                 return Window(f"dA_prev[{i}, {r}, {col}, {cp}]{where} lies in no window: the reference leaves it 0")
             return Window(f"dA_prev[{i}, {r}, {col}, {cp}]{where} receives W[..., c] * dZ[{i}, h, w, c] from "
                           f"{len(hits)} window step(s), every output channel c of {n_C}: "
-                          f"{_list_windows([e for _, e in hits])} (padded coordinates)",
+                          f"{_list_windows([e for _, e in hits])} (padded coordinates){spread}",
                           tuple(k for k, _ in hits), hits[-1][0])
         if diff.output in ("dW", "db"):
             c = idx[3]
             hits = [(k, e) for k, e in events if e.c == c]
-            what = (f"A_prev_pad[i, h*stride + {idx[0]}, w*stride + {idx[1]}, {idx[2]}] * dZ[i, h, w, {c}]"
+            off = (f"{d}*{idx[0]}", f"{d}*{idx[1]}") if d > 1 else (idx[0], idx[1])
+            what = (f"A_prev_pad[i, h*stride + {off[0]}, w*stride + {off[1]}, {idx[2]}] * dZ[i, h, w, {c}]"
                     if diff.output == "dW" else f"dZ[i, h, w, {c}]")
             return Window(f"{diff.output}[{', '.join(map(str, idx))}] sums {what} over the {len(hits)} window "
                           f"steps of channel {c} (every example i and cell (h, w)); the first: "
@@ -105,6 +112,46 @@ def locate(name: str, case: Case, trace: Trace, diff: Difference | None, outcome
         inside = pad <= r < pad + X.shape[1] and pad <= col < pad + X.shape[2]
         return Window(f"X_pad[{i}, {r}, {col}, {c}] is " + (f"inside: it should be X[{i}, {r - pad}, {col - pad}, {c}]"
                                                             if inside else "in the border of zeros"), (0,), 0)
+    return None
+
+
+def _locate_transpose(name: str, call, events: list, diff: Difference) -> Window | None:
+    """The scatter steps behind a wrong cell of a transposed convolution's ``Z``, ``dA_prev``, ``dW`` or ``db``."""
+    idx, pad = diff.index, call.params["pad"]
+    cut = f", the full output before the cut of {pad}" if pad else ""
+    if name == "conv_transpose_forward" and diff.output == "Z":
+        i, r, col, c = idx
+        R, C = r + pad, col + pad
+        hits = [(k, e) for k, e in events if e.i == i and e.c == c
+                and e.vert_start <= R < e.vert_end and e.horiz_start <= C < e.horiz_end]
+        where = f"Z[{i}, {r}, {col}, {c}] is Z_full[{i}, {R}, {C}, {c}]{cut}"
+        if not hits:
+            return Window(f"{where}: no input cell's block covers it, so the reference holds the bias b[{c}] alone")
+        return Window(f"{where}: the sum of the blocks of {len(hits)} input cell(s), each A_prev[{i}, h, w, :] times "
+                      f"filter W[..., {c}], over every input channel; then + b[{c}]: "
+                      f"{_list_windows([e for _, e in hits])} (blocks in Z_full)", tuple(k for k, _ in hits), hits[-1][0])
+    if name != "conv_transpose_backward":
+        return None
+    n_C = call.arrays["W"].shape[3]
+    if diff.output == "dA_prev":
+        i, h, w, cp = idx
+        hits = [(k, e) for k, e in events if (e.i, e.h, e.w) == (i, h, w)]
+        if not hits:
+            return None
+        e = hits[0][1]
+        rows = "row and column" if pad == 1 else "rows and columns"
+        return Window(f"dA_prev[{i}, {h}, {w}, {cp}] reads back the block {_bounds(e)} of dZ_full (dZ put back inside "
+                      f"the {pad} {rows} cut) through each of the {n_C} filter(s) W[..., c]: "
+                      f"sum(W[:, :, {cp}, c] * block), {len(hits)} step(s)", tuple(k for k, _ in hits), hits[-1][0])
+    if diff.output == "dW":
+        di, dj, cp, c = idx
+        hits = [(k, e) for k, e in events if e.c == c]
+        return Window(f"dW[{di}, {dj}, {cp}, {c}] sums A_prev[i, h, w, {cp}] * dZ_full[i, h*stride + {di}, "
+                      f"w*stride + {dj}, {c}] over the {len(hits)} input cells (every example i and cell (h, w)); "
+                      f"the first: {_list_windows([e for _, e in hits], 2)}", tuple(k for k, _ in hits), hits[-1][0])
+    if diff.output == "db":
+        return Window(f"db[..., {idx[3]}] is the sum of dZ[..., {idx[3]}] over every example and cell: the bias "
+                      f"was added once to every cell of Z, after the cut", (0,), 0)
     return None
 
 

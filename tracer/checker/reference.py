@@ -52,6 +52,8 @@ class References:
     where : str
         ``"this process"``, ``"a clean process"``, or ``"this process (...)"`` saying
         why no clean process could be used.
+    dilation : bool
+        Whether the battery holds the dilated cases (``check(fn, dilation=True)``).
     """
 
     name: str
@@ -60,12 +62,13 @@ class References:
     probes: list[Probe] = field(default_factory=list)
     probe_expected: list[Any] = field(default_factory=list)
     where: str = "this process"
+    dilation: bool = False
     _source: Any = field(default=None, repr=False)
 
     def trace(self, k: int) -> Trace:
         """The reference trace of case ``k`` (a fresh recording each time)."""
         if self._source is not None:
-            return self._source.request(("trace", self.name, k))
+            return self._source.request(("trace", self.name, k, self.dilation))
         return _trace(self.name, self.cases[k])
 
 
@@ -76,22 +79,22 @@ def _trace(name: str, case: Case) -> Trace:
     return trace
 
 
-def _compute(name: str) -> References:
+def _compute(name: str, dilation: bool = False) -> References:
     fn = reference_function(name)
-    cases, extra = battery(name), probes(name)
+    cases, extra = battery(name, dilation), probes(name, dilation)
     expected = [fn(*copy.deepcopy(c.args)) for c in cases]
     probe_expected = [(fn(*copy.deepcopy(p.without.args)), fn(*copy.deepcopy(p.with_.args))) for p in extra]
-    return References(name, cases, expected, extra, probe_expected)
+    return References(name, cases, expected, extra, probe_expected, dilation=dilation)
 
 
-_LOCAL: dict[str, References] = {}
+_LOCAL: dict[tuple[str, bool], References] = {}
 
 
-def local(name: str) -> References:
-    """The references computed in this process (cached)."""
-    if name not in _LOCAL:
-        _LOCAL[name] = _compute(name)
-    return _LOCAL[name]
+def local(name: str, dilation: bool = False) -> References:
+    """The references computed in this process (cached); ``dilation`` adds the dilated cases."""
+    if (name, dilation) not in _LOCAL:
+        _LOCAL[name, dilation] = _compute(name, dilation)
+    return _LOCAL[name, dilation]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -142,7 +145,7 @@ class _Server:
 
 
 _SERVER: _Server | None = None
-_CLEAN: dict[str, References] = {}
+_CLEAN: dict[tuple[str, bool], References] = {}
 _FAILED = ""
 
 
@@ -154,26 +157,26 @@ def _server() -> _Server:
     return _SERVER
 
 
-def clean(name: str) -> References:
+def clean(name: str, dilation: bool = False) -> References:
     """The references computed in a fresh interpreter (cached; one interpreter per session).
 
     Falls back to :func:`local` when no interpreter can be started, with
     :attr:`References.where` saying why.
     """
     global _FAILED
-    if name in _CLEAN:
-        return _CLEAN[name]
+    if (name, dilation) in _CLEAN:
+        return _CLEAN[name, dilation]
     if not _FAILED:
         try:
             server = _server()
-            refs = server.request(("references", name))
+            refs = server.request(("references", name, dilation))
             refs._source = server
             refs.where = "a clean process"
-            _CLEAN[name] = refs
+            _CLEAN[name, dilation] = refs
             return refs
         except Exception as exc:  # noqa: BLE001 - no interpreter: compute here, and say so
             _FAILED = f"{type(exc).__name__}: {exc}"
-    refs = copy.copy(local(name))
+    refs = copy.copy(local(name, dilation))
     refs.where = f"this process (no clean interpreter could be started: {_FAILED})"
     return refs
 
@@ -189,10 +192,10 @@ def _main() -> None:  # pragma: no cover - runs in the clean interpreter
         request = pickle.loads(_read_exactly(inp, n))
         try:
             if request[0] == "references":
-                answer = ("ok", _compute(request[1]))
+                answer = ("ok", _compute(*request[1:]))
             elif request[0] == "trace":
-                _, name, k = request
-                answer = ("ok", _trace(name, local(name).cases[k]))
+                _, name, k, dilation = request
+                answer = ("ok", _trace(name, local(name, dilation).cases[k]))
             else:
                 answer = ("error", f"unknown request {request[0]!r}")
         except Exception as exc:  # noqa: BLE001 - sent back to the checker

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import reference
-from .cases import FUNCTIONS, PARAMETERS, Case, battery, check_name
+from .cases import DILATABLE, FUNCTIONS, PARAMETERS, Case, battery, check_dilation, check_name
 from .compare import Difference, compare
 from .diagnose import diagnose, observations
 from .host import DEFAULT_IMPORT_TIMEOUT, FileHost
@@ -63,7 +63,7 @@ def check_memory(where: str, memory: Any) -> int | None:
 
 
 def check(fn: Callable, *, name: str | None = None, figure: bool = False, timeout: float = DEFAULT_TIMEOUT,
-          memory: int | None = DEFAULT_MEMORY) -> CheckReport:
+          memory: int | None = DEFAULT_MEMORY, dilation: bool = False) -> CheckReport:
     """Check a learner's version of a course function against tracer's own, case by case.
 
     Parameters
@@ -80,6 +80,9 @@ def check(fn: Callable, *, name: str | None = None, figure: bool = False, timeou
         that times out is not run again on the remaining cases.
     memory : int or None, optional
         Megabytes of memory each case may add to its process (``None``: no cap).
+    dilation : bool, optional
+        For a ``conv_forward`` or ``conv_backward`` that takes a ``"dilation"`` key
+        (beyond the course): add cases with dilations 1 to 3 to the course's battery.
 
     Returns
     -------
@@ -108,9 +111,10 @@ def check(fn: Callable, *, name: str | None = None, figure: bool = False, timeou
     memory = check_memory("check", memory)
     if not isinstance(figure, bool):
         raise TypeError(f"check: figure must be True or False, got {figure!r}")
+    dilation = check_dilation("check", name, dilation)
     names = PARAMETERS[name]
-    report = judge(name, _target(fn), reference.clean(name), lambda args: run_isolated(fn, args, names, timeout,
-                                                                                        memory))
+    report = judge(name, _target(fn), reference.clean(name, dilation),
+                   lambda args: run_isolated(fn, args, names, timeout, memory))
     if figure:
         report.figure()
     return report
@@ -211,7 +215,7 @@ class FileCheck:
 def check_file(path: Any, *, only: Sequence[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
                memory: int | None = DEFAULT_MEMORY, import_timeout: float = DEFAULT_IMPORT_TIMEOUT,
                progress: Callable[[CheckReport], None] | None = None, paths: Sequence[Any] = (),
-               label: str | None = None) -> FileCheck:
+               label: str | None = None, dilation: bool = False) -> FileCheck:
     """Check every course function that the learner's file ``path`` defines.
 
     The file is imported in a child process (:class:`~tracer.checker.host.FileHost`),
@@ -235,6 +239,9 @@ def check_file(path: Any, *, only: Sequence[str] | None = None, timeout: float =
         Folders the file may import from, besides its own.
     label : str, optional
         The name the reports give the file (default: its own).
+    dilation : bool, optional
+        Add the dilated cases to the batteries of ``conv_forward`` and
+        ``conv_backward`` (see :func:`check`); the other functions keep theirs.
 
     Returns
     -------
@@ -244,6 +251,8 @@ def check_file(path: Any, *, only: Sequence[str] | None = None, timeout: float =
     timeout = check_timeout("check_file", timeout)
     import_timeout = check_timeout("check_file", import_timeout, "import_timeout")
     memory = check_memory("check_file", memory)
+    if not isinstance(dilation, bool):
+        raise TypeError(f"check_file: dilation must be True or False, got {dilation!r}")
     wanted = list(FUNCTIONS) if only is None else [check_name("check_file", n) for n in only]
     resolved = Path(path).expanduser().resolve()
     result = FileCheck(resolved)
@@ -263,7 +272,8 @@ def check_file(path: Any, *, only: Sequence[str] | None = None, timeout: float =
             return result
         for name in imported.functions:
             names = PARAMETERS[name]
-            report = judge(name, f"{name} from {label or resolved.name}", reference.local(name),
+            refs = reference.local(name, dilation and name in DILATABLE)
+            report = judge(name, f"{name} from {label or resolved.name}", refs,
                            lambda args, n=name, a=names: host.run(n, args, a, timeout, memory))
             result.reports.append(report)
             if progress is not None:
@@ -308,14 +318,14 @@ def _target(fn: Callable) -> str:
 
 def check_notebook(path: Any, *, only: Sequence[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
                    memory: int | None = DEFAULT_MEMORY, import_timeout: float = DEFAULT_IMPORT_TIMEOUT,
-                   progress: Any = None) -> Any:
+                   progress: Any = None, dilation: bool = False) -> Any:
     """Check the course functions a learner's notebook defines, without running the rest of it.
 
     Parameters
     ----------
     path : path-like
         A ``.ipynb`` notebook, or a notebook exported to ``.py``.
-    only, timeout, memory, import_timeout, progress :
+    only, timeout, memory, import_timeout, progress, dilation :
         As for :func:`tracer.checker.check_file`.
 
     Returns
@@ -344,6 +354,6 @@ def check_notebook(path: Any, *, only: Sequence[str] | None = None, timeout: flo
         module.write_text(found.source, encoding="utf-8")
         result = check_file(module, only=list(found.functions), timeout=timeout, memory=memory,
                             import_timeout=import_timeout, progress=progress, paths=[resolved.parent],
-                            label=resolved.name)
+                            label=resolved.name, dilation=dilation)
     result.path, result.source = resolved, found
     return result

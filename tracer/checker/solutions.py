@@ -280,3 +280,63 @@ def update_parameters(params, grads, learning_rate):
         parameters["W" + str(l + 1)] = parameters["W" + str(l + 1)] - learning_rate * grads["dW" + str(l + 1)]
         parameters["b" + str(l + 1)] = parameters["b" + str(l + 1)] - learning_rate * grads["db" + str(l + 1)]
     return parameters
+
+
+# Beyond the course: the transposed convolution, written as a learner would write it.
+
+
+def conv_transpose_forward(A_prev, W, b, hparameters):
+    (m, n_H_prev, n_W_prev, n_C_prev) = A_prev.shape
+    (f, f, n_C_prev, n_C) = W.shape
+    stride = hparameters["stride"]
+    pad = hparameters["pad"]
+    output_padding = hparameters.get("output_padding", 0)
+    n_H_full = (n_H_prev - 1) * stride + f + output_padding
+    n_W_full = (n_W_prev - 1) * stride + f + output_padding
+    n_H = n_H_full - 2 * pad
+    n_W = n_W_full - 2 * pad
+    Z_full = np.zeros((m, n_H_full, n_W_full, n_C))
+    for i in range(m):
+        for h in range(n_H_prev):
+            vert_start = h * stride
+            vert_end = vert_start + f
+            for w in range(n_W_prev):
+                horiz_start = w * stride
+                horiz_end = horiz_start + f
+                for c in range(n_C):
+                    a = A_prev[i, h, w, :]
+                    block = np.sum(W[:, :, :, c] * a, axis=2)
+                    Z_full[i, vert_start:vert_end, horiz_start:horiz_end, c] += block
+    Z = Z_full[:, pad:pad + n_H, pad:pad + n_W, :] + b
+    cache = (A_prev, W, b, hparameters)
+    return Z, cache
+
+
+def conv_transpose_backward(dZ, cache):
+    (A_prev, W, b, hparameters) = cache
+    (m, n_H_prev, n_W_prev, n_C_prev) = A_prev.shape
+    (f, f, n_C_prev, n_C) = W.shape
+    stride = hparameters["stride"]
+    pad = hparameters["pad"]
+    output_padding = hparameters.get("output_padding", 0)
+    (m, n_H, n_W, n_C) = dZ.shape
+    n_H_full = (n_H_prev - 1) * stride + f + output_padding
+    n_W_full = (n_W_prev - 1) * stride + f + output_padding
+    dA_prev = np.zeros((m, n_H_prev, n_W_prev, n_C_prev))
+    dW = np.zeros((f, f, n_C_prev, n_C))
+    db = np.zeros((1, 1, 1, n_C))
+    db[0, 0, 0, :] = np.sum(dZ, axis=(0, 1, 2))
+    dZ_full = np.zeros((m, n_H_full, n_W_full, n_C))
+    dZ_full[:, pad:pad + n_H, pad:pad + n_W, :] = dZ
+    for i in range(m):
+        for h in range(n_H_prev):
+            vert_start = h * stride
+            vert_end = vert_start + f
+            for w in range(n_W_prev):
+                horiz_start = w * stride
+                horiz_end = horiz_start + f
+                for c in range(n_C):
+                    g = dZ_full[i, vert_start:vert_end, horiz_start:horiz_end, c:c + 1]
+                    dA_prev[i, h, w, :] += np.sum(W[:, :, :, c] * g, axis=(0, 1))
+                    dW[:, :, :, c] += A_prev[i, h, w, :] * g
+    return dA_prev, dW, db

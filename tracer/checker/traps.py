@@ -197,6 +197,54 @@ def _pool_backward(dA, cache, mode="max", *, window_start=False, argmax=False, n
     return dA_prev
 
 
+def _conv_transpose_forward(A_prev, W, b, hparameters, *, pad_slice=False, no_stride=False, flip=False):
+    (m, n_H_prev, n_W_prev, n_C_prev) = A_prev.shape
+    (f, f, n_C_prev, n_C) = W.shape
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    op = hparameters.get("output_padding", 0)
+    n_H_full, n_W_full = (n_H_prev - 1) * stride + f + op, (n_W_prev - 1) * stride + f + op
+    Z_full = np.zeros((m, n_H_full, n_W_full, n_C))
+    K = W[::-1, ::-1] if flip else W  # flip: the filter turned round, as for a "true" convolution
+    step = 1 if no_stride else stride
+    for i in range(m):
+        for h in range(n_H_prev):
+            vs = h * step
+            for w in range(n_W_prev):
+                hs = w * step
+                for c in range(n_C):
+                    Z_full[i, vs : vs + f, hs : hs + f, c] += np.sum(K[:, :, :, c] * A_prev[i, h, w, :], axis=2)
+    if pad_slice:
+        Z = Z_full[:, pad:-pad, pad:-pad, :] + b
+    else:
+        Z = Z_full[:, pad : n_H_full - pad, pad : n_W_full - pad, :] + b
+    return Z, (A_prev, W, b, hparameters)
+
+
+def _conv_transpose_backward(dZ, cache, *, no_stride=False, flip=False):
+    (A_prev, W, b, hparameters) = cache
+    (m, n_H_prev, n_W_prev, n_C_prev) = A_prev.shape
+    (f, f, n_C_prev, n_C) = W.shape
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    op = hparameters.get("output_padding", 0)
+    n_H_full, n_W_full = (n_H_prev - 1) * stride + f + op, (n_W_prev - 1) * stride + f + op
+    dZ_full = np.zeros((m, n_H_full, n_W_full, n_C))
+    dZ_full[:, pad : pad + dZ.shape[1], pad : pad + dZ.shape[2], :] = dZ
+    dA_prev, dW = np.zeros(A_prev.shape), np.zeros(W.shape)
+    db = np.sum(dZ, axis=(0, 1, 2)).reshape(1, 1, 1, n_C)
+    K = W[::-1, ::-1] if flip else W
+    step = 1 if no_stride else stride
+    for i in range(m):
+        for h in range(n_H_prev):
+            vs = h * step
+            for w in range(n_W_prev):
+                hs = w * step
+                for c in range(n_C):
+                    g = dZ_full[i, vs : vs + f, hs : hs + f, c : c + 1]
+                    dA_prev[i, h, w, :] += np.sum(K[:, :, :, c] * g, axis=(0, 1))
+                    dW[:, :, :, c] += (A_prev[i, h, w, :] * g)[::-1, ::-1] if flip else A_prev[i, h, w, :] * g
+    return dA_prev, dW, db
+
+
 # ----------------------------------------------------------------------------------------------
 
 _NO_STRIDE = (
@@ -208,6 +256,11 @@ _SWAP = (
     "a shape is unpacked in the wrong order (height and width swapped), which only shows on "
     "inputs that are not square",
     "(m, n_H_prev, n_W_prev, n_C_prev) = A_prev.shape, in this order (NHWC)",
+)
+_FLIP = (
+    "the filter is turned round (W[::-1, ::-1]), as a convolution textbook flips its kernel; the scatter "
+    "adds the filter as it is, the same filter conv_backward adds for dA_prev",
+    "block = np.sum(W[:, :, :, c] * a, axis=2), with W unflipped",
 )
 _MODE = (
     "mode 'average' is spelled differently in your if/elif (e.g. 'avg' or 'mean'), so no branch "
@@ -279,6 +332,23 @@ TRAPS: dict[str, tuple[Trap, ...]] = {
         _trap("argmax_ties", "create_mask_from_window",
               "ties are handled unlike the course: only one maximum is marked (argmax), while the course marks "
               "every cell equal to the maximum", "mask = (x == np.max(x))", partial(_mask, argmax=True)),
+    ),
+    "conv_transpose_forward": (
+        _trap("pad_slice", "conv_transpose_forward",
+              "the padding is cut with [pad:-pad], which is empty when pad == 0 (-0 is 0)",
+              "Z_full[:, pad:pad + n_H, pad:pad + n_W, :]", partial(_conv_transpose_forward, pad_slice=True)),
+        _trap("no_stride", "conv_transpose_forward",
+              "the stride is left out of the blocks' start: input cell (h, w) writes its block at (h, w) "
+              "instead of (h * stride, w * stride)", "vert_start = h * stride; horiz_start = w * stride",
+              partial(_conv_transpose_forward, no_stride=True)),
+        _trap("flip", "conv_transpose_forward", *_FLIP, partial(_conv_transpose_forward, flip=True)),
+    ),
+    "conv_transpose_backward": (
+        _trap("no_stride", "conv_transpose_backward",
+              "the stride is left out of the blocks' start: input cell (h, w) reads back the block at (h, w) "
+              "instead of (h * stride, w * stride)", "vert_start = h * stride; horiz_start = w * stride",
+              partial(_conv_transpose_backward, no_stride=True)),
+        _trap("flip", "conv_transpose_backward", *_FLIP, partial(_conv_transpose_backward, flip=True)),
     ),
     "distribute_value": (
         _trap("precedence", "distribute_value",

@@ -117,7 +117,7 @@ class ScatterScene(Scene):
             titles["block"] = "block"
             self.cell.set_visible(False)
             self.block.set_visible(False)
-            pad, op = p["pad"], p["output_padding"]
+            pad, op = p["pad"], p.get("output_padding", 0)
             rows = "row and column" if pad == 1 else "rows and columns"
             extra = f" (output_padding {op} made Z_full {op} larger at the bottom and right)" if op else ""
             self.set_note(

@@ -25,16 +25,22 @@ from typing import Any
 
 from ... import conv as _conv
 from ... import network as _network
+from ... import transpose as _transpose
 
-__all__ = ["Case", "Probe", "FUNCTIONS", "CONV_FUNCTIONS", "NETWORK_FUNCTIONS", "PARAMETERS", "OUTPUTS",
-           "CACHE_NAMES", "battery", "probes", "reference_function", "check_name"]
+__all__ = ["Case", "Probe", "FUNCTIONS", "CONV_FUNCTIONS", "NETWORK_FUNCTIONS", "TRANSPOSE_FUNCTIONS", "DILATABLE",
+           "PARAMETERS", "OUTPUTS", "CACHE_NAMES", "battery", "probes", "reference_function", "check_name",
+           "check_dilation"]
 
 #: The functions of the convolution exercise, in course order.
 CONV_FUNCTIONS = tuple(_conv.__all__)
 #: The functions of the deep network exercise, in course order.
 NETWORK_FUNCTIONS = tuple(_network.__all__)
-#: Every course function :func:`tracer.check` knows, in course order.
-FUNCTIONS = CONV_FUNCTIONS + NETWORK_FUNCTIONS
+#: Beyond the course: the transposed convolution (:mod:`tracer.transpose`).
+TRANSPOSE_FUNCTIONS = tuple(_transpose.__all__)
+#: Every function :func:`tracer.check` knows: the course's, in course order, then the transposed convolution.
+FUNCTIONS = CONV_FUNCTIONS + NETWORK_FUNCTIONS + TRANSPOSE_FUNCTIONS
+#: The functions a check can also try with a ``"dilation"`` key (``check(fn, dilation=True)``).
+DILATABLE = ("conv_forward", "conv_backward")
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,8 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "linear_activation_backward": ("dA", "cache", "activation"),
     "L_model_backward": ("AL", "Y", "caches"),
     "update_parameters": ("parameters", "grads", "learning_rate"),
+    "conv_transpose_forward": ("A_prev", "W", "b", "hparameters"),
+    "conv_transpose_backward": ("dZ", "cache"),
 }
 
 #: What each function returns, by course name (a tuple when there are several).
@@ -125,6 +133,8 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     "linear_activation_backward": ("dA_prev", "dW", "db"),
     "L_model_backward": ("grads",),
     "update_parameters": ("parameters",),
+    "conv_transpose_forward": ("Z", "cache"),
+    "conv_transpose_backward": ("dA_prev", "dW", "db"),
 }
 
 #: What a function's cache holds, by course name, for the functions whose cache is their inputs.
@@ -132,6 +142,7 @@ CACHE_NAMES: dict[str, tuple[str, ...]] = {
     "conv_forward": ("A_prev", "W", "b", "hparameters"),
     "pool_forward": ("A_prev", "hparameters"),
     "linear_forward": ("A", "W", "b"),
+    "conv_transpose_forward": ("A_prev", "W", "b", "hparameters"),
 }
 
 
@@ -145,32 +156,51 @@ def check_name(where: str, name: Any) -> str:
 def reference_function(name: str) -> Callable:
     """tracer's own version of the course function ``name``."""
     check_name("reference_function", name)
-    return getattr(_conv if name in CONV_FUNCTIONS else _network, name)
+    module = _conv if name in CONV_FUNCTIONS else _transpose if name in TRANSPOSE_FUNCTIONS else _network
+    return getattr(module, name)
 
 
 def _tables() -> tuple[dict[str, Callable[[], list[Case]]], dict[str, Callable[[], list[Probe]]]]:
-    from . import conv, network
+    from . import conv, network, transpose
 
-    return {**conv.BATTERIES, **network.BATTERIES}, {**conv.PROBES, **network.PROBES}
+    return ({**conv.BATTERIES, **network.BATTERIES, **transpose.BATTERIES},
+            {**conv.PROBES, **network.PROBES, **transpose.PROBES})
 
 
-def battery(name: str) -> list[Case]:
-    """The cases :func:`tracer.check` runs for the course function ``name`` (fresh arrays on every call).
+def check_dilation(where: str, name: str, dilation: Any) -> bool:
+    """``dilation`` as a bool; a ValueError when it is asked for a function that takes no dilation."""
+    if not isinstance(dilation, bool):
+        raise TypeError(f"{where}: dilation must be True or False, got {dilation!r}")
+    if dilation and name not in DILATABLE:
+        raise ValueError(f"{where}: dilation=True checks {' and '.join(DILATABLE)} only, got {name!r}")
+    return dilation
+
+
+def battery(name: str, dilation: bool = False) -> list[Case]:
+    """The cases :func:`tracer.check` runs for the function ``name`` (fresh arrays on every call).
 
     Parameters
     ----------
     name : str
         One of :data:`FUNCTIONS`.
+    dilation : bool, optional
+        For ``conv_forward`` and ``conv_backward``: add the cases with a
+        ``"dilation"`` key (:data:`~tracer.checker.cases.transpose.DILATED`).
 
     Returns
     -------
     list of Case
     """
     check_name("battery", name)
-    return _tables()[0][name]()
+    cases = _tables()[0][name]()
+    if check_dilation("battery", name, dilation):
+        from .transpose import DILATED
+
+        cases += DILATED[name]()
+    return cases
 
 
-def probes(name: str) -> list[Probe]:
+def probes(name: str, dilation: bool = False) -> list[Probe]:
     """The probes of ``name``: for each property its failures may be tied to, two inputs that differ in it only.
 
     Returns
@@ -178,4 +208,9 @@ def probes(name: str) -> list[Probe]:
     list of Probe
     """
     check_name("probes", name)
-    return _tables()[1].get(name, lambda: [])()
+    found = _tables()[1].get(name, lambda: [])()
+    if check_dilation("probes", name, dilation):
+        from .transpose import DILATED_PROBES
+
+        found += DILATED_PROBES[name]()
+    return found

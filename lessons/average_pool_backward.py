@@ -30,7 +30,7 @@ def build(page: Page) -> None:
         values at all: only the window's shape. The course writes the even split as
         `distribute_value(dz, shape)`:
     """)
-    page.code("tracer/conv.py:distribute_value")
+    page.code("tracer/pool.py:distribute_value")
     page.md(r"""
         With `dz = 2` and a $2 \times 2$ window every cell receives $2/4 = 0.5$, and the four
         shares add back up to 2: the gradient is spread, not created or lost.

@@ -30,8 +30,8 @@ def region(path: str, name: str) -> list[str]:
 def loop_diff() -> str:
     """The lines of the course's loop that the dilated loop changes, as a unified diff."""
     course = region("tracer/conv.py", "conv_forward_loop")
-    dilated = region("tracer/dilation.py", "dilated_forward_loop")
-    lines = difflib.unified_diff(course, dilated, "tracer/conv.py", "tracer/dilation.py", n=1, lineterm="")
+    dilated = region("tracer/conv.py", "dilated_forward_loop")
+    lines = difflib.unified_diff(course, dilated, "conv_forward_loop", "dilated_forward_loop", n=1, lineterm="")
     return "\n".join(lines)
 
 
@@ -136,7 +136,7 @@ def build(page: Page) -> None:
         $f$ rows, so `a_slice_prev` keeps the filter's shape and `conv_single_step` needs no
         change. The whole dilated loop:
     """)
-    page.code("tracer/dilation.py:dilated_forward_loop")
+    page.code("tracer/conv.py:dilated_forward_loop")
 
     np.random.seed(1)
     n, f = 9, 3
@@ -286,7 +286,7 @@ def build(page: Page) -> None:
         `pad = 2` the same $7 \times 7$ input keeps its size, and the window of output cell
         $({eb.h}, {eb.w})$ adds its filter, scaled by $g$, to nine cells two apart:
     """)
-    page.code("tracer/dilation.py:dilated_backward_loop")
+    page.code("tracer/conv.py:dilated_backward_loop")
     page.figure(back.plot(k_back), "backward_3_3", "One dilated window of conv_backward: its filter scaled by g "
                 "lands on nine cells two apart of dA_prev_pad",
                 f"conv_backward, step {k_back + 1}: rows and columns {eb.vert_start}:{eb.vert_end}:2 of dA_prev_pad "

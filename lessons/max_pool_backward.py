@@ -57,7 +57,7 @@ def build(page: Page) -> None:
         The course builds that 0/1 pattern as a boolean mask, `True` where the window equals
         its maximum:
     """)
-    page.code("tracer/conv.py:create_mask_from_window")
+    page.code("tracer/pool.py:create_mask_from_window")
     np.random.seed(1)
     x_ref = np.random.randn(2, 3)
     mask_ref = tracer.create_mask_from_window(x_ref)

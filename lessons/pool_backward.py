@@ -81,7 +81,7 @@ def build(page: Page) -> None:
 
         There is no padding to cut away, and no parameter gets a gradient: pooling has none.
     """)
-    page.code("tracer/conv.py:pool_backward_loop")
+    page.code("tracer/pool.py:pool_backward_loop")
     page.md(r"""
         ## Step by step, stride 2
 

@@ -33,7 +33,7 @@ def build(page: Page) -> None:
         The course's `pool_forward` has the same four loops as `conv_forward`; the innermost
         one takes one channel's window and reduces it:
     """)
-    page.code("tracer/conv.py:pool_forward_loop")
+    page.code("tracer/pool.py:pool_forward_loop")
     page.md(r"""
         ## Max pooling
 

@@ -45,7 +45,7 @@ def build(page: Page) -> None:
         Prose in Markdown, dedented: math in $...$ or $$...$$, admonitions (`!!! note`),
         tables and footnotes work. Quote the package's code by region, never paste it:
     """)
-    page.code("tracer/conv.py:pool_forward_loop")
+    page.code("tracer/pool.py:pool_forward_loop")
     # --8<-- [start:repl]
     np.random.seed(1)
     A_prev = np.random.randn(1, 4, 4, 1)

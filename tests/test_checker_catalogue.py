@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tracer import checker, conv
+from tracer import checker, conv, pool
 from tracer.checker import catalogue
 from tracer.checker.cases import FUNCTIONS
 from tracer.checker.isolation import run_here
@@ -93,7 +93,7 @@ def test_stride_left_out_reads_overlapping_windows():
     A_prev = (10.0 * np.arange(4)[:, None] + np.arange(4)).reshape(1, 4, 4, 1)  # cell (r, c) holds 10 r + c
     A, _ = run_here(mistake.variant("pool_forward"), (A_prev, {"f": 2, "stride": 2}, "max")).value
     assert A[0, :, :, 0].tolist() == [[11.0, 12.0], [21.0, 22.0]]  # windows start at 0 and 1, not 0 and 2
-    assert conv.pool_forward(A_prev, {"f": 2, "stride": 2})[0][0, :, :, 0].tolist() == [[11.0, 13.0], [31.0, 33.0]]
+    assert pool.pool_forward(A_prev, {"f": 2, "stride": 2})[0][0, :, :, 0].tolist() == [[11.0, 13.0], [31.0, 33.0]]
 
 
 def test_every_mistake_is_valid_code_and_the_catalogue_is_not_empty_anywhere():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tracer import checker, conv
+from tracer import checker, pool
 
 
 def test_wrong_dtype_wrong_scalar_type_and_bad_cache(first_failure):
@@ -19,7 +19,7 @@ def test_wrong_dtype_wrong_scalar_type_and_bad_cache(first_failure):
     assert first_failure(checker.check(zero_pad)).status == "wrong type"
 
     def pool_forward(A_prev, hparameters, mode="max"):
-        A, cache = conv.pool_forward(A_prev, hparameters, mode)
+        A, cache = pool.pool_forward(A_prev, hparameters, mode)
         return A, [A_prev, hparameters]
 
     assert "cache should be the tuple (A_prev, hparameters), got a list" in first_failure(checker.check(pool_forward)).differs

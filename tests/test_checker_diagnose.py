@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tracer import checker, conv
+from tracer import checker, conv, pool
 
 
 def test_bias_inside_the_sum_in_conv_single_step(learner, first_failure):
@@ -119,7 +119,7 @@ def test_float_b_on_numpy_2(learner, first_failure):
 
 def test_a_mistake_no_trap_explains_is_cause_unknown():
     def pool_forward(A_prev, hparameters, mode="max"):
-        A, cache = conv.pool_forward(A_prev, hparameters, mode)
+        A, cache = pool.pool_forward(A_prev, hparameters, mode)
         return A + 0.5, cache
 
     report = checker.check(pool_forward)
@@ -150,7 +150,7 @@ def test_two_mistakes_the_battery_cannot_tell_apart_are_both_named():
     def pool_backward(dA, cache, mode="max"):
         A_prev, hparameters = cache
         if mode == "max":
-            return conv.pool_backward(dA, cache, mode)
+            return pool.pool_backward(dA, cache, mode)
         f, stride = hparameters["f"], hparameters["stride"]
         dA_prev = np.zeros(A_prev.shape)
         for i, h, w, c in np.ndindex(dA.shape):

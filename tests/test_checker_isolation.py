@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tracer import checker, conv
+from tracer import checker, pool
 from tracer.checker import isolation
 
 
@@ -68,7 +68,7 @@ def test_a_result_that_cannot_be_sent_back_is_described(first_failure):
 def test_prints_of_the_learner_stay_out_of_the_output(capfd):
     def distribute_value(dz, shape):
         print("debugging", dz)
-        return conv.distribute_value(dz, shape)
+        return pool.distribute_value(dz, shape)
 
     assert checker.check(distribute_value).passed
     assert "debugging" not in capfd.readouterr().out
@@ -83,7 +83,7 @@ def test_without_fork_cases_run_in_a_thread(monkeypatch):
 
     report = checker.check(create_mask_from_window, timeout=0.05)
     assert all(c.status == "timed out" for c in report.cases)
-    assert checker.check(conv.create_mask_from_window).passed
+    assert checker.check(pool.create_mask_from_window).passed
 
 
 # ----------------------------------------------------------------------------------------------

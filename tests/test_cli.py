@@ -312,7 +312,7 @@ def test_check_main_checks_the_network_functions_too(capsys, monkeypatch):
     help_text = cli.check_parser().format_help()
     assert "L_model_backward" in help_text and "--memory MB" in help_text and "exit status: 0" in help_text
     # what the first form traces: the conv functions and the transposed convolution
-    assert set(cli.FUNCTIONS) == set(tracer.conv.__all__) | set(tracer.transpose.__all__)
+    assert set(cli.FUNCTIONS) == set(tracer.conv.__all__) | set(tracer.pool.__all__) | set(tracer.transpose.__all__)
 
 
 # -- dilated and transposed convolution --------------------------------------------------------

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import tracer
-from tracer import conv
+from tracer import conv, pool
 
 # -- an independent implementation: one strided slice per filter offset (di, dj) ----------------
 
@@ -437,5 +437,5 @@ def test_unchecked_helpers_match_public_functions():
     b = np.full((1, 1, 1), 0.25)
     assert conv._single_step(a, W, b) == tracer.conv_single_step(a, W, b)
     x = np.array([[1.0, 5.0], [5.0, 0.0]])
-    np.testing.assert_array_equal(conv._mask(x), tracer.create_mask_from_window(x))
-    np.testing.assert_array_equal(conv._distribute(2.0, (2, 2)), tracer.distribute_value(2.0, (2, 2)))
+    np.testing.assert_array_equal(pool._mask(x), tracer.create_mask_from_window(x))
+    np.testing.assert_array_equal(pool._distribute(2.0, (2, 2)), tracer.distribute_value(2.0, (2, 2)))

@@ -1,4 +1,4 @@
-"""Dilation in conv_forward and conv_backward (tracer.dilation's loops and tracer.fast's twins):
+"""Dilation in conv_forward and conv_backward (the dilated loops of tracer.conv and tracer.fast's twins):
 hand-checkable cases, the identity "dilated filter = filter with zeros inserted" through the
 course's own undilated loop, centred differences, torch, traces, and the checks of the key."""
 

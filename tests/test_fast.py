@@ -154,7 +154,7 @@ def test_fast_records_nothing():
 
 
 def test_same_api_as_the_loops():
-    assert sorted(fast.__all__) == sorted(tracer.conv.__all__ + tracer.transpose.__all__)
+    assert sorted(fast.__all__) == sorted(tracer.conv.__all__ + tracer.pool.__all__ + tracer.transpose.__all__)
     # the small functions are shared: one window has nothing to vectorize
     for name in ("zero_pad", "conv_single_step", "create_mask_from_window", "distribute_value"):
         assert getattr(fast, name) is getattr(tracer, name)

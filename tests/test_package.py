@@ -27,10 +27,9 @@ def test_all_lists_the_course_functions_in_course_order_then_the_recording_api()
 def test_every_name_in_all_is_there_and_is_the_submodules_own():
     for name in tracer.__all__:
         assert hasattr(tracer, name), name
-    for name in tracer.conv.__all__:
-        assert getattr(tracer, name) is getattr(tracer.conv, name)
-    for name in tracer.network.__all__:
-        assert getattr(tracer, name) is getattr(tracer.network, name)
+    for module in (tracer.conv, tracer.pool, tracer.network, tracer.transpose):
+        for name in module.__all__:
+            assert getattr(tracer, name) is getattr(module, name), (module.__name__, name)
 
 
 def test_import_tracer_loads_no_drawing_library():
@@ -99,23 +98,14 @@ def test_matplotlib_and_pillow_are_imported_under_tracer_render_only():
     assert any(where == "" for name, where in imports("tracer.render.renderer") if name.startswith("matplotlib"))
 
 
-#: Import cycles left in the core for now, each with the lazy import that closes it: the dilated
-#: loops use conv.py's zero padding and single step, and conv_forward and conv_backward hand a
-#: "dilation" key to them. The test fails once the cycle is gone, so that this list shrinks.
-KNOWN_CYCLES = {("tracer.conv", "tracer.dilation"): ("conv_forward", "conv_backward")}
 
 
 def test_no_import_cycle_but_through_the_trace_methods_that_import_when_called():
     edges: dict[str, set[str]] = {m: set() for m in MODULES}
-    for (module, name), where in KNOWN_CYCLES.items():
-        assert sorted(w for n, w in imports(module) if n == name) == sorted(where), "KNOWN_CYCLES is out of date"
-        assert any(n == module and w == "" for n, w in imports(name)), "KNOWN_CYCLES is out of date"
     for module in MODULES:
         for name, where in imports(module):
             if name not in MODULES or name == module or module.startswith(name + "."):
                 continue  # outside tracer, or a package its own submodule sits in (imported first anyway)
-            if (module, name) in KNOWN_CYCLES:
-                continue
             if module == "tracer.recording" and where.startswith("Trace."):
                 method = getattr(tracer.Trace, where.split(".")[1])
                 assert f"Imports :mod:`{name}`" in (method.__doc__ or ""), (

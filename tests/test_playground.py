@@ -138,7 +138,7 @@ def test_the_code_shown_gives_tracers_numbers():
     torch.set_num_threads(1)
     for s in random.Random(SEED).sample(bp.settings(), 24):
         shown = bp.code(s)
-        names = dict(bp.inputs(s), **{n: getattr(tracer, n) for n in tracer.conv.__all__})
+        names = dict(bp.inputs(s), **{n: getattr(tracer, n) for n in tracer.conv.__all__ + tracer.pool.__all__})
         exec(shown["course"], names)
         exec(shown["torch"], names)
         final = bp.record(s).replay()

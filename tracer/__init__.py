@@ -15,18 +15,9 @@ a learner can swap their own in for any of them::
 :mod:`tracer.fast` holds vectorized twins with the same API.
 """
 
-from . import conv, conv_cells, events, export, fast, network, recording, transpose
+from . import conv, conv_cells, events, export, fast, network, pool, recording, transpose
 from .checker import CheckReport, check, check_notebook
-from .conv import (
-    conv_backward,
-    conv_forward,
-    conv_single_step,
-    create_mask_from_window,
-    distribute_value,
-    pool_backward,
-    pool_forward,
-    zero_pad,
-)
+from .conv import conv_backward, conv_forward, conv_single_step, zero_pad
 from .network import (
     L_model_backward,
     L_model_forward,
@@ -43,16 +34,18 @@ from .network import (
     sigmoid_backward,
     update_parameters,
 )
+from .pool import create_mask_from_window, distribute_value, pool_backward, pool_forward
 from .recording import Call, Step, Trace, TraceLimitError, record
 from .transpose import conv_transpose_backward, conv_transpose_forward
 
 __version__ = "0.1.0"
 
-#: The course's functions in course order (from the lists of :mod:`tracer.conv` and
-#: :mod:`tracer.network`), the transposed convolution of :mod:`tracer.transpose`, then the
+#: The course's functions in course order (from the lists of :mod:`tracer.conv`, :mod:`tracer.pool`
+#: and :mod:`tracer.network`), the transposed convolution of :mod:`tracer.transpose`, then the
 #: recording API.
 __all__ = [
     *conv.__all__,
+    *pool.__all__,
     *network.__all__,
     *transpose.__all__,
     "record",

@@ -28,7 +28,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from . import checker, conv, transpose
+from . import checker, conv, pool, transpose
 from .validate import check_allocation
 
 __all__ = [
@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 #: The functions the command line can trace: the course's, in course order, then the transposed convolution.
-FUNCTIONS = tuple(conv.__all__) + tuple(transpose.__all__)
+FUNCTIONS = tuple(conv.__all__) + tuple(pool.__all__) + tuple(transpose.__all__)
 
 EPILOG = """\
 examples:

@@ -22,7 +22,8 @@ from collections.abc import Iterator
 import numpy as np
 
 from . import events as ev
-from .conv import _mask, padded_input
+from .conv import padded_input
+from .pool import _mask
 from .export import CellRule, Term, register_cells
 from .recording import Call
 from .transpose import full_shape

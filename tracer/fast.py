@@ -49,7 +49,8 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .conv import conv_single_step, create_mask_from_window, distribute_value, zero_pad
+from .conv import conv_single_step, zero_pad
+from .pool import create_mask_from_window, distribute_value
 from .validate import (
     ConvShapes,
     ConvTransposeShapes,

@@ -25,6 +25,7 @@ from typing import Any
 
 from ... import conv as _conv
 from ... import network as _network
+from ... import pool as _pool
 from ... import transpose as _transpose
 
 __all__ = ["Case", "Probe", "FUNCTIONS", "CONV_FUNCTIONS", "NETWORK_FUNCTIONS", "TRANSPOSE_FUNCTIONS", "DILATABLE",
@@ -32,7 +33,7 @@ __all__ = ["Case", "Probe", "FUNCTIONS", "CONV_FUNCTIONS", "NETWORK_FUNCTIONS", 
            "check_dilation"]
 
 #: The functions of the convolution exercise, in course order.
-CONV_FUNCTIONS = tuple(_conv.__all__)
+CONV_FUNCTIONS = tuple(_conv.__all__) + tuple(_pool.__all__)
 #: The functions of the deep network exercise, in course order.
 NETWORK_FUNCTIONS = tuple(_network.__all__)
 #: Beyond the course: the transposed convolution (:mod:`tracer.transpose`).
@@ -156,7 +157,7 @@ def check_name(where: str, name: Any) -> str:
 def reference_function(name: str) -> Callable:
     """tracer's own version of the course function ``name``."""
     check_name("reference_function", name)
-    module = _conv if name in CONV_FUNCTIONS else _transpose if name in TRANSPOSE_FUNCTIONS else _network
+    module = next(m for m in (_conv, _pool, _transpose, _network) if name in m.__all__)
     return getattr(module, name)
 
 

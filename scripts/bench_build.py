@@ -3,7 +3,7 @@
 Copies the repository (without its virtual environment, git data and built
 outputs) to a temporary folder and builds the site there five times: from
 clean, with nothing changed, after a comment and a docstring edit in
-``tracer/`` (``cli.py``, which no lesson imports, and ``conv.py``, which every
+``tracer/`` (``cli/__init__.py``, which no lesson imports, and ``conv.py``, which every
 one does), after a prose-only edit of one lesson, after a code edit of the
 same lesson. Prints one row per build: its wall time, the lessons re-run, and
 the figures and players drawn and reused. The working copy is never touched.
@@ -33,8 +33,8 @@ IGNORE = shutil.ignore_patterns(".venv", ".git", "site", "generated", "__pycache
 
 
 def comment_edit(repo: Path) -> None:
-    """A comment in tracer/cli.py and a docstring edit in tracer/conv.py: no code changes."""
-    with open(repo / "tracer" / "cli.py", "a", encoding="utf-8") as f:
+    """A comment in tracer/cli/__init__.py and a docstring edit in tracer/conv.py: no code changes."""
+    with open(repo / "tracer" / "cli" / "__init__.py", "a", encoding="utf-8") as f:
         f.write("\n# a comment added by the build benchmark\n")
     conv = repo / "tracer" / "conv.py"
     text = conv.read_text(encoding="utf-8")

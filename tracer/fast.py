@@ -49,6 +49,9 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from . import conv as _conv
+from . import pool as _pool
+from . import transpose as _transpose
 from .conv import conv_single_step, zero_pad
 from .pool import create_mask_from_window, distribute_value
 from .validate import (
@@ -63,18 +66,8 @@ from .validate import (
     pool_shapes,
 )
 
-__all__ = [
-    "zero_pad",
-    "conv_single_step",
-    "conv_forward",
-    "conv_backward",
-    "pool_forward",
-    "pool_backward",
-    "create_mask_from_window",
-    "distribute_value",
-    "conv_transpose_forward",
-    "conv_transpose_backward",
-]
+#: The same names as the traced functions (their own lists: the course's, then the transposed convolution).
+__all__ = [*_conv.__all__, *_pool.__all__, *_transpose.__all__]
 
 
 def _float64(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -13,11 +13,13 @@ used to tell whether a mistake's variant reproduces a learner's result.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ..numbers import number
 from .cases import CACHE_NAMES, OUTPUTS
 
 __all__ = ["RTOL", "ATOL", "Difference", "Unpicklable", "compare", "differences", "describe", "same"]
@@ -86,7 +88,8 @@ def describe(x: Any) -> str:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:.6g}"
+    # as captions write a number; a learner's NaN or infinity is named (number() writes "?", a value not computed yet)
+    return number(x) if math.isfinite(x) else str(x)
 
 
 def _real(dtype: np.dtype) -> bool:

@@ -8,6 +8,7 @@ and the argument, says what was expected and repeats what was received.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -330,22 +331,21 @@ def _in_cache(fn: str, layout: str, error: Exception) -> Exception:
 
 def conv_backward_shapes(fn: str, dZ: Any, cache: Any) -> tuple[ConvShapes, tuple]:
     """Check ``conv_backward``'s arguments and return the forward sizes and the cache."""
-    layout = "(A_prev, W, b, hparameters)"
-    A_prev, W, b, hparameters = check_cache(fn, cache, 4, layout)
-    try:
-        shapes = conv_shapes(fn, A_prev, W, b, hparameters)
-    except (TypeError, ValueError) as error:
-        raise _in_cache(fn, layout, error) from None
-    check_same_shape(fn, "dZ", dZ, (shapes.m, shapes.n_H, shapes.n_W, shapes.n_C), "the forward output Z")
-    return shapes, (A_prev, W, b, hparameters)
+    return _backward_shapes(fn, dZ, cache, conv_shapes)
 
 
 def conv_transpose_backward_shapes(fn: str, dZ: Any, cache: Any) -> tuple[ConvTransposeShapes, tuple]:
     """Check ``conv_transpose_backward``'s arguments and return the forward sizes and the cache."""
+    return _backward_shapes(fn, dZ, cache, conv_transpose_shapes)
+
+
+def _backward_shapes(fn: str, dZ: Any, cache: Any, forward_shapes: Callable[..., Any]) -> tuple[Any, tuple]:
+    """A backward pass's cache ``(A_prev, W, b, hparameters)`` checked as its forward pass checks its
+    arguments (``forward_shapes``, the error noting the cache), and ``dZ`` shaped like the forward output."""
     layout = "(A_prev, W, b, hparameters)"
     A_prev, W, b, hparameters = check_cache(fn, cache, 4, layout)
     try:
-        shapes = conv_transpose_shapes(fn, A_prev, W, b, hparameters)
+        shapes = forward_shapes(fn, A_prev, W, b, hparameters)
     except (TypeError, ValueError) as error:
         raise _in_cache(fn, layout, error) from None
     check_same_shape(fn, "dZ", dZ, (shapes.m, shapes.n_H, shapes.n_W, shapes.n_C), "the forward output Z")

@@ -30,6 +30,7 @@ import numpy as np
 from .. import conv, pool, transpose
 from ..validate import check_allocation
 from .check import check_main, check_parser
+from .options import integer
 
 __all__ = [
     "FUNCTIONS",
@@ -64,26 +65,11 @@ course does, pool_backward a random dA."""
 
 
 def _positive(name: str) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be an int >= 1, got {text!r}") from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"{name} must be an int >= 1, got {value}")
-        return value
-
-    return parse
+    return integer(name, "an int >= 1", 1)
 
 
 def _int(name: str) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            return int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be an int, got {text!r}") from None
-
-    return parse
+    return integer(name)
 
 
 _CONV = ("m", "size", "width", "channels", "filters", "f", "stride", "pad", "channel")

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import checker
+from .options import integer
 
 __all__ = ["check_parser", "check_main"]
 
@@ -40,23 +41,10 @@ def _seconds(option: str, top: float) -> Callable[[str], float]:
 def _megabytes(text: str) -> int | None:
     if text.lower() in ("none", "0"):
         return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--memory must be a number of megabytes, got {text!r}") from None
-    if value < 64:
-        raise argparse.ArgumentTypeError(f"--memory must be at least 64 (megabytes), or none for no cap, got {value}")
-    return value
+    return integer("--memory", "a number of megabytes", 64, "at least 64 (megabytes), or none for no cap")(text)
 
 
-def _width(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--width must be a number of columns, got {text!r}") from None
-    if value < 40:
-        raise argparse.ArgumentTypeError(f"--width must be at least 40 columns, got {value}")
-    return value
+_width = integer("--width", "a number of columns", 40, "at least 40 columns")
 
 
 def check_parser() -> argparse.ArgumentParser:

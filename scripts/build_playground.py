@@ -218,14 +218,15 @@ def code(s: Setting) -> dict[str, str]:
         if s.function == "conv_forward":
             course = f"# {_shapes(a, 'A_prev W b')}\n{hp}\nZ, cache = conv_forward(A_prev, W, b, hparameters)"
             torch = (f"{F}x = torch.from_numpy(A_prev){nchw}\n"
-                     "w = torch.from_numpy(W.transpose(3, 2, 0, 1))  # (n_C, n_C_prev, f, f)\n"
+                     "w = torch.from_numpy(W.transpose(3, 2, 0, 1).copy())  # (n_C, n_C_prev, f, f)\n"
                      f"Z = F.conv2d(x, w, torch.from_numpy(b.ravel()), {conv}){nhwc}")
         else:
             course = (f"# {_shapes(a, 'A_prev W b dZ')}\n{hp}\nZ, cache = conv_forward(A_prev, W, b, hparameters)\n"
                       "dA_prev, dW, db = conv_backward(dZ, cache)")
             torch = (f"{F}# autograd of conv2d, fed dZ: the same three gradients\n"
                      f"x = torch.from_numpy(A_prev){nchw}.requires_grad_()\n"
-                     "w = torch.from_numpy(W.transpose(3, 2, 0, 1)).requires_grad_()\n"
+                     "# .copy(): a contiguous filter (conv2d's backward refuses a transposed view)\n"
+                     "w = torch.from_numpy(W.transpose(3, 2, 0, 1).copy()).requires_grad_()\n"
                      "bias = torch.from_numpy(b.ravel()).requires_grad_()\n"
                      f"F.conv2d(x, w, bias, {conv}).backward(torch.from_numpy(dZ){nchw})\n"
                      f"dA_prev = x.grad{nhwc}\ndW = w.grad.permute(2, 3, 1, 0)\ndb = bias.grad.reshape(1, 1, 1, -1)")

@@ -403,7 +403,7 @@ def test_a_comment_in_tracer_does_not_rebuild_the_playground(tmp_path, monkeypat
     monkeypatch.setattr(bp, "REPO", tmp_path)
     monkeypatch.setattr(bp, "__file__", str(tmp_path / "scripts" / "build_playground.py"))
     before = bp.inputs_hash()
-    with open(tmp_path / "tracer" / "cli.py", "a", encoding="utf-8") as f:
+    with open(tmp_path / "tracer" / "cli" / "__init__.py", "a", encoding="utf-8") as f:
         f.write("\n# a comment\n")
     conv = tmp_path / "tracer" / "conv.py"
     conv.write_text(conv.read_text(encoding="utf-8").replace('"""', '"""An edited docstring. ', 1), encoding="utf-8")

@@ -102,3 +102,31 @@ def test_every_mistake_is_valid_code_and_the_catalogue_is_not_empty_anywhere():
         assert len(found) >= 4, name
         assert all(m.category in catalogue.CATEGORIES for m in found)
         assert all(m.variant(name) is not None for m in found), name
+
+
+def test_two_mistakes_made_together_in_one_function():
+    stride = _find("pool_forward", "stride left out", "vert_start = h\nhoriz_start = w")
+    mean = _find("pool_forward", "wrong function", "A[i, h, w, c] = np.mean(a_prev_slice)")
+    A_prev = (10.0 * np.arange(4)[:, None] + np.arange(4)).reshape(1, 4, 4, 1)  # cell (r, c) holds 10 r + c
+    A, _ = run_here(catalogue.together("pool_forward", stride, mean), (A_prev, {"f": 2, "stride": 2}, "max")).value
+    # windows start at rows and columns 0 and 1, and each gives its mean: (0 + 1 + 10 + 11) / 4 = 5.5 ...
+    assert A[0, :, :, 0].tolist() == [[5.5, 6.5], [15.5, 16.5]]
+    assert catalogue.together("pool_forward", stride, stride) is None  # the same places cannot change twice
+    trap = next(m for m in catalogue.mistakes("pool_forward") if m.trap is not None)
+    assert catalogue.together("pool_forward", trap, mean) is None
+
+
+def test_a_mistake_in_a_helper_made_together_with_one_in_its_caller():
+    floor = _find("distribute_value", "floor division", "average = dz // (n_H * n_W)")
+    stride = _find("pool_backward", "stride left out", "vert_start = h\nhoriz_start = w")
+    dA, A_prev = np.full((1, 2, 2, 1), 7.0), np.zeros((1, 4, 4, 1))
+    outcome = run_here(catalogue.together("pool_backward", floor, stride), (dA, (A_prev, {"f": 2, "stride": 2}),
+                                                                            "average"))
+    # 7 // 4 = 1 to each cell of each window; the windows start at rows and columns 0 and 1, not 0 and 2
+    assert outcome.value[0, :, :, 0].tolist() == [[1, 2, 1, 0], [2, 4, 2, 0], [1, 2, 1, 0], [0, 0, 0, 0]]
+
+
+def test_statements_in_the_wrong_order_read_a_name_before_it_is_set():
+    mistake = _find("pool_forward", "statement order", "vert_end = vert_start + f\nvert_start = h * stride")
+    outcome = run_here(mistake.variant("pool_forward"), (np.zeros((1, 4, 4, 1)), {"f": 2, "stride": 2}, "max"))
+    assert outcome.kind == "raised" and outcome.error_type == "UnboundLocalError"

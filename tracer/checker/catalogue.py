@@ -2,7 +2,8 @@
 
 :mod:`tracer.checker.solutions` holds the course functions as the course asks
 learners to write them. :func:`mistakes` parses that source and, for a course
-function and every helper it calls, applies each *operator* below at each
+function and every helper it calls, applies each *operator*
+(:mod:`tracer.checker.operators`, :mod:`tracer.checker.statements`) at each
 place it fits, one change at a time (and at all the parallel places at once,
 where a learner repeats a mistake: ``vert_start`` and ``horiz_start``, ``n_H``
 and ``n_W``): a bound one off, the stride left out of a window's start, two
@@ -11,13 +12,18 @@ the padded one, ``=`` for ``+=``, an operation over the wrong axis, a fixed
 index for a loop's variable, a statement moved in or out of a loop, the wrong
 cache entry, ``//`` for ``/``, a precedence slip, a factor, a term or a sign
 dropped, the wrong activation or numpy function, a missing transpose, a
-similar variable for another, ``<`` for ``<=``, a statement missing. The
-course's known traps (:mod:`tracer.checker.traps`) are in the catalogue too.
+similar variable for another, ``<`` for ``<=``, a statement missing; and the
+mistakes of any numpy code where they fit (the wrong operator, swapped
+operands, a size read on the wrong axis, a transpose on the wrong operand or
+written as a reshape, ``keepdims``, a cast left out, a loop bound from part of
+the output-size formula, two statements swapped...). The course's known traps
+(:mod:`tracer.checker.traps`) are in the catalogue too.
 
-Each :class:`Mistake` runs as a variant of the course function: the
-diagnosis (:mod:`tracer.checker.diagnose`) names the ones that reproduce a
-learner's results. Nothing here is tuned to particular learners' files: the
-operators read the structure of the course's code only.
+Each :class:`Mistake` runs as a variant of the course function, and
+:func:`together` runs two of them at once: the diagnosis
+(:mod:`tracer.checker.diagnose`) names the ones that reproduce a learner's
+results. Nothing here is tuned to particular learners' files: the operators
+read the structure of the course's code only.
 """
 
 from __future__ import annotations
@@ -30,10 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import solutions
-from .operators import Applied, Edit, drops, edits, moves, parents
+from .operators import edits
+from .tree import Applied, Edit, compatible, parents
 from .traps import TRAPS, Trap
 
-__all__ = ["CATEGORIES", "Mistake", "mistakes", "helpers", "solution"]
+__all__ = ["CATEGORIES", "Mistake", "mistakes", "helpers", "solution", "together"]
 
 #: What each kind of mistake is, as the first words of a cause.
 CATEGORIES: dict[str, str] = {
@@ -73,6 +80,17 @@ CATEGORIES: dict[str, str] = {
     "mode string": "the mode string is spelled differently",
     "flipped filter": "the filter is turned round",
     "dilation ignored": "the dilation key is not read",
+    "wrong operator": "an arithmetic operator is the wrong one",
+    "swapped operands": "the operands of a subtraction or a division are swapped",
+    "true division": "/ (true division) is used where // belongs",
+    "wrong transpose": "a transpose (.T) is on the wrong operand",
+    "reshape for transpose": "a reshape is used where a transpose belongs (a reshape keeps the values in order)",
+    "keepdims": "keepdims is left out or added, so an axis of length 1 is dropped or kept",
+    "cast": "a conversion (int() or float()) is left out",
+    "wrong divisor": "a sum is divided by the wrong count",
+    "loop bound": "a loop runs over the wrong range: its bound is not the size of the output",
+    "statement order": "two statements are in the wrong order",
+    "wrong shape": "an array is made with the wrong shape",
 }
 
 _TRAP_CATEGORIES = {
@@ -97,6 +115,8 @@ class Mistake:
         The course's line(s), and the same line(s) with the mistake.
     trap : Trap or None
         The known trap, for mistakes from :mod:`tracer.checker.traps`.
+    edit : Edit or None
+        The change to the course function's tree, for generated mistakes.
     """
 
     function: str
@@ -104,14 +124,11 @@ class Mistake:
     before: str
     after: str
     trap: Trap | None = field(default=None, compare=False)
-    _build: Callable[[], types.CodeType] | None = field(default=None, repr=False, compare=False)
+    edit: Edit | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def _code(self) -> types.CodeType | None:
-        try:
-            return self._build()
-        except (SyntaxError, ValueError, TypeError, AttributeError, IndexError):
-            return None
+        return _code(self.function, [self.edit]) if self.edit is not None else None
 
     def variant(self, target: str) -> Callable | None:
         """The course function ``target`` with this mistake (in itself or in a helper it calls);
@@ -182,7 +199,8 @@ def helpers(name: str) -> tuple[str, ...]:
                     seen.append(callee)
                     visit(callee)
 
-    visit(name)
+    if name in _FUNCTIONS:
+        visit(name)
     return tuple(seen)
 
 
@@ -190,17 +208,14 @@ def helpers(name: str) -> tuple[str, ...]:
 # Compiling the edits
 
 
-def _compiled(tree: ast.FunctionDef, label: str) -> types.CodeType:
-    return compile(ast.Module([tree], []), label, "exec")
-
-
-def _rebuilt(function: str, edit: Edit) -> Callable[[], types.CodeType]:
-    def build() -> types.CodeType:
-        fn = _FUNCTIONS[function]
-        with Applied(fn, _walked(function), _parents_of(function), edit):
-            return _compiled(fn, f"<{function}: {edit.category}>")
-
-    return build
+def _code(function: str, changes: list[Edit]) -> types.CodeType | None:
+    """The course function with the edits made, compiled; ``None`` when they do not make valid code."""
+    fn = _FUNCTIONS[function]
+    try:
+        with Applied(fn, _walked(function), _parents_of(function), changes, text=False):
+            return compile(ast.Module([fn], []), f"<{function}: {', '.join(e.category for e in changes)}>", "exec")
+    except (SyntaxError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+        return None
 
 
 @functools.lru_cache(maxsize=None)
@@ -216,27 +231,19 @@ def _parents_of(function: str) -> dict:
 @functools.lru_cache(maxsize=None)
 def _generated(function: str) -> tuple[Mistake, ...]:
     fn = _FUNCTIONS[function]
-    nodes, parents = _walked(function), _parents_of(function)
+    nodes, up = _walked(function), _parents_of(function)
     seen: set = set()
     out = []
     for edit in edits(fn):
         try:
-            with Applied(fn, nodes, parents, edit) as (before, after, key):
+            with Applied(fn, nodes, up, edit) as (before, after, key):
                 pass
-        except (AttributeError, IndexError, TypeError, ValueError):
+        except (AttributeError, IndexError, TypeError, ValueError, KeyError):
             continue
         if key in seen or before == after:
             continue
         seen.add(key)
-        out.append(Mistake(function, edit.category, before, after, None, _rebuilt(function, edit)))
-    for maker in (moves, drops):
-        for category, tree, before, after in maker(fn):
-            text = ast.unparse(tree)
-            if text in seen:
-                continue
-            seen.add(text)
-            out.append(Mistake(function, category, before, after, None,
-                               lambda t=tree, c=category: _compiled(t, f"<{function}: {c}>")))
+        out.append(Mistake(function, edit.category, before, after, None, edit))
     return tuple(out)
 
 
@@ -245,5 +252,25 @@ def mistakes(name: str) -> tuple[Mistake, ...]:
     """Every mistake that can make the course function ``name`` wrong: the known traps first,
     then the generated ones in ``name`` itself, then those in the helpers it calls."""
     traps = [Mistake(t.function, _TRAP_CATEGORIES.get(t.key, "wrong variable"), "", "", t) for t in TRAPS.get(name, ())]
-    generated = [m for fn in (name, *helpers(name)) for m in _generated(fn)]
+    own = (name,) if name in _FUNCTIONS else ()
+    generated = [m for fn in (*own, *helpers(name)) for m in _generated(fn)]
     return tuple(traps + generated)
+
+
+def together(target: str, first: Mistake, second: Mistake) -> Callable | None:
+    """The course function ``target`` with two generated mistakes at once (in it or in its helpers);
+    ``None`` when either is a known trap, they change the same place, or the result is not valid code."""
+    if first.edit is None or second.edit is None:
+        return None
+    if first.function == second.function:
+        if not compatible(first.edit, second.edit, _walked(first.function), _parents_of(first.function)):
+            return None
+        codes = [_code(first.function, [first.edit, second.edit])]
+    else:
+        codes = [first._code, second._code]
+    if any(c is None for c in codes):
+        return None
+    namespace = _namespace()
+    for code in codes:
+        exec(code, namespace)  # noqa: S102 - the catalogue's own variants of the course's code
+    return namespace[target]

@@ -28,7 +28,9 @@ from typing import Any
 from . import reference
 from .cases import DILATABLE, FUNCTIONS, PARAMETERS, Case, battery, check_dilation, check_name
 from .compare import Difference, compare
+from .catalogue import helpers
 from .diagnose import diagnose, observations
+from .evidence import Source
 from .host import DEFAULT_IMPORT_TIMEOUT, FileHost
 from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, MAX_TIMEOUT, Outcome, run_isolated
 from .locate import locate
@@ -114,17 +116,20 @@ def check(fn: Callable, *, name: str | None = None, figure: bool = False, timeou
     dilation = check_dilation("check", name, dilation)
     names = PARAMETERS[name]
     report = judge(name, _target(fn), reference.clean(name, dilation),
-                   lambda args: run_isolated(fn, args, names, timeout, memory))
+                   lambda args: run_isolated(fn, args, names, timeout, memory), source=_source_of(fn))
     if figure:
         report.figure()
     return report
 
 
-def judge(name: str, target: str, refs: reference.References, run: Runner) -> CheckReport:
+def judge(name: str, target: str, refs: reference.References, run: Runner, source: Source | None = None,
+          helpers: dict[str, bool] | None = None) -> CheckReport:
     """Run ``run`` on every case of ``refs`` and build the report (the engine of :func:`check`).
 
     After a case times out, the remaining cases are not run: they are reported
-    as timed out, "not run again".
+    as timed out, "not run again". ``source`` (the learner's code, read) and
+    ``helpers`` (``helper -> passed`` for the learner's own helpers) are the
+    diagnosis's tie-breaks (:func:`~tracer.checker.diagnose.diagnose`).
     """
     start = time.perf_counter()
     outcomes, results, diffs = [], [], []
@@ -152,7 +157,7 @@ def judge(name: str, target: str, refs: reference.References, run: Runner) -> Ch
             first.window, first.steps, first.focus = window.text, window.steps, window.focus
         probe_run = None if timed_out else run
         report.observations = observations(name, refs, failed, probe_run)
-        found = diagnose(name, refs.cases, outcomes, results, refs.expected)
+        found = diagnose(name, refs.cases, outcomes, results, refs.expected, source=source, helpers=helpers)
         report.cause, report.mistakes = found.text, found.mistakes
         report.failing_case, report.reference_trace, report.expected = case, trace, refs.expected[k]
         report.received = outcomes[k].value if outcomes[k].kind == "returned" else None
@@ -270,15 +275,49 @@ def check_file(path: Any, *, only: Sequence[str] | None = None, timeout: float =
                      else f"any of the course functions ({', '.join(wanted)})")
             result.problem = f"{path} does not define {which}"
             return result
+        text = _read_text(resolved)
+        done: dict[str, CheckReport] = {}
+
+        def checked(name: str) -> CheckReport:
+            """The report of ``name``, the learner's own helpers it calls checked first (their verdicts
+            tell the diagnosis whether a helper's mistake can be the cause)."""
+            if name not in done:
+                own = [h for h in helpers(name) if h in imported.functions]
+                for h in own:
+                    checked(h)
+                refs = reference.local(name, dilation and name in DILATABLE)
+                done[name] = judge(name, f"{name} from {label or resolved.name}", refs,
+                                   lambda args, n=name, a=PARAMETERS[name]: host.run(n, args, a, timeout, memory),
+                                   source=Source.read(text, name), helpers={h: done[h].passed for h in own})
+            return done[name]
+
         for name in imported.functions:
-            names = PARAMETERS[name]
-            refs = reference.local(name, dilation and name in DILATABLE)
-            report = judge(name, f"{name} from {label or resolved.name}", refs,
-                           lambda args, n=name, a=names: host.run(n, args, a, timeout, memory))
+            report = checked(name)
             result.reports.append(report)
             if progress is not None:
                 progress(report)
     return result
+
+
+def _read_text(path: Path) -> str | None:
+    """A learner's file as text, read and never run; ``None`` when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _source_of(fn: Callable) -> Source | None:
+    """The source of the module that defines ``fn`` (or of ``fn`` alone), read, for the diagnosis's tie-breaks."""
+    import inspect
+
+    name = getattr(fn, "__name__", None)
+    for get in (lambda: inspect.getsource(inspect.getmodule(fn)), lambda: inspect.getsource(fn)):
+        try:
+            return Source.read(get(), name)
+        except Exception:  # noqa: BLE001,S112 - a function without source (a lambda, a builtin, a REPL)
+            continue
+    return None
 
 
 def _judge(name: str, case: Case, expected: Any, outcome: Outcome) -> tuple[Difference | None, CaseResult]:

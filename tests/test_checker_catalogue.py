@@ -130,3 +130,27 @@ def test_statements_in_the_wrong_order_read_a_name_before_it_is_set():
     mistake = _find("pool_forward", "statement order", "vert_end = vert_start + f\nvert_start = h * stride")
     outcome = run_here(mistake.variant("pool_forward"), (np.zeros((1, 4, 4, 1)), {"f": 2, "stride": 2}, "max"))
     assert outcome.kind == "raised" and outcome.error_type == "UnboundLocalError"
+
+
+def test_a_factor_of_the_function_applied_once_too_often():
+    mistake = _find("linear_backward", "extra factor", "dA_prev = 1 / m * np.dot(W.T, dZ)")
+    assert "extra factor" in catalogue.CATEGORIES
+    dZ = np.array([[1.0, 3.0]])  # one unit, m = 2 examples
+    A_prev, W, b = np.array([[2.0, 4.0]]), np.array([[5.0]]), np.zeros((1, 1))
+    dA_prev, dW, db = run_here(mistake.variant("linear_backward"), (dZ, (A_prev, W, b))).value
+    assert dA_prev.tolist() == [[2.5, 7.5]]  # 5 * dZ / 2: the 1/m of dW and db, on dA_prev too
+    assert dW.tolist() == [[7.0]] and db.tolist() == [[2.0]]  # (1*2 + 3*4) / 2, (1 + 3) / 2
+    # a division by a hyperparameter is no average: no variant of conv_forward divides by the stride
+    assert not [m for m in catalogue.mistakes("conv_forward") if m.category == "extra factor"]
+
+
+def test_a_wrapping_call_left_out():
+    forward = _find("L_model_backward", "wrong order", "for l in range(L - 1):")
+    assert "reversed" in forward.before
+    np.random.seed(1)
+    parameters = catalogue.solution("initialize_parameters_deep")([3, 2, 2, 1])  # L = 3 layers
+    X, Y = np.random.randn(3, 4), np.array([[1, 0, 1, 0]])
+    AL, caches = catalogue.solution("L_model_forward")(X, parameters)
+    outcome = run_here(forward.variant("L_model_backward"), (AL, Y, caches))
+    # going forwards, layer 1 comes first and reads grads["dA1"], which only layer 2 writes
+    assert outcome.kind == "raised" and outcome.error_type == "KeyError" and "dA1" in outcome.error

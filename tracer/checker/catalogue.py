@@ -91,6 +91,7 @@ CATEGORIES: dict[str, str] = {
     "loop bound": "a loop runs over the wrong range: its bound is not the size of the output",
     "statement order": "two statements are in the wrong order",
     "wrong shape": "an array is made with the wrong shape",
+    "extra factor": "a factor is applied where it does not belong",
 }
 
 _TRAP_CATEGORIES = {

@@ -475,8 +475,15 @@ def _numpy_edits(ctx: Sites) -> Iterator[Edit]:
                 yield from ctx.single("wrong variable", node, lambda n, o=other: ast.Name(o, ast.Load()))
 
 
+#: Calls that wrap a value without changing its numbers much: left out, what goes wrong.
+_WRAPPERS = {"reversed": "wrong order", "sorted": "wrong order", "squeeze": "wrong shape", "abs": "sign"}
+
+
 def _call_edits(ctx: Sites, node: ast.Call) -> Iterator[Edit]:
     func = node.func
+    wrapper = func.id if isinstance(func, ast.Name) else func.attr if _is_np(func) else None
+    if wrapper in _WRAPPERS and len(node.args) == 1 and not node.keywords:  # reversed(...) or np.squeeze(...) left out
+        yield from ctx.single(_WRAPPERS[wrapper], node, lambda n: n.args[0])
     if isinstance(func, ast.Name) and func.id == "range" and node.args:
         if len(node.args) == 1:  # a loop that starts at 1
             yield from ctx.single("off by one", node, lambda n: ast.Call(n.func, [_num(1), n.args[0]], []),

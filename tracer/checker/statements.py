@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .tree import Edit
@@ -84,8 +84,64 @@ def _out(node: ast.For) -> ast.AST:
     return _wrapped([node, moved])
 
 
+def _is_count(value: ast.AST | None) -> bool:
+    """Whether a name's definition reads a size off an array (``m = Y.shape[1]``): a count to average over."""
+    return (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute)
+            and value.value.attr == "shape")
+
+
+def _factors(ctx: Sites) -> list[tuple[str, ast.AST, bool]]:
+    """The scaling factors of a function: ``1 / m`` multiplied in, or a division by a count (``x / m``).
+
+    Each as ``(text, node, divides)``: ``divides`` for a division by the node.
+    """
+    out: dict[str, tuple[str, ast.AST, bool]] = {}
+    for n in ctx.nodes:
+        if not isinstance(n, ast.BinOp):
+            continue
+        if isinstance(n.op, ast.Mult):
+            for side in (n.left, n.right):
+                if isinstance(side, ast.BinOp) and isinstance(side.op, ast.Div) and isinstance(side.left, ast.Constant):
+                    text = ast.unparse(side)
+                    out.setdefault(text, (text, side, False))
+        elif isinstance(n.op, ast.Div) and isinstance(n.right, ast.Name) and not isinstance(n.left, ast.Constant) and (
+                _is_count(ctx.definitions.get(n.right.id))):
+            text = "/ " + n.right.id
+            out.setdefault(text, (text, n.right, True))
+    return list(out.values())
+
+
+def _scaled(factor: ast.AST, divides: bool) -> Callable[[ast.AST], ast.AST]:
+    def make(node: ast.AST) -> ast.AST:
+        if divides:
+            return ast.BinOp(node, ast.Div(), copy.deepcopy(factor))
+        return ast.BinOp(copy.deepcopy(factor), ast.Mult(), node)
+    return make
+
+
+def _extra_factors(ctx: Sites) -> Iterator[Edit]:
+    """A factor of the function (``1 / m``, ``/ m``) also applied to an assignment that has none:
+    ``dA_prev = 1 / m * np.dot(W.T, dZ)``, a mean divided once more."""
+    factors = _factors(ctx)
+    if not factors:
+        return
+    for node in ctx.nodes:
+        if not (isinstance(node, ast.Assign) and isinstance(node.value, (ast.Call, ast.BinOp))):
+            continue
+        if isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) and node.value.func.id in (
+                "int", "range", "len"):
+            continue  # a size, not a value
+        text = ast.unparse(node.value)
+        for label, factor, divides in factors:
+            if label.lstrip("/ ") in text:
+                continue
+            yield Edit("extra factor", (ctx.index[id(node.value)],), _scaled(factor, divides))
+
+
 def statement_edits(ctx: Sites) -> Iterator[Edit]:
-    """Statements moved out of their loop or into the loop before them, left out, or swapped with the next one."""
+    """Statements moved out of their loop or into the loop before them, left out, or swapped with the next one;
+    a factor of the function applied once too often."""
+    yield from _extra_factors(ctx)
     loops = [n for n in ctx.nodes if isinstance(n, ast.For)]
     for loop in loops:
         block, j = _block(ctx, loop)

@@ -141,7 +141,14 @@ def test_a_factor_of_the_function_applied_once_too_often():
     assert dA_prev.tolist() == [[2.5, 7.5]]  # 5 * dZ / 2: the 1/m of dW and db, on dA_prev too
     assert dW.tolist() == [[7.0]] and db.tolist() == [[2.0]]  # (1*2 + 3*4) / 2, (1 + 3) / 2
     # a division by a hyperparameter is no average: no variant of conv_forward divides by the stride
-    assert not [m for m in catalogue.mistakes("conv_forward") if m.category == "extra factor"]
+    extra = [m.after for m in catalogue.mistakes("conv_forward") if m.category == "extra factor"]
+    assert extra == ["return (Z / m, cache)"]  # the only count: the number of examples
+    averaged = _find("conv_backward", "extra factor", "return (dA_prev, dW / m, db)")
+    A_prev, W, b = np.ones((2, 1, 1, 1)), np.full((1, 1, 1, 1), 3.0), np.zeros((1, 1, 1, 1))
+    dZ = np.array([1.0, 5.0]).reshape(2, 1, 1, 1)
+    dA, dW, db = run_here(averaged.variant("conv_backward"), (dZ, (A_prev, W, b, {"stride": 1, "pad": 0}))).value
+    assert dW.ravel().tolist() == [3.0] and db.ravel().tolist() == [6.0]  # (1 + 5) / 2 examples; db is not averaged
+    assert dA.ravel().tolist() == [3.0, 15.0]
 
 
 def test_a_wrapping_call_left_out():

@@ -118,6 +118,8 @@ class Diagnosis:
 BUDGET = 10.0
 #: Seconds it may then spend on pairs of mistakes, when no single one explains every failing case.
 PAIR_BUDGET = 3.0
+#: How many variants that raise the learner's type of error, with another message, are run on every case.
+WEAK_SCORED = 40
 #: How many of the most promising single mistakes are paired with the others.
 PAIR_FIRSTS = 3
 
@@ -145,11 +147,13 @@ def _probe_order(cases: list[Case], usable: list[int]) -> list[int]:
     return order
 
 
-def _squeezed(x: Any) -> Any:
+def _squeezed(x: Any, depth: int = 0) -> Any:
+    """``x`` with the axes of length 1 of its arrays dropped; a structure nested too deep (a list that
+    holds itself, as ``caches.append(caches)`` makes) is left as it is."""
     if isinstance(x, np.ndarray):
         return np.squeeze(x)
-    if isinstance(x, (tuple, list)):
-        return [_squeezed(y) for y in x]
+    if isinstance(x, (tuple, list)) and depth < 8:
+        return [_squeezed(y, depth + 1) for y in x]
     return x
 
 
@@ -169,6 +173,8 @@ def _match(name: str, variant: Outcome, learner: Outcome, expected: Any, status:
         return "exact" if variant.error == learner.error else "weak"
     if variant.kind != "returned":
         return None
+    if compare(name, expected, variant.value) is None:
+        return None  # the variant passes where the learner fails: a Python float for a numpy one, say
     if same(variant.value, learner.value):
         return "exact"
     if status in ("wrong type", "wrong shape") and same(_squeezed(variant.value), _squeezed(learner.value)):
@@ -223,6 +229,7 @@ class _Found:
     consistent: bool
     loose: bool = False
     support: float = 0.0
+    weak: bool = False
 
 
 class _Search:
@@ -240,21 +247,22 @@ class _Search:
         return _match(self.name, got, self.outcomes[k], self.expected[k], self.results[k].status), got
 
     def score(self, chosen: tuple[Mistake, ...], fn: Callable, probe: int, how: str) -> _Found:
-        """Run a variant that matched the learner on ``probe`` on every other case."""
-        hits, consistent, loose = {probe}, True, how == "loose"
+        """Run a variant that matched the learner on ``probe`` on every other case (a weak match, the same
+        type of error with another message, counts the cases where it raises the same type of error)."""
+        hits, consistent, loose, weak = {probe}, True, how == "loose", how == "weak"
         for k in self.usable + self.passing:
             if k == probe:
                 continue
             if k in self.usable:
                 found, _ = self.match(fn, k)
-                if found in ("exact", "loose"):
+                if found in ("exact", "loose") or weak and found == "weak":
                     hits.add(k)
                     loose = loose or found == "loose"
             else:
                 other = run_here(fn, self.cases[k].args)
                 if not _undefined(other) and not _passes(self.name, other, self.expected[k]):
                     consistent = False
-        return _Found(chosen, hits, consistent, loose)
+        return _Found(chosen, hits, consistent, loose, weak=weak)
 
 
 def diagnose(name: str, cases: list[Case], outcomes: list[Outcome], results: list[CaseResult],
@@ -291,7 +299,7 @@ def diagnose(name: str, cases: list[Case], outcomes: list[Outcome], results: lis
     usable = [k for k, f in enumerate(failed) if f and outcomes[k].kind in ("returned", "raised")]
     if not usable:
         return Diagnosis("cause unknown")
-    ignored = _dilation_ignored(name, cases, outcomes, usable)
+    ignored = _dilation_ignored(name, cases, outcomes, usable, expected)
     if ignored is not None:
         return ignored
     if not isinstance(source, Source):
@@ -301,7 +309,7 @@ def diagnose(name: str, cases: list[Case], outcomes: list[Outcome], results: lis
     start = time.monotonic()
     tried = 0
     scored: list[_Found] = []
-    weak: list[Mistake] = []
+    weak: list[_Found] = []
     close: dict[int, int] = {}
     catalogue_ = mistakes(name)
     p0 = order[0]
@@ -325,7 +333,8 @@ def diagnose(name: str, cases: list[Case], outcomes: list[Outcome], results: lis
             if how is None:
                 continue
             if how == "weak":
-                weak.append(mistake)
+                if len(weak) < WEAK_SCORED:
+                    weak.append(search.score((mistake,), fn, probe, how))
                 continue
             scored.append(search.score((mistake,), fn, probe, how))
         if any(f.hits == set(usable) for f in scored):
@@ -343,22 +352,26 @@ def diagnose(name: str, cases: list[Case], outcomes: list[Outcome], results: lis
         best = max(len(f.hits) + f.consistent for f in scored)
         return _named(name, cases, [f for f in scored if len(f.hits) + f.consistent == best], usable,
                       complete=False, source=source, helpers=helpers)
-    if weak:
-        return Diagnosis(f"probably {_describe(weak[0], name, source, helpers)}. (Evidence, weak: the course's {name} "
-                         "with this mistake raises the same kind of error on your first failing case, with another "
-                         "message.)", [weak[0]], [])
+    full_weak = [f for f in weak if f.hits == set(usable) and f.consistent]
+    if full_weak:
+        return _named_weak(name, cases, full_weak, usable, source, helpers)
+    if weak:  # not named: the same kind of error on some failing cases only reproduces nothing
+        return Diagnosis(f"cause unknown: no mistake of the catalogue reproduces your results. The nearest, "
+                         f"{_describe(weak[0].mistakes[0], name, source, helpers)}, raises the same kind of error on "
+                         "your first failing case, with another message: it may be a lead, not the cause.")
     note = f" (the diagnosis stopped after {budget:g} s, {tried} of {len(catalogue_)} mistakes tried)" if stopped else ""
     return Diagnosis("cause unknown" + note)
 
 
-def _dilation_ignored(name: str, cases: list[Case], outcomes: list[Outcome], usable: list[int]) -> Diagnosis | None:
+def _dilation_ignored(name: str, cases: list[Case], outcomes: list[Outcome], usable: list[int],
+                      expected: list[Any]) -> Diagnosis | None:
     """On the dilated cases (``check(fn, dilation=True)``): a function that does what the course's does,
     the "dilation" key left unread. Every mistake of the catalogue that changes nothing on these cases
     would reproduce it too, so this is asked first."""
     if not any("dilation > 1" in cases[k].props for k in usable):
         return None
     course = solution(name)
-    if not all(_match(name, run_here(course, cases[k].args), outcomes[k], None, "") for k in usable):
+    if not all(_match(name, run_here(course, cases[k].args), outcomes[k], expected[k], "") for k in usable):
         return None
     names = [cases[k].name for k in usable]
     return Diagnosis(
@@ -483,6 +496,24 @@ def _named(name: str, cases: list[Case], found: list[_Found], usable: list[int],
     text = f"{text}. (Evidence: {evidence}.)"
     named = [f.mistakes[0] for f in [best, *second]]
     return Diagnosis(text if complete else "probably " + text, named, names, complete)
+
+
+def _named_weak(name: str, cases: list[Case], found: list[_Found], usable: list[int], source: Source | None,
+                helpers: dict[str, bool] | None) -> Diagnosis:
+    """The cause for variants that raise the learner's type of error on every failing case, and pass the others."""
+    for f in found:
+        f.support = support(source, f.mistakes[0].before, f.mistakes[0].after)
+    ranked = sorted(found, key=lambda f: (-round(f.support, 3), _helper_rank(f.mistakes[0], name, source, helpers),
+                                          f.mistakes[0].trap is None, f.mistakes[0].function != name))
+    chosen = [ranked[0]] + [f for f in ranked[1:2] if f.mistakes[0].category != ranked[0].mistakes[0].category]
+    names = [cases[k].name for k in usable]
+    text = _describe(chosen[0].mistakes[0], name, source, helpers)
+    if len(chosen) > 1:
+        text += f"; or {_describe(chosen[1].mistakes[0], name, source, helpers)}"
+    return Diagnosis(
+        f"probably {text}. (Evidence: the course's {name} with {'this mistake' if len(chosen) == 1 else 'either'} "
+        f"raises the same type of error as yours on the failing cases {', '.join(names)}, with another message, "
+        "and passes the cases you pass.)", [f.mistakes[0] for f in chosen], names, False)
 
 
 def _named_pair(name: str, cases: list[Case], found: _Found, usable: list[int], source: Source | None,

@@ -121,15 +121,28 @@ class Sites:
         return self.up.get(id(node), (None, "", None))[0]
 
     def single(self, category: str, node: ast.AST, make: Callable, key: str | None = None) -> Iterator[Edit]:
+        """The edit of ``node``; filed under ``key`` with its parallel places (by default, the places
+        whose text reads the same once height and width are made alike, changed by the same operator)."""
         yield Edit(category, (self.index[id(node)],), make)
+        if key is None and all(isinstance(d, (int, bool)) for d in make.__defaults__ or ()):
+            # the same change where the same text recurs: `2 * pad` in both n_H and n_W, a name everywhere
+            key = f"auto:{make.__code__.co_filename}:{make.__code__.co_firstlineno}:{make.__defaults__}:{_key(node)}"
         if key is not None:
             self.groups.setdefault((category, key), []).append(self.index[id(node)])
             self.makers[(category, key)] = make
 
     def grouped(self) -> Iterator[Edit]:
         for (category, key), sites in self.groups.items():
-            if len(sites) > 1:
+            if len(sites) > 1 and not any(self._inside(a, b) for a in sites for b in sites if a != b):
                 yield Edit(category, tuple(sites), self.makers[(category, key)])
+
+    def _inside(self, inner: int, outer: int) -> bool:
+        node, target = self.nodes[inner], self.nodes[outer]
+        while id(node) in self.up:
+            node = self.up[id(node)][0]
+            if node is target:
+                return True
+        return False
 
 
 def edits(fn: ast.FunctionDef) -> Iterator[Edit]:

@@ -119,9 +119,29 @@ def _scaled(factor: ast.AST, divides: bool) -> Callable[[ast.AST], ast.AST]:
     return make
 
 
+def _examples(ctx: Sites) -> list[str]:
+    """The name that counts the examples, ``m`` in the course's code, when the function reads it off a shape."""
+    return ["m"] if "m" in ctx.bound and "m" not in ctx.loops else []
+
+
+def _averaged(ctx: Sites) -> Iterator[Edit]:
+    """A returned array divided by the number of examples, as the network's gradients are: ``return dA_prev, dW / m, db``."""
+    counts = _examples(ctx)
+    for node in ctx.nodes:
+        if not isinstance(node, ast.Return) or node.value is None:
+            continue
+        parts = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+        for part in parts:
+            if isinstance(part, ast.Name) and not part.id.endswith(("cache", "caches")):
+                for count in counts:
+                    yield Edit("extra factor", (ctx.index[id(part)],),
+                               lambda n, c=count: ast.BinOp(n, ast.Div(), ast.Name(c, ast.Load())))
+
+
 def _extra_factors(ctx: Sites) -> Iterator[Edit]:
     """A factor of the function (``1 / m``, ``/ m``) also applied to an assignment that has none:
-    ``dA_prev = 1 / m * np.dot(W.T, dZ)``, a mean divided once more."""
+    ``dA_prev = 1 / m * np.dot(W.T, dZ)``, a mean divided once more; a result averaged over the examples."""
+    yield from _averaged(ctx)
     factors = _factors(ctx)
     if not factors:
         return

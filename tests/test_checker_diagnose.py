@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from tracer import checker, conv, pool
+from tracer.checker import catalogue
 
 
 def test_bias_inside_the_sum_in_conv_single_step(learner, first_failure):
@@ -187,3 +188,36 @@ def test_a_failure_of_the_network_names_the_entry_the_layer_and_the_cause(learne
     assert report.mistakes[0].category == "sign"
     assert {m.category for m in report.mistakes} <= {"sign", "swapped operands"}
     assert "`dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))` written as " in report.cause
+
+
+def test_a_python_float_is_no_mistake_of_the_catalogue():
+    def conv_single_step(a_slice_prev, W, b):
+        return float(np.sum(a_slice_prev * W) + b.item())  # right numbers, the wrong type
+
+    report = checker.check(conv_single_step)
+    assert not report.passed
+    assert report.first_failure.differs.startswith("Z should be a numpy.float64, as np.sum returns, got a Python float")
+    # no variant is named: those that change nothing pass these cases, the ones that give an array are no float
+    assert report.mistakes == [] and report.cause == "cause unknown"
+
+
+def test_the_same_type_of_error_on_every_failing_case_names_the_mistake_and_says_so():
+    def own_relu_backward(dA, Z):  # the learner's own helper: its errors read unlike the course's
+        return dA * (Z > 0)
+
+    def linear_activation_backward(dA, cache, activation):
+        linear_cache, activation_cache = cache
+        if activation == "relu":
+            dZ = own_relu_backward(dA, linear_cache)  # the linear cache, a tuple, for Z
+        else:
+            dZ = catalogue.solution("sigmoid_backward")(dA, activation_cache)
+        return catalogue.solution("linear_backward")(dZ, linear_cache)
+
+    report = checker.check(linear_activation_backward)
+    failing = [c.name for c in report.cases if not c.passed]
+    assert failing and all(c.status == "raised" for c in report.cases if not c.passed)
+    assert all("relu" in name for name in failing)  # the sigmoid cases pass
+    assert [m.category for m in report.mistakes] == ["wrong variable"]
+    assert "`dZ = relu_backward(dA, activation_cache)` written as `dZ = relu_backward(dA, linear_cache)`" in report.cause
+    assert (f"raises the same type of error as yours on the failing cases {', '.join(failing)}, with another message, "
+            "and passes the cases you pass") in report.cause

@@ -157,6 +157,15 @@ def _squeezed(x: Any, depth: int = 0) -> Any:
     return x
 
 
+def _kind(x: Any, depth: int = 0) -> Any:
+    """The types a result is made of (an array's shape aside): a Python float and an array are not alike."""
+    if isinstance(x, (tuple, list)) and depth < 8:
+        return type(x), tuple(_kind(y, depth + 1) for y in x)
+    if isinstance(x, dict) and depth < 8:
+        return dict, tuple(sorted((str(k), _kind(v, depth + 1)) for k, v in x.items()))
+    return type(x)
+
+
 def _match(name: str, variant: Outcome, learner: Outcome, expected: Any, status: str) -> str | None:
     """How a variant's outcome matches the learner's on one case.
 
@@ -177,7 +186,8 @@ def _match(name: str, variant: Outcome, learner: Outcome, expected: Any, status:
         return None  # the variant passes where the learner fails: a Python float for a numpy one, say
     if same(variant.value, learner.value):
         return "exact"
-    if status in ("wrong type", "wrong shape") and same(_squeezed(variant.value), _squeezed(learner.value)):
+    if status in ("wrong type", "wrong shape") and _kind(variant.value) == _kind(learner.value) and same(
+            _squeezed(variant.value), _squeezed(learner.value)):
         diff = compare(name, expected, variant.value)
         if diff is not None and diff.status == status:
             return "loose"

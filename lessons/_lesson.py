@@ -96,8 +96,10 @@ one figure or player from a real trace. A new lesson also needs its line in the
 ``python scripts/new_lesson.py NAME "Title"`` writes both.
 
 Output of ``run`` in ``--out DIR``: ``DIR/<slug>/page.json`` (the blocks, in order),
-the figures and players under ``DIR/<slug>/``, and the page itself, ``DIR/<slug>.md``,
-made by :func:`assemble`, which embeds each player's frame list and captions in the
+the figures and players under ``DIR/<slug>/``, the lesson as a notebook,
+``DIR/<slug>.ipynb`` (made by ``lessons/_notebook.py`` from the same file: keep every
+``page.*(...)`` call a statement of its own in ``build``), and the page itself,
+``DIR/<slug>.md``, which links the notebook, made by :func:`assemble`, which embeds each player's frame list and captions in the
 page (so the player works from ``file://``, with no request) and falls back to the
 animated GIF without JavaScript. ``scripts/build_figures.py`` runs lessons into
 ``docs/generated/``; ``scripts/assemble_pages.py`` re-assembles every page.
@@ -124,6 +126,8 @@ import textwrap
 import time
 from pathlib import Path
 from typing import Any, Callable
+
+import _notebook
 
 __all__ = ["Page", "run", "assemble", "shrink_png", "REPO", "PAGE_FILE", "EMBED_FILE", "MAX_FRAMES", "PLAYER_DPI"]
 
@@ -170,7 +174,8 @@ class Page:
         self.source = Path(source).resolve()
         self.out = Path(out)
         self.dir = self.out / slug
-        self.blocks: list[dict[str, Any]] = []
+        # each block with the line of build() that added it, for the lesson's notebook
+        self.blocks: list[dict[str, Any]] = _notebook.Blocks(self.source)
         self._names: set[str] = set()
         self.drawn: list[str] = []
         self.reused: list[str] = []
@@ -384,10 +389,11 @@ class Page:
                             "prints": prints or ""})
 
     def save(self) -> Path:
-        """Write ``<slug>/page.json`` and the assembled page ``<slug>.md``; return the page's path."""
+        """Write ``<slug>/page.json``, the notebook ``<slug>.ipynb`` and the page ``<slug>.md``; return the page's path."""
         self.dir.mkdir(parents=True, exist_ok=True)
         data = {"slug": self.slug, "title": self.title, "blocks": self.blocks}
         (self.dir / PAGE_FILE).write_text(json.dumps(data, indent=1), encoding="utf-8")
+        _notebook.write(self, self.out / f"{self.slug}.ipynb")
         return assemble(self.out, self.slug)
 
 
@@ -512,6 +518,12 @@ def _player_html(slug: str, directory: Path, name: str, alt: str, prefix: str = 
     return "\n\n".join(parts)
 
 
+#: Under the title of a page whose lesson has its notebook (``<slug>.ipynb``, next to the page).
+NOTEBOOK_LINK = (
+    '[Open this lesson as a notebook]({slug}.ipynb){{ .tracer-notebook-link download="{slug}.ipynb" }}: '
+    "the same prose and code as cells, to run in Jupyter."
+)
+
 #: Written once on a page with players: without JavaScript, hide the still first frames.
 NOSCRIPT_STYLE = "<noscript><style>img.tracer-player { display: none; }</style></noscript>"
 
@@ -537,6 +549,8 @@ def assemble(out: str | os.PathLike, slug: str) -> Path:
         raise FileNotFoundError(f"assemble: {source} is missing; run the lesson first (python lessons/{slug}.py)")
     data = json.loads(source.read_text(encoding="utf-8"))
     parts = [f"# {data['title']}"]
+    if (out / f"{slug}.ipynb").is_file():
+        parts.append(NOTEBOOK_LINK.format(slug=slug))
     exercises = 0
     for block in data["blocks"]:
         kind = block["type"]

@@ -118,10 +118,11 @@ def read_stamp(name: str, out: Path) -> dict | None:
 
 
 def missing_output(name: str, out: Path) -> str | None:
-    """The first output of the lesson that is missing (its page, page.json, a figure, a player), or ``None``."""
+    """The first output of the lesson that is missing (its page, its notebook, page.json, a figure, a player), or ``None``."""
     directory = out / name
-    if not (out / f"{name}.md").is_file():
-        return f"{name}.md"
+    for page in (f"{name}.md", f"{name}.ipynb"):
+        if not (out / page).is_file():
+            return page
     try:
         blocks = json.loads((directory / PAGE_FILE).read_text(encoding="utf-8"))["blocks"]
     except (OSError, ValueError, KeyError, TypeError):

@@ -245,6 +245,37 @@ def first_failure() -> Callable[[Any], Any]:
 
 
 # ----------------------------------------------------------------------------------------------
+# Every lesson run once, as a reader would run it: shared by tests/test_lessons.py and
+# tests/test_lesson_notebooks.py.
+
+
+@pytest.fixture(scope="session")
+def lesson_runs(tmp_path_factory: pytest.TempPathFactory):
+    """``python lessons/<name>.py --out DIR`` for every lesson, two at a time, each in its own process.
+
+    Returns ``(DIR, {name: CompletedProcess})``.
+    """
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    names = sorted(p.stem for p in (repo / "lessons").glob("*.py") if not p.name.startswith("_"))
+    out = tmp_path_factory.mktemp("lessons")
+
+    def run(name: str):
+        return name, subprocess.run(
+            [sys.executable, str(repo / "lessons" / f"{name}.py"), "--out", str(out)],
+            cwd=tmp_path_factory.getbasetemp(), capture_output=True, text=True, timeout=300,
+        )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = dict(pool.map(run, names))
+    return out, runs
+
+
+# ----------------------------------------------------------------------------------------------
 # The built site, shared by tests/test_scripts.py and tests/test_site.py: built once per session.
 
 
@@ -318,3 +349,114 @@ def pool_back_avg_trace():
         tracer.pool_backward(np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(1, 2, 2, 1),
                              (np.zeros((1, 4, 4, 1)), {"f": 2, "stride": 2}), mode="average")
     return t
+
+
+# ----------------------------------------------------------------------------------------------
+# Notebooks in a real kernel: ipykernel in this virtual environment, driven by nbclient.
+
+
+class NotebookRunner:
+    """Runs notebooks, each in a fresh kernel of this interpreter, with a time limit per cell.
+
+    The kernel is the project's own Python (a kernelspec written for ``sys.executable``,
+    so no other installed kernel can stand in), started in an empty folder, with no
+    magic and nothing imported: what a learner gets from "New notebook".
+    """
+
+    def __init__(self, kernel_dirs: list[str], workdir: Any):
+        self.kernel_dirs = kernel_dirs
+        self.workdir = workdir
+
+    def __repr__(self) -> str:
+        return f"<NotebookRunner kernel {self.KERNEL!r} from {self.kernel_dirs[0]}>"
+
+    KERNEL = "tracer-test-venv"
+
+    async def run_async(self, nb: Any, timeout: float = 300, name: str = "notebook") -> tuple[Any, float]:
+        """Execute ``nb`` (a notebook, or a list of code cell sources); return it executed and the seconds taken.
+
+        Raises
+        ------
+        AssertionError
+            When a cell raises (its source and the traceback in the message) or runs past ``timeout``.
+        """
+        import re
+        import time
+
+        import nbformat
+        from jupyter_client import AsyncKernelManager
+        from jupyter_client.kernelspec import KernelSpecManager
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+        if isinstance(nb, list):
+            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in nb])
+        cwd = self.workdir.mktemp(name)
+        sockets = self.workdir.mktemp("sockets")  # local sockets, not TCP ports, outside the notebook's folder
+        km = AsyncKernelManager(kernel_name=self.KERNEL, kernel_spec_manager=KernelSpecManager(kernel_dirs=self.kernel_dirs),
+                                transport="ipc", ip=str(sockets / "kernel"))
+        client = NotebookClient(nb, km=km, timeout=timeout, startup_timeout=120, kernel_name=self.KERNEL,
+                                resources={"metadata": {"path": str(cwd)}})
+        t0 = time.perf_counter()
+        try:
+            await client.async_execute()
+        except (CellExecutionError, CellTimeoutError) as err:
+            plain = re.sub(r"\x1b\[[0-9;]*m", "", str(err))  # the traceback without its colours
+            raise AssertionError(f"{name}: a cell failed in the kernel:\n{plain}") from None
+        finally:
+            if await km.is_alive():
+                await km.shutdown_kernel(now=True)
+            await km.cleanup_resources()
+        return nb, time.perf_counter() - t0
+
+    def run(self, nb: Any, timeout: float = 300, name: str = "notebook") -> Any:
+        """:meth:`run_async`, waited for: the executed notebook."""
+        import asyncio
+
+        return asyncio.run(self.run_async(nb, timeout, name))[0]
+
+    def run_many(self, notebooks: dict[str, Any], workers: int = 2, timeout: float = 300) -> dict[str, Any]:
+        """Execute several notebooks, ``workers`` kernels at a time.
+
+        Returns ``{name: (executed notebook, seconds)}``, or ``{name: exception}`` for one that failed.
+        """
+        import asyncio
+
+        async def all_of_them() -> dict[str, Any]:
+            gate = asyncio.Semaphore(workers)
+
+            async def one(name: str, nb: Any) -> tuple[str, Any]:
+                async with gate:
+                    try:
+                        return name, await self.run_async(nb, timeout, name)
+                    except Exception as err:  # reported by the test of that notebook
+                        return name, err
+
+            return dict(await asyncio.gather(*(one(n, nb) for n, nb in notebooks.items())))
+
+        return asyncio.run(all_of_them())
+
+
+@pytest.fixture(scope="session")
+def notebook_runner(tmp_path_factory: pytest.TempPathFactory) -> NotebookRunner:
+    """A :class:`NotebookRunner`; skips without ipykernel and nbclient, unless CI is set."""
+    import json
+    import os
+    import sys
+
+    for module in ("ipykernel", "nbclient", "nbformat"):
+        try:
+            __import__(module)
+        except ImportError:
+            if os.environ.get("CI"):
+                pytest.fail(f"{module} is missing and CI is set: install the test extra (pip install -e '.[test]')")
+            pytest.skip(f"{module} is not installed (the test extra has it)")
+    kernels = tmp_path_factory.mktemp("kernels")
+    spec = kernels / NotebookRunner.KERNEL
+    spec.mkdir()
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "tracer (test)",
+        "language": "python",
+    }))
+    return NotebookRunner([str(kernels)], tmp_path_factory)

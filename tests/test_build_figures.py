@@ -93,6 +93,7 @@ def test_a_changed_module_or_library_makes_the_lesson_stale(quick_build, tmp_pat
     (lambda d: (d / build_figures.STAMP).unlink(), "never built"),
     (lambda d: (d / "page.json").unlink(), f"{QUICK}/page.json is missing"),
     (lambda d: (d.parent / f"{QUICK}.md").unlink(), f"{QUICK}.md is missing"),
+    (lambda d: (d.parent / f"{QUICK}.ipynb").unlink(), f"{QUICK}.ipynb is missing"),
 ])
 def test_damaged_outputs_make_the_lesson_stale(quick_build, tmp_path, damage, reason):
     out = copy_build(quick_build, tmp_path / "out")

@@ -1,8 +1,8 @@
 """Every lesson runs on its own into a temporary folder, and the lesson framework's checks.
 
-The lessons run once per module, two at a time, each in its own process as a
-reader would run them (``python lessons/<name>.py --out DIR``); the tests
-then read what each one wrote.
+The lessons run once per test session, two at a time, each in its own process as
+a reader would run them (``python lessons/<name>.py --out DIR``: the ``lesson_runs``
+fixture of ``conftest.py``); the tests then read what each one wrote.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import textwrap
 import re
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -23,21 +22,6 @@ LESSONS = sorted(p.stem for p in (REPO / "lessons").glob("*.py") if not p.name.s
 sys.path.insert(0, str(REPO / "lessons"))
 
 import _lesson  # noqa: E402  (lessons/ is a folder of scripts, not a package)
-
-
-@pytest.fixture(scope="module")
-def lesson_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, subprocess.CompletedProcess]]:
-    out = tmp_path_factory.mktemp("lessons")
-
-    def run(name: str) -> tuple[str, subprocess.CompletedProcess]:
-        return name, subprocess.run(
-            [sys.executable, str(REPO / "lessons" / f"{name}.py"), "--out", str(out)],
-            cwd=tmp_path_factory.getbasetemp(), capture_output=True, text=True, timeout=300,
-        )
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = dict(pool.map(run, LESSONS))
-    return out, runs
 
 
 def test_the_lessons_are_found():
@@ -177,7 +161,10 @@ def test_assemble_writes_the_page_in_block_order(tmp_path):
     path = page.save()
     assert path == tmp_path / "padding.md"
     assert path.read_text() == (
-        "# Padding\n\nFirst.\n\n"
+        "# Padding\n\n"
+        '[Open this lesson as a notebook](padding.ipynb){ .tracer-notebook-link download="padding.ipynb" }: '
+        "the same prose and code as cells, to run in Jupyter.\n\n"
+        "First.\n\n"
         '```python title="zero_pad"\n--8<-- "tracer/conv.py:zero_pad"\n```\n\n'
         '!!! example "Try it in the REPL"\n\n'
         "    ```python\n"

@@ -51,7 +51,7 @@ def test_build_leaves_git_clean(built_site):
 def test_nothing_is_rebuilt_when_nothing_changed(tmp_path):
     lesson = "average_pool_backward"  # the quickest lesson, into a folder of its own
     assert build_figures.build(only=[lesson], out=tmp_path) == [lesson]
-    assert (tmp_path / f"{lesson}.md").is_file()
+    assert (tmp_path / f"{lesson}.md").is_file() and (tmp_path / f"{lesson}.ipynb").is_file()
     assert build_figures.build(only=[lesson], out=tmp_path) == []
     assert build_figures.build(only=[lesson], out=tmp_path, force=True) == [lesson]
 

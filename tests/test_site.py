@@ -120,6 +120,16 @@ def test_page_weight_and_local_references(built_site, page):
     assert weight <= MAX_PAGE_BYTES, f"{page} weighs {weight / 1e6:.2f} MB with its images"
 
 
+@pytest.mark.parametrize("name", LESSONS)
+def test_every_lesson_page_links_its_notebook(built_site, name):
+    site, _ = built_site
+    page = (site / "generated" / f"{name}.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a class="tracer-notebook-link"[^>]*href="([^"]+)"[^>]*>Open this lesson as a notebook</a>', page)
+    assert links == [f"{name}.ipynb"]
+    notebook = json.loads((site / "generated" / links[0]).read_text(encoding="utf-8"))
+    assert notebook["nbformat"] == 4 and notebook["cells"][0]["cell_type"] == "markdown"
+
+
 # -- the browser -------------------------------------------------------------------------------
 
 
@@ -207,6 +217,11 @@ def test_page_in_the_browser(chromium, server, name):
         assert n_math > 0
     assert page.locator(".arithmatex .katex").count() >= n_math
     assert page.locator(".katex-error").count() == 0
+    # a lesson links its notebook, which the site serves
+    if name != "index.html":
+        link = page.locator("a.tracer-notebook-link")
+        assert link.count() == 1 and link.is_visible()
+        assert page.request.get(link.evaluate("a => a.href")).status == 200
     # players: next changes the frame and the caption
     players = page.locator(".tracer-player-box")
     assert players.count() == page.locator("img.tracer-player").count()

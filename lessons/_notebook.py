@@ -292,8 +292,8 @@ def notebook(page: Any, modules: dict[str, Any] | None = None) -> Any:
                 quoted_here.add(name)
     build_span = _span(build) if build is not None else (0, -1)
     module_regions = {n: r for n, r in regions.items() if n in quoted_here and not build_span[0] <= r[0] <= build_span[1]}
-    first: list[tuple[ast.stmt, str]] = []
-    floor = 0
+    first: list[str] = []  # source lines
+    floor, kept_last = 0, False
     for node in tree.body:
         start, end = _span(node)
         if node is tree.body[0] and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
@@ -307,7 +307,13 @@ def notebook(page: Any, modules: dict[str, Any] | None = None) -> Any:
             or any(r[0] <= start and end <= r[1] for r in module_regions.values())
         )
         if not skip:
-            first.append((node, _dedent_lines(lines[_with_comments(lines, start, floor) - 1 : end])))
+            if kept_last:  # the lines between two kept statements stay as they are
+                first += lines[floor:end]
+            else:  # after a left-out statement: two blank lines around a definition, else one (PEP 8)
+                if first:
+                    first += [""] * (2 if isinstance(node, (ast.FunctionDef, ast.ClassDef)) else 1)
+                first += lines[_with_comments(lines, start, floor) - 1 : end]
+        kept_last = not skip
         floor = end
 
     requires = requirements(modules)
@@ -320,13 +326,7 @@ def notebook(page: Any, modules: dict[str, Any] | None = None) -> Any:
         f"The lesson *{page.title}* as a notebook, made from `lessons/{rel}` like its page. "
         f"Run the cells from top to bottom in a fresh kernel: it needs {needs}."
     )
-    helpers = []
-    for n, (node, text) in enumerate(first):
-        if n:  # two blank lines around a definition, one between other statements (PEP 8)
-            apart = any(isinstance(x, (ast.FunctionDef, ast.ClassDef)) for x in (node, first[n - 1][0]))
-            helpers.append("\n" if apart else "")
-        helpers += text.split("\n")
-    cells.add_code(helpers)
+    cells.add_code(first)
     cells.flush()
 
     indent = " " * (body[0].col_offset if body else 0)

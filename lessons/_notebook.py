@@ -11,7 +11,8 @@ file with :mod:`ast` and writes ``<slug>.ipynb`` next to the page:
   statements in one cell, snippet markers dropped) and, for each ``page.*`` call,
   the cells of the blocks it added: prose as Markdown (admonitions as quotes,
   f-strings as the lesson evaluated them), quoted code as a fenced block (a
-  region of the lesson file itself as the code cell it is), ``page.figure(fig,
+  region of the lesson file itself as the code cell it is: a module-level one
+  moves there from the first cell unless ``build`` uses it earlier), ``page.figure(fig,
   ...)`` as ``fig`` at the end of a code cell (Jupyter shows it), its caption in
   italics, ``page.player(trace, ...)`` as ``trace.animate(...)`` (a step player),
   an exercise as a folded ``<details>`` block.
@@ -292,6 +293,17 @@ def notebook(page: Any, modules: dict[str, Any] | None = None) -> Any:
                 quoted_here.add(name)
     build_span = _span(build) if build is not None else (0, -1)
     module_regions = {n: r for n, r in regions.items() if n in quoted_here and not build_span[0] <= r[0] <= build_span[1]}
+    # a region moves to where the page quotes it unless something runs its names before that
+    for name, (a, b) in list(module_regions.items()):
+        inside = [n for n in tree.body if a <= _span(n)[0] and _span(n)[1] <= b]
+        defined = {getattr(n, "name", None) for n in inside} | {
+            t.id for n in inside if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
+        quoted_at = next((j for j, st in enumerate(body) for blk in owners.get(j, [])
+                          if blk.get("type") == "code" and blk["region"].endswith(f":{name}")), len(body))
+        earlier = [*body[:quoted_at], *(n for n in tree.body if n is not build and n not in inside)]
+        used = {x.id for st in earlier for x in ast.walk(st) if isinstance(x, ast.Name) and isinstance(x.ctx, ast.Load)}
+        if defined & used:
+            del module_regions[name]
     first: list[str] = []  # source lines
     floor, kept_last = 0, False
     for node in tree.body:
@@ -357,12 +369,13 @@ def notebook(page: Any, modules: dict[str, Any] | None = None) -> Any:
                 cells.md(markdown(block["text"]))
             elif kind == "code":
                 path, _, name = block["region"].partition(":")
-                if Path(path).name == rel and name in regions:
-                    if name in module_regions:
-                        cells.flush()
-                        a, b = module_regions[name]
-                        cells.add_code(lines[a - 1 : b])
-                        cells.flush()
+                if Path(path).name == rel and name in module_regions:
+                    cells.flush()
+                    a, b = module_regions[name]
+                    cells.add_code(lines[a - 1 : b])
+                    cells.flush()
+                    continue
+                if Path(path).name == rel and name in regions and build_span[0] <= regions[name][0] <= build_span[1]:
                     continue  # a region of build itself: its statements are the next code cell
                 file = REPO / path
                 text = file.read_text(encoding="utf-8").split("\n")

@@ -76,11 +76,12 @@ def test_a_lesson_notebook_has_no_page_and_imports_only_tracer_and_its_dependenc
 
 @pytest.mark.parametrize("name", LESSONS)
 def test_a_lesson_notebook_shows_each_figure_and_player_of_its_page(lesson_runs, name):
-    """One code cell per player ends in ``.animate(...)``; every figure caption is a Markdown line."""
+    """One code cell per ``page.player(...)`` ends in ``.animate(...)``; every figure caption is a Markdown line."""
     out, _ = lesson_runs
     nb = read(out, name)
     blocks = json.loads((out / name / "page.json").read_text(encoding="utf-8"))["blocks"]
-    players = [b for b in blocks if b["type"] == "player"]
+    tree = ast.parse((REPO / "lessons" / f"{name}.py").read_text(encoding="utf-8"))
+    players = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and ast.unparse(n.func) == "page.player"]
     last_lines = [src.split("\n")[-1] for src in code_cells(nb)]
     assert sum(".animate(" in line for line in last_lines) == len(players)
     markdown = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")

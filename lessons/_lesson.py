@@ -55,21 +55,26 @@ What each :class:`Page` method adds:
     ``# --8<-- [end:region]`` of a file of the repository (path from its root),
     through ``pymdownx.snippets`` at site build time: pages never drift from the code.
 ``page.figure(fig, name, alt, caption=None)``
-    Saves a matplotlib ``Figure`` as ``<slug>/<name>.png`` and shows it.
+    Saves a matplotlib ``Figure`` as ``<slug>/<name>.png`` and shows it; with a
+    ``caption``, a ``trace.plot(k)`` figure leaves out its own (one caption per figure).
 ``page.player(trace, name, alt, steps=None, dpi=80, channel=None)``
     Renders a step player (one frame per event, via ``tracer.render.write_player``)
     into ``<slug>/<name>/``. Keep players short: 40 frames at most (pass ``steps``,
     or record with ``tracer.record(examples=0, channels=0)``, or ``trace.where(...)``).
     By default a ``pad 0`` step, which changes nothing, is left out, so that a player
-    opens on its first real window.
+    opens on its first real window. The frames stop above their footer: the page shows
+    each step's caption (as text a screen reader announces) and its number in the trace
+    (``step 5 (0-25)``, as ``trace[5]`` counts) beside them; the GIF shown without
+    JavaScript keeps both in its frames.
 ``page.repl(title=None, prints=None)``
     The "try it in the REPL" box: quotes this lesson's ``imports`` and ``repl``
     regions, which must reproduce the lesson's main figure on their own; ``prints``
     is what their ``print`` calls show, computed by the lesson (no "# (1, 4, 4, 1)"
     comments in the region: they go stale when a size changes).
-``page.frames(frames, name, alt)``
+``page.frames(frames, name, alt, n_steps=None)``
     A step player of frames the lesson draws itself from a trace (``frames`` yields
-    ``(fig, caption)``), for a picture no render scene draws.
+    ``(fig, caption, k)``, ``k`` the step's number in a trace of ``n_steps``), for a
+    picture no render scene draws.
 ``page.exercise(question, answer, setup=None)``
     A "predict, then reveal" question: ``setup`` (optional Markdown: a code line,
     a small array) stays visible, the ``question`` (one line of Markdown) is the
@@ -246,12 +251,20 @@ class Page:
     def figure(self, fig: Any, name: str, alt: str, caption: str | None = None, dpi: int = 100) -> Path:
         """Save a matplotlib ``Figure`` as ``<slug>/<name>.png`` and show it on the page.
 
+        With a ``caption`` (shown under the image, as text), a step drawn by
+        ``trace.plot(k)`` loses its own footer, the step's number and caption
+        (:func:`tracer.render.without_caption`): one caption per figure.
         Returns the path of the PNG. The figure is closed (its canvas dropped) afterwards.
         """
         self._claim(name)
         if not hasattr(fig, "savefig"):
             raise TypeError(f"{self.slug}: page.figure() takes a matplotlib Figure, got {type(fig).__name__}")
         from _reuse import figure_key
+
+        if caption:  # a step drawn by trace.plot(k): the page's caption replaces the frame's own
+            from tracer.render import without_caption
+
+            without_caption(fig)
 
         self.dir.mkdir(parents=True, exist_ok=True)
         path = self.dir / f"{name}.png"
@@ -300,27 +313,36 @@ class Page:
 
         self.dir.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
-        key = player_key(trace, steps, dpi=dpi, channel=channel)
+        key = player_key(trace, steps, dpi=dpi, channel=channel, caption=False)
         if self._reuse(name, key, name):
             info = json.loads((self.dir / name / "player.json").read_text(encoding="utf-8"))
             _progress(f"{self.slug}: player {name} unchanged, reused")
         else:
             # one process per player: the build already runs two lessons at once
             # palette PNGs, written once by write_player (shrink_png would quantize them again)
-            info = render.write_player(trace, self.dir, name, steps=steps, dpi=dpi, channel=channel, workers=1)
+            # caption=False: the page shows each step's number and caption beside the frame, as text (the GIF keeps them)
+            info = render.write_player(trace, self.dir, name, steps=steps, dpi=dpi, channel=channel, workers=1,
+                                       caption=False)
             self.drawn.append(name)
             _progress(f"{self.slug}: player {name}, {n} frames ({time.perf_counter() - t0:.1f} s)")
         self.blocks.append({"type": "player", "dir": name, "alt": alt, "key": key})
         return info
 
-    def frames(self, frames: Any, name: str, alt: str, dpi: int = PLAYER_DPI) -> dict:
-        """A step player of frames the lesson draws itself: ``frames`` yields ``(fig, caption)``.
+    def frames(self, frames: Any, name: str, alt: str, dpi: int = PLAYER_DPI, n_steps: int | None = None) -> dict:
+        """A step player of frames the lesson draws itself: ``frames`` yields ``(fig, caption, k)``.
 
         For a picture no :mod:`tracer.render` scene draws (several channels at once, say):
         the lesson draws each step from the trace, on one figure whose artists it updates,
-        and yields it with the step's caption. Written like :meth:`player`: PNGs, a GIF
-        and ``player.json`` under ``<slug>/<name>/``. Returns the player's description.
+        and yields it with the step's caption and its number ``k`` in the trace of
+        ``n_steps`` steps, which the player's counter shows as every player does
+        (``step k (0-n)``, :func:`tracer.numbers.step_label`). Frames that are not
+        steps of a trace yield ``(fig, caption)`` and are numbered from 0. The figure
+        draws neither the number nor the caption: the page shows both as text. Written
+        like :meth:`player`: PNGs, a GIF and ``player.json`` under ``<slug>/<name>/``.
+        Returns the player's description.
         """
+        from tracer.numbers import step_label
+
         from PIL import Image
 
         self._claim(name)
@@ -328,15 +350,22 @@ class Page:
         out.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
         steps = []
-        for j, (fig, caption) in enumerate(frames):
+        for j, frame in enumerate(frames):
             if j >= MAX_FRAMES:
                 raise ValueError(f"{self.slug}: player {name!r} has more than {MAX_FRAMES} frames")
+            fig, caption, k = frame if len(frame) == 3 else (*frame, None)
+            if (k is None) != (n_steps is None):
+                raise ValueError(f"{self.slug}: player {name!r}: frames yield (fig, caption, k) with n_steps=, "
+                                 f"or (fig, caption) without it")
             src = f"{j:03d}.png"
             fig.savefig(out / src, dpi=dpi)  # no tight bounding box: every frame the same size
             shrink_png(out / src)
-            steps.append({"src": src, "index": j, "caption": caption})
+            steps.append({"src": src, "index": j if k is None else int(k), "caption": caption,
+                          "label": None if k is None else step_label(int(k), n_steps)})
         if not steps:
             raise ValueError(f"{self.slug}: player {name!r} has no frame to show")
+        for j, step in enumerate(steps):
+            step["label"] = step["label"] or _frame_label(j, len(steps))
         images = [Image.open(out / step["src"]).convert("RGB") for step in steps]
         width, height = images[0].size
         images[0].save(out / "anim.gif", save_all=True, append_images=images[1:], duration=700, loop=0)
@@ -496,11 +525,14 @@ def _player_html(slug: str, directory: Path, name: str, alt: str, prefix: str = 
         "frames": [s["src"] for s in info["steps"]],
         "captions": [s["caption"] for s in info["steps"]],
         "index": [s["index"] for s in info["steps"]],
+        # what the counter shows: the step's number in its trace ("step 5 (0-25)"), as tracer prints it
+        "labels": [s.get("label") or _frame_label(j, len(info["steps"])) for j, s in enumerate(info["steps"])],
     }
     # "</" must not appear inside a <script> element
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     first = html.escape(info["steps"][0]["caption"])
     size = f'width="{info["width"]}" height="{info["height"]}"'
+    gif_size = f'width="{info["width"]}" height="{info.get("gif_height") or info["height"]}"'
     # Both images are Markdown images, so MkDocs rewrites their URLs for any URL style.
     # With JavaScript the first frame becomes the player (frames resolved against its
     # URL) and the GIF is never fetched; without, the <noscript> GIF replaces the frame.
@@ -511,11 +543,16 @@ def _player_html(slug: str, directory: Path, name: str, alt: str, prefix: str = 
     if info.get("gif"):
         parts.append(
             f'<noscript markdown="1">\n'
-            f'![{_md_escape(alt)}]({prefix}{slug}/{name}/{info["gif"]}){{ .tracer-player-gif {size} }}\n'
+            f'![{_md_escape(alt)}]({prefix}{slug}/{name}/{info["gif"]}){{ .tracer-player-gif {gif_size} }}\n'
             f"</noscript>"
         )
     parts.append(f'<p class="tracer-player-caption" data-player-caption="{ident}">{first}</p>')
     return "\n\n".join(parts)
+
+
+def _frame_label(j: int, n: int) -> str:
+    """The counter of frame ``j`` of ``n`` of a player whose frames are not steps of a trace (numbered from 0 too)."""
+    return f"step {j} (0-{n - 1})"
 
 
 #: Under the title of a page whose lesson has its notebook (``<slug>.ipynb``, next to the page).

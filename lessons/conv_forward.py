@@ -43,7 +43,7 @@ def _set_grid(image, texts, values: np.ndarray, shown: np.ndarray | None = None)
 def channel_frames(trace: tracer.Trace):
     """Each window of a several-channel ``conv_forward``: every input channel times its slice of the filter.
 
-    Yields ``(fig, caption)`` per window event, on one figure whose artists are
+    Yields ``(fig, caption, step)`` per window event (``step`` its number in ``trace``), on one figure whose artists are
     made once and updated. Draws the call's recorded arrays and, in ``Z``, the
     values the events wrote so far; the per-channel sums are the window's product
     split by channel, and their total plus the bias is checked against the event.
@@ -79,7 +79,9 @@ def channel_frames(trace: tracer.Trace):
         marks.append(ax_z.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, ec=OUT_COLOR, lw=3, visible=False)))
     total = fig.text(0.5, 0.05, "", ha="center", va="center", fontsize=12)
     written = np.full((n_C, n_H, n_W), np.nan)
-    for e in trace.where("conv_window"):
+    for step, e in enumerate(trace):
+        if e.kind != "conv_window":
+            continue
         window = A[e.vert_start:e.vert_end, e.horiz_start:e.horiz_end, :]
         parts = [float(np.sum(window[:, :, k] * W[:, :, k, e.c])) for k in range(n_C_prev)]
         assert abs(sum(parts) + float(b[0, 0, 0, e.c]) - e.value) < 1e-9, (parts, e)
@@ -101,7 +103,7 @@ def channel_frames(trace: tracer.Trace):
         caption = (f"Filter {e.c} on window rows {e.vert_start}:{e.vert_end}, cols {e.horiz_start}:{e.horiz_end}: "
                    f"all {n_C_prev} input channels, each times its slice W[:, :, k, {e.c}], summed with b[{e.c}] "
                    f"into one cell of output channel {e.c}, Z[0, {e.h}, {e.w}, {e.c}] = {e.value:g}.")
-        yield fig, caption
+        yield fig, caption, step
 
 
 def build(page: Page) -> None:
@@ -167,7 +169,10 @@ def build(page: Page) -> None:
         the window
 
         $$
-        \text{rows } h s \ldots h s + f - 1, \qquad \text{columns } w s \ldots w s + f - 1
+        \begin{aligned}
+        \text{rows } &h s \ldots h s + f - 1, \\
+        \text{columns } &w s \ldots w s + f - 1
+        \end{aligned}
         $$
 
         of the padded input, where $s$ is the stride: the window jumps $s$ cells between
@@ -246,14 +251,14 @@ def build(page: Page) -> None:
         Each row of the frame is one input channel, its window and the filter's slice for it.
     """)
     frames = channel_frames(mc_trace)
-    first_fig, first_caption = next(frames)
+    first_fig, first_caption, _ = next(frames)
     page.figure(first_fig, "channels",
                 f"Three input channels, each with its window and its slice of filter 0, their sums, "
                 f"the bias, and the output channel filter 0 writes",
                 first_caption)
     page.frames(channel_frames(mc_trace), "channels_player",
                 f"conv_forward with {n_C_prev} input channels and {n_C} filters: each window of each filter, "
-                "every channel summed into one output cell")
+                "every channel summed into one output cell", n_steps=len(mc_trace))
     e = next(e for e in mc_trace.where("conv_window") if (e.h, e.w, e.c) == (1, 0, 1))
     window = A_mc[0, e.vert_start:e.vert_end, e.horiz_start:e.horiz_end, :]
     page.exercise(

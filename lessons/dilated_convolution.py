@@ -289,7 +289,7 @@ def build(page: Page) -> None:
     page.code("tracer/conv.py:dilated_backward_loop")
     page.figure(back.plot(k_back), "backward_3_3", "One dilated window of conv_backward: its filter scaled by g "
                 "lands on nine cells two apart of dA_prev_pad",
-                f"conv_backward, step {k_back + 1}: rows and columns {eb.vert_start}:{eb.vert_end}:2 of dA_prev_pad "
+                f"conv_backward, step {k_back} (counted from 0, as back[{k_back}]): rows and columns {eb.vert_start}:{eb.vert_end}:2 of dA_prev_pad "
                 f"receive W × g.")
 
     # exercises, their answers read from real calls

@@ -67,6 +67,11 @@ def test_lesson_outputs_exist_and_players_are_short(lesson_runs, name):
         data = json.loads(embedded.group(1).replace("<\\/", "</"))
         assert data["frames"] == [s["src"] for s in info["steps"]]
         assert data["captions"] == [s["caption"] for s in info["steps"]]
+        # the counter says each step's number in its trace, as trace[k] counts it
+        assert data["labels"] == [s["label"] for s in info["steps"]]
+        assert all(re.fullmatch(r"step \d+ \(0-\d+\)", label) for label in data["labels"]), data["labels"]
+        numbers = [int(label.split()[1]) for label in data["labels"]]
+        assert numbers == sorted(set(numbers)), f"{player.parent.name}: each frame is another step: {data['labels']}"
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -262,6 +267,35 @@ def test_page_player_leaves_out_a_pad_of_zero(tmp_path):
     assert [s["index"] for s in info["steps"]] == [1, 2, 3, 4]  # opens on the first window
 
 
+def test_page_frames_numbers_frames_by_their_step_in_the_trace(tmp_path):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2, 1))
+    page = make_page(tmp_path)
+    info = page.frames(((fig, f"window {k}", k) for k in (3, 7)), "steps", "two steps of a trace", n_steps=12)
+    assert [s["index"] for s in info["steps"]] == [3, 7]
+    assert [s["label"] for s in info["steps"]] == ["step 3 (0-11)", "step 7 (0-11)"]  # not "step 1 / 2"
+    text = page.save().read_text(encoding="utf-8")
+    assert '"labels":["step 3 (0-11)","step 7 (0-11)"]' in text
+    with pytest.raises(ValueError, match="frames yield \\(fig, caption, k\\) with n_steps="):
+        page.frames(iter([(fig, "a step", 2)]), "mixed", "a step without n_steps")
+
+
+def test_page_figure_with_a_caption_drops_the_frames_own(tmp_path):
+    import tracer
+
+    with tracer.record() as trace:
+        tracer.conv_forward(np.zeros((1, 3, 3, 1)), np.zeros((2, 2, 1, 1)), np.zeros((1, 1, 1, 1)), {"stride": 1, "pad": 0})
+    page = make_page(tmp_path)
+    fig = trace.plot(2)
+    footer = [t for t in fig.texts if t.get_text().startswith("step 2 (0-4):")]
+    assert len(footer) == 1
+    page.figure(fig, "one", "a window of conv_forward", caption="The window of output cell (0, 1).")
+    assert footer[0].get_text() == ""  # one caption: the page's, under the image
+    text = page.save().read_text(encoding="utf-8")
+    assert "The window of output cell (0, 1)." in text
+
+
 def test_page_frames_writes_a_player_of_drawn_frames(tmp_path):
     from matplotlib.figure import Figure
 
@@ -277,6 +311,7 @@ def test_page_frames_writes_a_player_of_drawn_frames(tmp_path):
     assert [s["caption"] for s in info["steps"]] == ["caption 0", "caption 1", "caption 2"]
     assert all((tmp_path / "padding" / "drawn" / s["src"]).is_file() for s in info["steps"])
     assert (info["width"], info["height"]) == (160, 80)
+    assert [s["label"] for s in info["steps"]] == ["step 0 (0-2)", "step 1 (0-2)", "step 2 (0-2)"]
     page.repl(prints="(1, 3, 3, 1) -> (1, 7, 7, 1)")
     text = page.save().read_text(encoding="utf-8")
     assert 'data-player="player-padding-drawn"' in text

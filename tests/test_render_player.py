@@ -35,6 +35,42 @@ def test_write_player_files_and_json(conv_trace, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["000.png", "player.json"]
 
 
+def test_player_json_numbers_each_step_as_the_trace_does(conv_trace, tmp_path):
+    player = render.write_player(conv_trace, tmp_path, "conv", steps=[6, 16], dpi=DPI, gif=False)
+    assert player["n_steps"] == len(conv_trace) == 17
+    assert [s["label"] for s in player["steps"]] == ["step 6 (0-16)", "step 16 (0-16)"]  # not "1 / 2"
+
+
+def test_a_player_without_caption_cuts_its_pngs_above_the_footer_and_keeps_it_in_the_gif(conv_trace, tmp_path):
+    whole = render.write_player(conv_trace, tmp_path, "whole", steps=[0, 6], dpi=DPI)
+    cut = render.write_player(conv_trace, tmp_path, "cut", steps=[0, 6], dpi=DPI, caption=False)
+    footer = round(0.55 * DPI)  # style.FOOTER inches
+    assert cut["caption"] is False and whole["caption"] is True
+    assert (cut["width"], cut["height"]) == (whole["width"], whole["height"] - footer)
+    assert cut["gif_height"] == whole["height"] == whole["gif_height"]
+    with Image.open(tmp_path / "cut" / "001.png") as im:
+        png = np.asarray(im.convert("RGB"))
+    with Image.open(tmp_path / "whole" / "001.png") as im:
+        full = np.asarray(im.convert("RGB"))
+    assert png.shape[0] == cut["height"]
+    assert np.array_equal(png, full[: cut["height"]])  # the same frame, above its footer
+    assert (full[cut["height"]:] != 255).any()  # the footer holds the step's number and caption
+    with Image.open(tmp_path / "cut" / "anim.gif") as gif:
+        gif.seek(1)
+        frame = np.asarray(gif.convert("RGB"))
+    assert frame.shape[0] == cut["gif_height"]
+    assert np.abs(frame.astype(int) - full.astype(int)).mean() < 1.0  # the GIF plays the whole frames
+
+
+def test_frames_without_caption_are_byte_identical_across_processes(conv_trace, tmp_path):
+    for workers in (1, 2):
+        render.write_player(conv_trace, tmp_path / str(workers), "p", dpi=DPI, workers=workers, caption=False)
+    names = sorted(p.name for p in (tmp_path / "1" / "p").iterdir())
+    assert len(names) == len(conv_trace) + 2  # no scratch directory left behind
+    for name in names:
+        assert (tmp_path / "1" / "p" / name).read_bytes() == (tmp_path / "2" / "p" / name).read_bytes(), name
+
+
 def test_frames_are_byte_identical_across_renders_and_processes(conv_trace, tmp_path):
     render.write_player(conv_trace, tmp_path / "a", "p", dpi=DPI, workers=1)
     render.write_player(conv_trace, tmp_path / "b", "p", dpi=DPI, workers=2)

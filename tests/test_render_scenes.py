@@ -66,7 +66,8 @@ def test_max_pool_marks_the_chosen_cell():
     t = pool_trace("max")
     scene = drawn(t, 2).scene  # output cell (1, 0): rows 2:4, cols 0:2, max 31 at (3, 1)
     assert box(scene.window) == (0, 2, 2, 2)
-    assert scene.chosen.get_visible() and box(scene.chosen) == (1, 3, 1, 1)
+    # the chosen maximum: a green cell under a bold number (an outline would cover a small cell's number)
+    assert fill(scene.g["x"], 3, 1) == rgba(CHOSEN_FILL) and fill(scene.g["x"], 3, 0) != rgba(CHOSEN_FILL)
     assert scene.g["x"].texts[3][1].get_fontweight() == "bold"
     assert scene.g["x"].texts[3][0].get_fontweight() == "normal"
     assert texts(scene.g["a"]) == [["11.0", "13.0"], ["31.0", ""]]
@@ -77,7 +78,7 @@ def test_max_pool_marks_the_chosen_cell():
 def test_average_pool_writes_the_mean():
     t = pool_trace("average")
     scene = drawn(t, 2).scene
-    assert not scene.chosen.get_visible()
+    assert not any(fill(scene.g["x"], r, q) == rgba(CHOSEN_FILL) for r in range(4) for q in range(4))
     assert "(20 + 21 + 30 + 31) / 4 = 25.5" in scene.note.get_text()
     assert texts(scene.g["a"]) == [["5.50", "7.50"], ["25.5", ""]]
 
@@ -134,7 +135,8 @@ def test_several_channels_one_at_a_time_and_the_sum_over_channels():
         tracer.conv_forward(A_prev, W, np.zeros((1, 1, 1, 1)), {"stride": 1, "pad": 0})
     r = drawn(t, 1, channel=1)  # output cell (0, 0): 1*1 + 10*2 = 21
     scene = r.scene
-    assert r.counter.get_text() == "channel 1 of 2 shown (sums over all 2)  ·  step 1 (0-4)"
+    assert r.header_note.get_text() == "channel 1 of 2 shown (sums over all 2)"
+    assert r.caption.get_text().startswith("step 1 (0-4):  Z[0, 0, 0, 0] = ")  # numbered as trace[1] counts
     assert scene.g["x"].title.get_text() == "A_prev[0, :, :, 1]"  # no padding
     assert texts(scene.g["x"]) == [["10.0", "20.0"], ["30.0", "40.0"]]
     assert texts(scene.g["w"]) == [["2.00"]]

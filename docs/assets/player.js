@@ -3,7 +3,11 @@
  * A lesson page holds, for every player, a <script type="application/json" id="...">
  * with the frame list and the captions, and an <img class="tracer-player"
  * data-player="..."> showing the first frame. This script turns that image into
- * a player with previous / play / next buttons, a slider and a caption. Keys:
+ * a player with previous / play / next buttons, a slider, a step counter and a
+ * caption. The counter shows each frame's "labels" entry when the data has one:
+ * the step's number in its trace, from 0 ("step 5 (0-25)", as trace[5] and
+ * trace.goto(5) count it, and as tracer's text pictures and figures print it),
+ * whatever steps the player leaves out; without labels it counts the frames. Keys:
  * left and right arrows step, space plays or pauses (when the player has focus),
  * Escape leaves the full-size view. A "Full size" button shows the frame at its
  * real size (on a phone, pan it with a finger), and a tap on a figure (a link to
@@ -74,8 +78,12 @@
     slider.value = "0";
     slider.className = "tracer-player-slider";
     slider.setAttribute("aria-label", "Step");
+    var labels = Array.isArray(data.labels) && data.labels.length === n ? data.labels : null;
     var counter = document.createElement("span");
     counter.className = "tracer-player-counter";
+    if (labels) {
+      counter.title = "The step's number in the trace, counted from 0: trace[k] and trace.goto(k) show step k";
+    }
     var full = button("\u2922 Full size", "Show the frame at full size (Escape goes back)");
     full.classList.add("tracer-player-full");
     full.setAttribute("aria-pressed", "false");
@@ -89,7 +97,8 @@
       k = Math.max(0, Math.min(n - 1, j));
       img.src = urls[k];
       slider.value = String(k);
-      counter.textContent = "step " + (k + 1) + " / " + n;
+      counter.textContent = labels ? labels[k] : "step " + (k + 1) + " / " + n;
+      slider.setAttribute("aria-valuetext", counter.textContent);
       if (caption) caption.textContent = data.captions[k];
       prev.disabled = k === 0;
       next.disabled = k === n - 1;

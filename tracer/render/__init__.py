@@ -27,6 +27,13 @@ A drawer that returns an object with ``update(event, state)`` and
 ``accepts(event, call)`` (a :class:`tracer.render.scenes.Scene`) is reused from
 step to step of an animation, which then only updates its artists.
 
+A frame shows the call and its parameters in its header, the step's grids and
+the formula of its arithmetic, and in its footer the step's number (``step 5
+(0-25)``, as ``trace[5]`` counts) and caption, so that it explains itself in a
+REPL, a notebook or a GIF. ``caption=False`` (:class:`Renderer`, :func:`plot`,
+:func:`write_player`) leaves the footer out, for a page that shows the number
+and the caption as text beside the frame, as the site's step player does.
+
 From a trace, ``trace.plot(k)`` returns the figure of step ``k``,
 ``trace.animate()`` a :class:`matplotlib.animation.FuncAnimation`, and
 ``trace.save(path)`` writes a GIF, a PNG or a directory of frames; in Jupyter a
@@ -46,7 +53,7 @@ Examples
 from __future__ import annotations
 
 from .player import save, write_player
-from .renderer import DRAWERS, Renderer, animate, draw_event, new_figure, plot, png_bytes
+from .renderer import DRAWERS, Renderer, animate, draw_event, new_figure, plot, png_bytes, without_caption
 from .style import DEFAULT_DPI, STYLE
 
 __all__ = [
@@ -61,4 +68,5 @@ __all__ = [
     "animate",
     "save",
     "write_player",
+    "without_caption",
 ]

@@ -19,6 +19,12 @@ def _check_dpi(fn: str, dpi: Any) -> int:
     return int(dpi)
 
 
+def _check_caption(fn: str, caption: Any) -> bool:
+    if not isinstance(caption, (bool, np.bool_)):
+        raise TypeError(f"{fn}: caption must be True or False, got {caption!r} ({type(caption).__name__})")
+    return bool(caption)
+
+
 def _n_channels(call: Call) -> int:
     """How many channels the displayed input of ``call`` has (1 when it has none)."""
     a = call.arrays

@@ -21,7 +21,7 @@ from .glyphs import axes_text
 from .style import (CELL_WIDTH, CMAP, CURRENT_FILL, EMPTY_FILL, FOOTER, GRID_LINE, HEADER, INK, MAX_CELL,
                     MIN_NUMBER_CELL_PT, MUTED, NOTE, PAD_FILL, SIDE, TINT)
 
-__all__ = ["Grid", "Outline", "Panel", "gap", "place_panels"]
+__all__ = ["Grid", "Outline", "Panel", "gap", "slot", "place_panels", "MIN_SLOT"]
 
 
 @dataclass(frozen=True)
@@ -75,20 +75,34 @@ def place_panels(fig: Figure, panels: Sequence[Panel], row: int, n_rows_fig: int
         cell = min(w / p.n_cols, band_h / p.n_rows)
         widths.append(cell * p.n_cols)
         cells.append(cell)
-    total = sum(widths) + sum(gaps)
+    # a narrow grid (a 1x1 filter, a bias) gets room on both sides for its title
+    room = W - 2 * SIDE - sum(widths) - sum(gaps)
+    extra = [max(0.0, MIN_SLOT - w) for w in widths]
+    scale = min(1.0, max(room, 0.0) / sum(extra)) if sum(extra) > 0 else 0.0
+    slots = [w + e * scale for w, e in zip(widths, extra)]
+    total = sum(slots) + sum(gaps)
     x = (W - total) / 2
     mid = band_top - band_h / 2
-    for j, (p, w, cell) in enumerate(zip(panels, widths, cells)):
+    for j, (p, w, slot, cell) in enumerate(zip(panels, widths, slots, cells)):
         h = cell * p.n_rows
-        ax = fig.add_axes((x / W, (mid - h / 2) / H, w / W, h / H))
+        ax = fig.add_axes(((x + (slot - w) / 2) / W, (mid - h / 2) / H, w / W, h / H))
         out[p.key] = (ax, cell)
         if j < len(gaps):
             if p.after:
                 # centred in the gap, less the room the next grid's row indices take
-                fig.text((x + w + (gaps[j] - 0.14) / 2) / W, mid / H, p.after, ha="center", va="center",
+                fig.text((x + slot + (gaps[j] - 0.14) / 2) / W, mid / H, p.after, ha="center", va="center",
                          fontsize=16 if len(p.after) <= 2 else 12, color=INK)
-            x += w + gaps[j]
+            x += slot + gaps[j]
     return out
+
+
+def slot(n_cols: int, cell: float = MAX_CELL) -> float:
+    """Inches a grid of ``n_cols`` columns of ``cell`` inches takes in a row: at least ``MIN_SLOT``, for its title."""
+    return max(n_cols * cell, MIN_SLOT)
+
+
+#: The narrowest room a grid takes in its row (inches): a title such as ``W[:, :, 0, 0]`` fits above it.
+MIN_SLOT = 1.15
 
 
 def gap(after: str) -> float:

@@ -6,17 +6,19 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import nullcontext
+import tempfile
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
+from ..numbers import step_label
 from ..recording import Trace
-from .checks import _check_channel, _check_dpi, _check_steps, _check_trace
+from .checks import _check_caption, _check_channel, _check_dpi, _check_steps, _check_trace
 from .gif import GifWriter, palette_frame
-from .renderer import GIF_MS, PNG_COMPRESS_LEVEL, Renderer, png_bytes
+from .renderer import GIF_MS, PNG_COMPRESS_LEVEL, Renderer, footer_pixels, footer_pixels_at, png_bytes
 
 __all__ = ["write_player", "save"]
 
@@ -37,26 +39,37 @@ def _write_png(image: Image.Image, path: str) -> None:
 
 
 def _render_frames(
-    trace: Trace, jobs: list[tuple[int, str]], dpi: int, channel: int, palette: bool,
-    gif: GifWriter | None = None, progress: Callable[[int], None] | None = None,
+    trace: Trace, jobs: list[tuple[int, str]], dpi: int, channel: int, palette: bool, caption: bool = True,
+    gif: GifWriter | None = None, progress: Callable[[int], None] | None = None, gif_frames: str | None = None,
 ) -> tuple[int, int]:
-    """Write the PNG of each ``(step, path)`` in ``jobs`` and add it to ``gif``; return the frame size.
+    """Write the PNG of each ``(step, path)`` in ``jobs`` and add it to ``gif``; return the PNGs' size.
 
     Each frame is drawn, quantized (if ``palette`` or for the GIF) and written
-    once; nothing of it is kept after the next one is drawn.
+    once; nothing of it is kept after the next one is drawn. Without
+    ``caption`` the PNG stops above the footer, while the GIF (or, with
+    ``gif_frames``, a PNG of the whole frame in that directory, for a GIF made
+    later) keeps it: drawn once, cut once.
     """
-    renderer = Renderer(trace, dpi=dpi, channel=channel)
+    whole = caption or gif is not None or gif_frames is not None
+    renderer = Renderer(trace, dpi=dpi, channel=channel, caption=whole)
+    cut = footer_pixels(renderer.fig) if whole and not caption else 0  # a renderer without caption cuts itself
     for k, event, state, paths in _frames_in_order(trace, jobs):
         renderer.draw_state(k, event, trace.call_of(k), state)
         image = renderer.image()
-        small = palette_frame(image) if palette or gif is not None else None
+        small = palette_frame(image) if palette or gif is not None or gif_frames is not None else None
+        frame = small if palette else image
+        if cut:
+            frame = frame.crop((0, 0, frame.width, frame.height - cut))
         for path in paths:
-            _write_png(small if palette else image, path)
+            _write_png(frame, path)
             if gif is not None:
                 gif.add(small)
+            if gif_frames is not None:
+                _write_png(small, os.path.join(gif_frames, os.path.basename(path)))
             if progress is not None:
                 progress(1)
-    return renderer.size
+    w, h = renderer.size
+    return w, h - cut
 
 
 def _frames_in_order(trace: Trace, jobs: list[tuple[int, str]]) -> Iterator[tuple[int, Any, Any, list[str]]]:
@@ -75,8 +88,9 @@ def _frames_in_order(trace: Trace, jobs: list[tuple[int, str]]) -> Iterator[tupl
             break
 
 
-def _render_chunk(trace: Trace, jobs: list[tuple[int, str]], dpi: int, channel: int, palette: bool) -> tuple[int, int]:
-    return _render_frames(trace, jobs, dpi, channel, palette)
+def _render_chunk(trace: Trace, jobs: list[tuple[int, str]], dpi: int, channel: int, palette: bool, caption: bool,
+                  gif_frames: str | None) -> tuple[int, int]:
+    return _render_frames(trace, jobs, dpi, channel, palette, caption, gif_frames=gif_frames)
 
 
 def write_player(
@@ -89,6 +103,7 @@ def write_player(
     gif: bool = True,
     palette: bool = True,
     channel: int | None = None,
+    caption: bool = True,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict:
@@ -98,8 +113,16 @@ def write_player(
     of ``steps``), ``directory/name/anim.gif`` (if ``gif``) and
     ``directory/name/player.json``::
 
-        {"name": name, "width": px, "height": px, "gif": "anim.gif",
-         "steps": [{"src": "000.png", "index": k, "caption": event.describe()}, ...]}
+        {"name": name, "width": px, "height": px, "gif": "anim.gif", "gif_height": px, "caption": true,
+         "n_steps": len(trace),
+         "steps": [{"src": "000.png", "index": k, "label": "step k (0-n)", "caption": event.describe()}, ...]}
+
+    ``width`` and ``height`` are the PNGs' size; the GIF is as wide and
+    ``gif_height`` high (taller than the PNGs by the footer without ``caption``).
+    ``index`` is the step's number in the trace (``trace[k]``, ``trace.goto(k)``),
+    and ``label`` says it as every text picture and figure of tracer does
+    (:func:`tracer.numbers.step_label`); a player that shows some steps only
+    (``steps``) keeps their numbers.
 
     Parameters
     ----------
@@ -120,6 +143,13 @@ def write_player(
         ``False`` writes RGB PNGs.
     channel : int, optional
         The input channel shown for convolutions (default 0).
+    caption : bool
+        Keep each frame's footer, its step number and caption, in the PNGs
+        (default: each frame explains itself, as ``trace.plot(k)`` draws it).
+        ``False`` cuts the PNGs above it, for a player that shows the number
+        and the caption of ``player.json`` beside the frame (the site's step
+        player: its caption is text a screen reader announces). The GIF, which
+        plays without any text around it, keeps the footer either way.
     workers : int, optional
         Processes to render with (default: 2 for 64 frames or more on a machine
         with 2 cores or more, else 1).
@@ -150,6 +180,7 @@ def write_player(
     wanted = _check_steps(fn, trace, steps)
     dpi = _check_dpi(fn, dpi)
     channel = _check_channel(fn, trace, channel)
+    caption = _check_caption(fn, caption)
     if workers is None:
         workers = 2 if len(wanted) >= PARALLEL_MIN_FRAMES and (os.cpu_count() or 1) >= 2 else 1
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
@@ -169,27 +200,29 @@ def write_player(
     if workers == 1 or len(jobs) < 2:
         if in_order:
             with (GifWriter(out / "anim.gif", GIF_MS) if gif else nullcontext()) as writer:
-                size = _render_frames(trace, jobs, dpi, channel, palette, writer, tick)
+                size = _render_frames(trace, jobs, dpi, channel, palette, caption, writer, tick)
         else:  # steps out of order: frames drawn in the order of the trace, the GIF made after
-            size = _render_frames(trace, sorted(jobs), dpi, channel, palette, None, tick)
-            if gif:
-                _gif_of_pngs(out / "anim.gif", [path for _, path in jobs])
+            with _gif_frames(out, gif and not caption) as whole:
+                size = _render_frames(trace, sorted(jobs), dpi, channel, palette, caption, None, tick, whole)
+                if gif:
+                    _gif_of_pngs(out / "anim.gif", _whole_frames(jobs, whole))
     else:
         # contiguous chunks, so that each process reuses its scene from step to step; long renders
         # get up to 4 chunks per process (one of at least 25 frames), for a finer progress report
         order = sorted(range(len(jobs)), key=lambda j: jobs[j][0])
         n_chunks = max(workers, min(4 * workers, len(jobs) // 25))
         chunks = [[jobs[j] for j in part] for part in np.array_split(np.array(order), n_chunks) if len(part)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_render_chunk, trace, chunk, dpi, channel, palette): len(chunk)
-                       for chunk in chunks}
-            sizes = []
-            for fut in as_completed(futures):
-                sizes.append(fut.result())
-                tick(futures[fut])
-        size = sizes[0]
-        if gif:
-            _gif_of_pngs(out / "anim.gif", [path for _, path in jobs])
+        with _gif_frames(out, gif and not caption) as whole:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(_render_chunk, trace, chunk, dpi, channel, palette, caption, whole): len(chunk)
+                           for chunk in chunks}
+                sizes = []
+                for fut in as_completed(futures):
+                    sizes.append(fut.result())
+                    tick(futures[fut])
+            size = sizes[0]
+            if gif:
+                _gif_of_pngs(out / "anim.gif", _whole_frames(jobs, whole))
     # frames of an earlier, longer render of the same player would linger: remove them
     for stale in out.glob("*.png"):
         if stale.stem.isdigit() and stale.name not in names:
@@ -201,10 +234,30 @@ def write_player(
         "width": size[0],
         "height": size[1],
         "gif": "anim.gif" if gif else None,
-        "steps": [{"src": fname, "index": k, "caption": trace[k].describe()} for k, fname in zip(wanted, names)],
+        "gif_height": (size[1] + (0 if caption else footer_pixels_at(dpi))) if gif else None,
+        "caption": caption,
+        "n_steps": len(trace),
+        "steps": [{"src": fname, "index": k, "label": step_label(k, len(trace)), "caption": trace[k].describe()}
+                  for k, fname in zip(wanted, names)],
     }
     (out / "player.json").write_text(json.dumps(player, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return player
+
+
+@contextmanager
+def _gif_frames(out: Path, needed: bool) -> Iterator[str | None]:
+    """A scratch directory inside ``out`` for the whole frames of a GIF made after its cut PNGs (``None`` if not ``needed``)."""
+    if not needed:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(dir=out, prefix=".gif-") as tmp:
+        yield tmp
+
+
+def _whole_frames(jobs: list[tuple[int, str]], whole: str | None) -> list[str]:
+    """The PNGs a GIF is made from, in the order of ``jobs``: the written ones, or their whole frames in ``whole``."""
+    paths = [path for _, path in jobs]
+    return paths if whole is None else [os.path.join(whole, os.path.basename(p)) for p in paths]
 
 
 def _gif_of_pngs(path: Path, frames: list[str], ms: int = GIF_MS) -> None:
@@ -267,8 +320,6 @@ def save(
         path.write_bytes(png_bytes(trace, k, dpi=dpi, channel=channel))
         return path
     if suffix == ".gif":
-        import tempfile
-
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as tmp:
             write_player(trace, tmp, "frames", steps=steps, dpi=dpi, channel=channel, gif=True)

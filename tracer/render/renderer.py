@@ -16,12 +16,13 @@ import matplotlib
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from PIL import Image
 
 from .. import events as ev
 from ..numbers import step_label
 from ..recording import Call, Trace
-from .checks import _check_channel, _check_dpi, _check_step, _check_steps, _check_trace
+from .checks import _check_caption, _check_channel, _check_dpi, _check_step, _check_steps, _check_trace
 from .glyphs import GlyphCanvas
 from .network import draw_network_step
 from . import transpose
@@ -30,7 +31,7 @@ from .style import (CARD, DEFAULT_DPI, FIG_WIDTH, FOOTER, HEADER, INK, MAX_CELL,
                     figure_height)
 
 __all__ = ["DRAWERS", "Renderer", "draw_event", "drawer_for", "drawer_of_class", "new_figure", "plot", "png_bytes",
-           "animate"]
+           "animate", "footer_pixels", "footer_pixels_at", "without_caption"]
 
 #: How each event class is drawn: ``drawer(fig, event, call, state, *, channel=0)``
 #: returns a :class:`Scene` (reused from step to step) or a list of artists.
@@ -42,6 +43,7 @@ DRAWERS: dict[type, Callable[..., Any]] = {
 GIF_MS = 700  # time per GIF frame
 PNG_COMPRESS_LEVEL = 1  # zlib level: 1 encodes about 5x faster than the default at +30% size
 CAPTION_WIDTH = 125  # characters per caption line in a figure FIG_WIDTH wide
+CAPTION_GID = "tracer-caption"  # the gid of a frame's footer text (see without_caption)
 
 
 def drawer_of_class(cls: type) -> Callable[..., Any] | None:
@@ -154,6 +156,12 @@ class _States:
 class Renderer:
     """Draws steps of one trace on one figure, reusing the scene's artists from step to step.
 
+    A frame has three bands: the header (the call and its parameters, and on the
+    right what the scene shows of several channels), the scene (its grids and,
+    under them, the formula line of the step's arithmetic), and the footer: the
+    step's number, as ``trace[k]`` and ``trace.goto(k)`` count it, and its
+    caption (``trace[k].describe()``). Each piece of information appears once.
+
     Parameters
     ----------
     trace : Trace
@@ -164,18 +172,27 @@ class Renderer:
     blit : bool
         Redraw only what changed from frame to frame (default); ``False`` draws
         every frame in full (the same pixels, slower: for comparisons).
+    caption : bool
+        Draw the footer (default): a frame shown alone (``trace.plot(k)`` in a
+        REPL or a notebook, a GIF) says which step it is and what it does.
+        ``False`` leaves it out: :meth:`image` and :meth:`png` stop above it,
+        for a page that shows the number and the caption itself (the site's
+        step player, a figure with a caption of its own).
 
     Attributes
     ----------
     fig : Figure
-        The figure every step is drawn on; its size is fixed for the whole trace.
+        The figure every step is drawn on; its size is fixed for the whole trace
+        (the footer band included, empty when ``caption`` is ``False``).
     """
 
-    def __init__(self, trace: Trace, *, dpi: int | None = None, channel: int | None = None, blit: bool = True):
+    def __init__(self, trace: Trace, *, dpi: int | None = None, channel: int | None = None, blit: bool = True,
+                 caption: bool = True):
         self.trace = _check_trace("Renderer", trace)
         self.blit = bool(blit)
         self.dpi = _check_dpi("Renderer", dpi)
         self.channel = _check_channel("Renderer", trace, channel)
+        self.show_caption = _check_caption("Renderer", caption)
         rows, row_height, width = _layout(trace)
         self.fig = new_figure(rows, self.dpi, row_height, width)
         self.scene: Any = None
@@ -188,20 +205,22 @@ class Renderer:
         with matplotlib.rc_context(STYLE):
             self.header = self.fig.text(0.3 / W, 1 - HEADER / 2 / H, "", ha="left", va="center", fontsize=12,
                                         fontweight="bold", color=INK)
-            self.counter = self.fig.text(1 - 0.3 / W, 1 - HEADER / 2 / H, "", ha="right", va="center", fontsize=11,
-                                         color=MUTED)
+            self.header_note = self.fig.text(1 - 0.3 / W, 1 - HEADER / 2 / H, "", ha="right", va="center",
+                                             fontsize=11, color=MUTED, linespacing=1.1)
             self.caption = self.fig.text(0.5, FOOTER / 2 / H, "", ha="center", va="center", fontsize=10,
-                                         color=MUTED, linespacing=1.3)
+                                         color=MUTED, linespacing=1.3, gid=CAPTION_GID)
+        self._header_key: tuple[str, str] | None = None
 
     def __repr__(self) -> str:
         w, h = self.size
-        return f"<Renderer of {len(self.trace)} steps, {w}x{h} px, channel {self.channel}>"
+        shown = "" if self.show_caption else ", no caption"
+        return f"<Renderer of {len(self.trace)} steps, {w}x{h} px, channel {self.channel}{shown}>"
 
     @property
     def size(self) -> tuple[int, int]:
-        """``(width, height)`` of a frame in pixels."""
+        """``(width, height)`` of a frame in pixels (without the footer when ``caption`` is ``False``)."""
         w, h = self.fig.canvas.get_width_height(physical=True)
-        return int(w), int(h)
+        return int(w), int(h) - (0 if self.show_caption else footer_pixels(self.fig))
 
     def draw(self, k: int) -> list[Artist]:
         """Draw step ``k``; return the artists that changed (all of them after a new scene)."""
@@ -222,20 +241,47 @@ class Renderer:
                 out = drawer(self.fig, event, call, state, channel=self.channel)
                 self.scene = out if hasattr(out, "update") else None
                 self._watch = list(out.artists) if hasattr(out, "artists") else list(out)
-                self._watch += [self.header, self.counter, self.caption]
+                self._watch += [self.header, self.header_note, self.caption]
                 self._outside = {id(a) for a in getattr(out, "outside", ())}
                 self._order = {id(a): j for j, a in enumerate(self.fig.axes)}
                 self._background = None
                 self._animated: set[Artist] = set()
-                self._hint = list(getattr(out, "moving", [])) + [self.counter, self.caption]
+                self._hint = list(getattr(out, "moving", [])) + [self.caption]
                 self._last_full = -10
             params = ", ".join(f"{key} {v}" for key, v in call.params.items() if key != "shape")
-            extra = getattr(self.scene, "header_note", "")
-            self.header.set_text(f"{call.name}" + (f"  ({params})" if params else ""))
-            self.counter.set_text((f"{extra}  ·  " if extra else "") + step_label(k, len(self.trace)))
-            width = int(CAPTION_WIDTH * self.fig.get_size_inches()[0] / FIG_WIDTH)
-            self.caption.set_text(textwrap.fill(event.describe(), width))
+            self._set_header(f"{call.name}" + (f"  ({params})" if params else ""),
+                             getattr(self.scene, "header_note", ""))
+            if self.show_caption:
+                width = int(CAPTION_WIDTH * self.fig.get_size_inches()[0] / FIG_WIDTH)
+                self.caption.set_text(textwrap.fill(f"{step_label(k, len(self.trace))}:  {event.describe()}", width))
         return [a for a in self._watch if a.stale]
+
+    def _set_header(self, title: str, note: str) -> None:
+        """The header line: ``title`` on the left, ``note`` on the right, smaller or on two lines if they would meet."""
+        if (title, note) == self._header_key:
+            return
+        self._header_key = (title, note)
+        self.header.set_text(title)
+        self.header.set_fontsize(12)
+        self.header_note.set_text(note)
+        self.header_note.set_fontsize(11)
+        if not note:
+            return
+        renderer = self.fig.canvas.get_renderer()
+        room = self.fig.bbox.width - 0.6 * self.fig.dpi - 0.3 * self.fig.dpi  # margins, and a gap between the two
+
+        def width(text: Text) -> float:
+            lines = text.get_text().split("\n")
+            prop = text.get_fontproperties()
+            return max(renderer.get_text_width_height_descent(line, prop, ismath=False)[0] for line in lines)
+
+        tries = [(12, note, 11), (12, note, 10), (12, note, 9), (12, _two_lines(note), 9), (10, _two_lines(note), 8.5)]
+        for title_size, text, note_size in tries:
+            self.header.set_fontsize(title_size)
+            self.header_note.set_text(text)
+            self.header_note.set_fontsize(note_size)
+            if width(self.header) + width(self.header_note) <= room:
+                return
 
     def _dynamic(self, changed: list[Artist]) -> set[Artist]:
         """``changed`` and every artist drawn over one of them (same axes, higher zorder)."""
@@ -298,17 +344,60 @@ class Renderer:
         return buf.getvalue()
 
     def image(self) -> Image.Image:
-        """The current frame as an RGB :class:`PIL.Image.Image`."""
+        """The current frame as an RGB :class:`PIL.Image.Image` (above the footer when ``caption`` is ``False``)."""
         self.render()
         rgba = np.asarray(self.fig.canvas.buffer_rgba())
+        if not self.show_caption:
+            rgba = rgba[: rgba.shape[0] - footer_pixels(self.fig)]
         return Image.fromarray(rgba[..., :3].copy(), "RGB")
+
+
+def footer_pixels(fig: Figure) -> int:
+    """Height in pixels of the footer band (step number and caption) at the bottom of a frame of ``fig``."""
+    return footer_pixels_at(fig.dpi)
+
+
+def footer_pixels_at(dpi: float) -> int:
+    """Height in pixels of a frame's footer band at ``dpi``."""
+    return int(round(FOOTER * dpi))
+
+
+def _two_lines(text: str) -> str:
+    """``text`` broken at the space nearest its middle (unchanged without a space)."""
+    spaces = [j for j, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    j = min(spaces, key=lambda j: abs(j - len(text) / 2))
+    return text[:j] + "\n" + text[j + 1:]
+
+
+def without_caption(fig: Figure) -> Figure:
+    """Blank the footer (step number and caption) of a figure from :func:`plot`; return ``fig``.
+
+    For a page that captions the figure itself: saved with
+    ``bbox_inches="tight"`` (as Jupyter shows figures), the empty band is cut
+    away. A figure that has no such footer is returned unchanged.
+    """
+    for text in fig.texts:
+        if text.get_gid() == CAPTION_GID:
+            text.set_text("")
+    return fig
 
 
 # -- public API ----------------------------------------------------------------------------------
 
 
-def plot(trace: Trace, k: int | None = None, *, dpi: int | None = None, channel: int | None = None) -> Figure:
+def plot(trace: Trace, k: int | None = None, *, dpi: int | None = None, channel: int | None = None,
+         caption: bool = True) -> Figure:
     """Draw step ``k`` of ``trace`` (default: its cursor) on a new figure.
+
+    Parameters
+    ----------
+    caption : bool
+        Write the step's number and caption under the drawing (default): the
+        figure explains itself in a REPL or a notebook. ``False`` leaves that
+        band empty, for a page that captions the figure (saved with
+        ``bbox_inches="tight"``, the band is cut away); see :class:`Renderer`.
 
     Returns
     -------
@@ -317,16 +406,20 @@ def plot(trace: Trace, k: int | None = None, *, dpi: int | None = None, channel:
     """
     trace = _check_trace("plot", trace)
     k = _check_step("plot", trace, trace.cursor if k is None else k)
-    renderer = Renderer(trace, dpi=dpi, channel=channel)
+    renderer = Renderer(trace, dpi=dpi, channel=channel, caption=_check_caption("plot", caption))
     renderer.draw_state(k, trace[k], trace.call_of(k), trace.replay(k + 1))
     return renderer.fig
 
 
-def png_bytes(trace: Trace, k: int | None = None, *, dpi: int | None = None, channel: int | None = None) -> bytes:
-    """Step ``k`` (default: the cursor) as PNG bytes, e.g. for Jupyter's ``_repr_png_``."""
+def png_bytes(trace: Trace, k: int | None = None, *, dpi: int | None = None, channel: int | None = None,
+              caption: bool = True) -> bytes:
+    """Step ``k`` (default: the cursor) as PNG bytes, e.g. for Jupyter's ``_repr_png_``.
+
+    ``caption=False`` stops the image above the step's number and caption (see :class:`Renderer`).
+    """
     trace = _check_trace("png_bytes", trace)
     k = _check_step("png_bytes", trace, trace.cursor if k is None else k)
-    renderer = Renderer(trace, dpi=dpi, channel=channel)
+    renderer = Renderer(trace, dpi=dpi, channel=channel, caption=_check_caption("png_bytes", caption))
     renderer.draw_state(k, trace[k], trace.call_of(k), trace.replay(k + 1))
     return renderer.png()
 

@@ -22,8 +22,8 @@ from .. import events as ev
 from ..conv import padded_input
 from ..numbers import number
 from ..recording import Call
-from .grid import Grid, Outline, Panel, gap, place_panels
-from .style import (ADDED, ADDED_FILL, CHOSEN, CHOSEN_FILL, CURRENT_FILL, FIG_WIDTH, FOOTER, INK, MAX_CELL,
+from .grid import Grid, Outline, Panel, gap, place_panels, slot
+from .style import (ADDED, ADDED_FILL, CHOSEN_FILL, CURRENT_FILL, FIG_WIDTH, FOOTER, INK,
                     DIGITS, MIN_WIDTH, MUTED, NOTE, NOTE_WIDTH, SIDE, value_range)
 
 __all__ = [
@@ -70,7 +70,7 @@ class Scene:
     rows: ClassVar[int] = 1
     #: the event classes the scene draws (its entries in :data:`tracer.render.DRAWERS`)
     events: ClassVar[tuple[type, ...]] = ()
-    #: for scenes that show one input channel of several: said before the step counter
+    #: for scenes that show one input channel of several: said on the right of the header
     #: (``{channel}`` and ``{n}`` are filled in); empty for scenes that show every channel
     channel_note: ClassVar[str] = ""
 
@@ -84,7 +84,7 @@ class Scene:
         self._grids: list[Grid] = []
         #: artists expected to change from step to step: a renderer leaves them out of its cached background
         self.moving: list[Artist] = [self.note]
-        #: shown before the step counter, e.g. which channel is drawn
+        #: shown on the right of the header, e.g. which channel is drawn
         self.header_note = ""
         n_in = _input_channels(call)
         if n_in > 1 and self.channel_note:
@@ -337,9 +337,9 @@ class PoolWindowScene(Scene):
             reveal=("a",),
         )
         self.window = self.g["x"].box()
-        self.chosen = self.g["x"].box(color=CHOSEN, lw=3.0, inset=0.12, z=5)
         self.cell = self.g["a"].box()
-        self.moving += [self.window, self.chosen, self.cell, self.g["a"].cover, self.g["a"].current_text]
+        # the chosen maximum is a green cell under its bold number: an outline inside a small cell would cover it
+        self.moving += [self.window, self.cell, self.g["x"].image, self.g["a"].cover, self.g["a"].current_text]
 
     def update(self, event: ev.PoolWindow, state: dict[str, np.ndarray]) -> list[Artist]:
         A_prev = self.call.arrays["A_prev"]
@@ -348,14 +348,11 @@ class PoolWindowScene(Scene):
         n_C = A_prev.shape[3]
         maxed = event.mode == "max"
         bold = {(event.max_row, event.max_col)} if maxed else frozenset()
-        self.g["x"].set_values(A_prev[i, :, :, c], bold=bold)
+        self.g["x"].set_values(A_prev[i, :, :, c], bold=bold, fills=dict.fromkeys(bold, CHOSEN_FILL))
         self.g["a"].set_values(self.call.result["A"][i, :, :, c])  # each cell is written once
         self.g["a"].reveal(np.isfinite(state["A"][i, :, :, c]), (event.h, event.w))
         Grid.move_box(self.window, vs, ve, hs, he)
         Grid.move_box(self.cell, event.h, event.h + 1, event.w, event.w + 1)
-        self.chosen.set_visible(maxed)
-        if maxed:
-            Grid.move_box(self.chosen, event.max_row, event.max_row + 1, event.max_col, event.max_col + 1)
         self.header_note = f"channel {c} of {n_C}" if n_C > 1 else ""
         self.g["x"].title.set_text(f"A_prev[{i}, :, :, {c}]")
         self.g["a"].title.set_text(f"A[{i}, :, :, {c}]")
@@ -608,7 +605,7 @@ def content_width(call: Call) -> float:
         rows = [[1, p["shape"][1]]]
     else:
         return FIG_WIDTH
-    need = max(2 * SIDE + sum(row) * MAX_CELL + (len(row) - 1) * gap("×=") for row in rows)
+    need = max(2 * SIDE + sum(slot(n) for n in row) + (len(row) - 1) * gap("×=") for row in rows)
     return float(np.clip(need, MIN_WIDTH, FIG_WIDTH))
 
 

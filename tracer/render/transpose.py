@@ -18,13 +18,13 @@ from .. import events as ev
 from ..numbers import number
 from ..recording import Call
 from ..transpose import full_shape
-from .grid import Grid, Panel, gap
+from .grid import Grid, Panel, gap, slot
 from .scenes import Scene, _cell_fill, _shape
-from .style import ADDED, DIGITS, FIG_WIDTH, MAX_CELL, MUTED, SIDE, value_range
+from .style import ADDED, DIGITS, FIG_WIDTH, MUTED, SIDE, value_range
 
 __all__ = ["ScatterScene", "ScatterBackScene", "TRANSPOSE_SCENES", "CALLS", "content_width", "tallest"]
 
-#: The narrowest figure of a transposed convolution: room for its header (four parameters) and the step counter.
+#: The narrowest figure of a transposed convolution: room for its header (four parameters) and, on its right, the channel note.
 MIN_TRANSPOSE_WIDTH = 9.0
 
 #: The recorded calls these scenes draw.
@@ -221,8 +221,8 @@ def content_width(call: Call) -> float:
         rows = [([n_W_prev, f, f], "×="), ([n_W_full, n_W], "cut, + b →")]
     else:
         rows = [([n_W, n_W_full], "put back →"), ([f, n_W_prev, f], "→")]
-    need = max(2 * SIDE + sum(row) * MAX_CELL + (len(row) - 1) * gap(after) for row, after in rows)
-    # the header names four parameters; with several channels the step counter says which one is shown
+    need = max(2 * SIDE + sum(slot(n) for n in row) + (len(row) - 1) * gap(after) for row, after in rows)
+    # the header names four parameters; with several channels the header's note says which one is shown
     narrowest = MIN_TRANSPOSE_WIDTH if a["A_prev"].shape[3] == 1 else FIG_WIDTH
     return float(np.clip(need, narrowest, FIG_WIDTH))
 

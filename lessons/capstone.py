@@ -269,7 +269,7 @@ def build(page: Page) -> None:
         mask marks all four as the maximum; the relu in front gives them no gradient, so
         that tie costs nothing here.
     """)
-    page.player(pool_steps, "pool_filter0", "max pooling of one feature map, one window per frame")
+    page.player(pool_steps, "pool_filter0", "max pooling of one feature map, one window per frame", dpi=110)  # see conv_filter0
     e = max(pool_steps, key=lambda e: e.value)
     page.exercise(
         f"What does filter 0's pooling window $({e.h}, {e.w})$ keep, and from which cell?",
@@ -283,14 +283,20 @@ def build(page: Page) -> None:
     conv_steps = trace.where("conv_window", c=0)
     rows = (3, 4)
     A_pad = np.pad(digit[0, :, :, 0], capstone.CONV["pad"])
+    stroke = 3  # pixels at half ink or darker: a window that covers part of a stroke, not a stray grey pixel
     inked = [k for k, e in enumerate(conv_steps)
-             if e.h in rows and A_pad[e.vert_start:e.vert_end, e.horiz_start:e.horiz_end].any()]
+             if e.h in rows and np.sum(A_pad[e.vert_start:e.vert_end, e.horiz_start:e.horiz_end] >= 0.5) >= stroke]
+    first = conv_steps[inked[0]]
     page.md(rf"""
         And the convolution with filter 0 along the image's middle rows (rows
         {" and ".join(map(str, rows))} of the output), one window per frame, from the first window
-        that holds ink:
+        that covers part of a stroke ({stroke} of its {first.vert_end - first.vert_start}
+        $\times$ {first.horiz_end - first.horiz_start} pixels at half ink or darker: output cell
+        $({first.h}, {first.w})$):
     """)
-    page.player(conv_steps, "conv_filter0",
+    # 110 dpi, not 80: the 8 x 8 output and the 10 x 10 padded input have small cells, and their
+    # numbers must stay legible in the player's full-size view on a phone
+    page.player(conv_steps, "conv_filter0", dpi=110, alt=
                 f"the convolution of the digit with filter 0, rows {' and '.join(map(str, rows))}, one window per frame",
                 steps=[k for k in range(inked[0], len(conv_steps)) if conv_steps[k].h in rows])
     page.exercise(

@@ -147,9 +147,9 @@ def build(page: Page) -> None:
         through one whole training step. Each box is a layer with the shapes of what it
         holds; yellow is what the step writes, green what goes into (or comes out of) the
         caches, grey what is not computed yet. The bottom row is the step's arithmetic.
-        The step number in a frame's corner counts the events of the whole training
-        step; the players below show the forward part, then the backward part, each with
-        its own counter.
+        The players below show the forward part, then the backward part; their counters
+        number each frame by its event in the trace of the whole training step, from 0, as
+        `trace[k]` counts (the backward player goes on where the forward one stops).
     """)
     # --8<-- [start:repl]
     np.random.seed(1)
@@ -291,6 +291,47 @@ def build(page: Page) -> None:
         (`returned["W1"] is parameters["W1"]` is `{shared}`): the "old" parameters are gone.
         `copy.deepcopy(parameters)`, or `W = W - learning_rate * dW`, which makes a new
         array, keeps them.
+    """)
+
+    # the course's test cases of the backward functions, run on tracer while the page is built
+    np.random.seed(1)
+    dZ_t, A_lb, W_lb, b_lb = np.random.randn(3, 4), np.random.randn(5, 4), np.random.randn(3, 5), np.random.randn(3, 1)
+    dA_lb, dW_lb, db_lb = tracer.linear_backward(dZ_t, (A_lb, W_lb, b_lb))
+    np.random.seed(2)
+    dA_ab, A_ab, W_ab, b_ab, Z_ab = (np.random.randn(1, 2), np.random.randn(3, 2), np.random.randn(1, 3),
+                                     np.random.randn(1, 1), np.random.randn(1, 2))
+    back_sig = tracer.linear_activation_backward(dA_ab, ((A_ab, W_ab, b_ab), Z_ab), "sigmoid")
+    back_relu = tracer.linear_activation_backward(dA_ab, ((A_ab, W_ab, b_ab), Z_ab), "relu")
+    np.random.seed(3)
+    AL_b, Y_b = np.random.randn(1, 2), np.array([[1, 0]])
+    A1_b, W1_b, b1_b, Z1_b = np.random.randn(4, 2), np.random.randn(3, 4), np.random.randn(3, 1), np.random.randn(3, 2)
+    A2_b, W2_b, b2_b, Z2_b = np.random.randn(3, 2), np.random.randn(1, 3), np.random.randn(1, 1), np.random.randn(1, 2)
+    grads_b = tracer.L_model_backward(AL_b, Y_b, (((A1_b, W1_b, b1_b), Z1_b), ((A2_b, W2_b, b2_b), Z2_b)))
+    np.random.seed(2)
+    p_u = {"W1": np.random.randn(3, 4), "b1": np.random.randn(3, 1), "W2": np.random.randn(1, 3),
+           "b2": np.random.randn(1, 1)}
+    np.random.seed(3)
+    g_u = {"dW1": np.random.randn(3, 4), "db1": np.random.randn(3, 1), "dW2": np.random.randn(1, 3),
+           "db2": np.random.randn(1, 1)}
+    updated_u = tracer.update_parameters(p_u, g_u, 0.1)
+    # the course's published values (tests/test_course.py checks every entry)
+    assert np.allclose(db_lb.ravel(), [-0.14713786, -0.11313155, -0.13209101])
+    assert np.allclose(back_sig[2], [[-0.05729622]]) and np.allclose(back_relu[2], [[-0.20837892]])
+    assert np.allclose(grads_b["db2"], [[0.15187861]]) and np.allclose(grads_b["db1"].ravel(), [-0.22007063, 0, -0.02835349])
+    assert np.allclose(updated_u["b2"], [[-0.84610769]]) and np.allclose(updated_u["W2"], [[-0.55569196, 0.0354055, 1.32964895]])
+    page.md(rf"""
+        !!! note "Check yours against the course: the backward pass"
+            The course's test cases again, their inputs drawn with `np.random.randn` after a
+            seed, in the order listed; the values are tracer's on those inputs, which are
+            the ones the course's tests expect.
+
+            | call | inputs | expected |
+            |---|---|---|
+            | `linear_backward(dZ, (A_prev, W, b))` | seed 1: `dZ` {dZ_t.shape}, `A_prev` {A_lb.shape}, `W` {W_lb.shape}, `b` {b_lb.shape} | `db` = `{show(db_lb)}`, `dW[0]` = `{show(dW_lb[0])}`, `dA_prev[0]` = `{show(dA_lb[0])}` |
+            | `linear_activation_backward(dA, ((A_prev, W, b), Z), "sigmoid")` | seed 2: `dA` {dA_ab.shape}, `A_prev` {A_ab.shape}, `W` {W_ab.shape}, `b` {b_ab.shape}, `Z` {Z_ab.shape} | `dW` = `{show(back_sig[1])}`, `db` = `{show(back_sig[2])}` |
+            | `linear_activation_backward(..., "relu")` | the same | `dW` = `{show(back_relu[1])}`, `db` = `{show(back_relu[2])}` |
+            | `L_model_backward(AL, Y, caches)` | seed 3: `AL` {AL_b.shape} (drawn by `randn`: {show(AL_b)}, not probabilities), `Y = {Y_b.tolist()}`, then `A1`, `W1`, `b1`, `Z1`, `A2`, `W2`, `b2`, `Z2` of a `{[W1_b.shape[1], W1_b.shape[0], W2_b.shape[0]]}` network | `dW2` = `{show(grads_b["dW2"])}`, `db2` = `{show(grads_b["db2"])}`, `db1` = `{show(grads_b["db1"])}` |
+            | `update_parameters(parameters, grads, 0.1)` | seed 2: {', '.join(f'`{k}` {v.shape}' for k, v in p_u.items())}; seed 3: `dW1`, `db1`, `dW2`, `db2` of the same shapes | `W2` = `{show(updated_u["W2"])}`, `b2` = `{show(updated_u["b2"])}`, `b1` = `{show(updated_u["b1"])}` |
     """)
 
     def J() -> float:

@@ -73,7 +73,7 @@ CATEGORIES: dict[str, str] = {
     "in place": "an input is changed in place",
     "wrong slice": "a whole axis is used where the window belongs",
     "bias as an array": "the bias is added as an array",
-    "float of an array": "float() of an array fails on numpy 2",
+    "float of an array": "float() of an array raises on numpy 2.4 and later (1.25 to 2.3 only warn)",
     "padding cut": "the padding is cut away wrongly",
     "window start as index": "the window's start is used as an index into dA",
     "ties": "tied maxima are handled unlike the course",

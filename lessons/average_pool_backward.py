@@ -21,9 +21,11 @@ def build(page: Page) -> None:
         counts the same in a mean, so every cell gets the same share of the gradient:
 
         $$
+        \begin{gathered}
         \frac{\partial A_{h,w}}{\partial a_k} = \frac{1}{f^2}
-        \qquad\Longrightarrow\qquad
+        \quad\Longrightarrow \\
         dA_{prev}[\text{window}] \mathrel{+}= \frac{dA_{h,w}}{f^2} \text{ in every cell.}
+        \end{gathered}
         $$
 
         Unlike max pooling, the backward pass of average pooling does not need the input
@@ -76,8 +78,10 @@ def build(page: Page) -> None:
     )
     page.md(r"""
         $$
-        dA_{prev} = \begin{pmatrix} 1 & 1 + 2 & 2 \\ 1 + 3 & 1 + 2 + 3 + 4 & 2 + 4 \\ 3 & 3 + 4 & 4 \end{pmatrix}
-        = \begin{pmatrix} 1 & 3 & 2 \\ 4 & 10 & 6 \\ 3 & 7 & 4 \end{pmatrix}
+        \begin{aligned}
+        dA_{prev} &= \begin{pmatrix} 1 & 1 + 2 & 2 \\ 1 + 3 & 1 + 2 + 3 + 4 & 2 + 4 \\ 3 & 3 + 4 & 4 \end{pmatrix} \\
+        &= \begin{pmatrix} 1 & 3 & 2 \\ 4 & 10 & 6 \\ 3 & 7 & 4 \end{pmatrix}
+        \end{aligned}
         $$
 
         The entries of $dA_{prev}$ add up to $40 = 4 + 8 + 12 + 16$, the sum of $dA$.

@@ -134,8 +134,8 @@ def build(page: Page) -> None:
         $$
         \begin{{aligned}}
         X_{{(m, 8, 8, 1)}}
-        &\xrightarrow{{\text{{conv }} 3 \times 3,\ \text{{pad }} 1}} Z^{{[1]}}_{{(m, 8, 8, {N_FILTERS})}}
-        \xrightarrow{{\text{{relu}}}} A^{{[1]}}
+        &\xrightarrow{{\text{{conv }} 3 \times 3,\ \text{{pad }} 1}} Z^{{[1]}}_{{(m, 8, 8, {N_FILTERS})}} \\
+        &\xrightarrow{{\text{{relu}}}} A^{{[1]}}
         \xrightarrow{{\text{{max pool }} 2 \times 2}} P^{{[1]}}_{{(m, 4, 4, {N_FILTERS})}} \\
         &\xrightarrow{{\text{{flatten, dense}}}} \text{{logits}}_{{(m, 10)}}
         \xrightarrow{{\text{{softmax}}}} \hat{{y}}_{{(m, 10)}}

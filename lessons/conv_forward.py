@@ -288,9 +288,10 @@ def build(page: Page) -> None:
         $h s + f \le n_{H_{prev}} + 2p$, which gives
 
         $$
-        n_H = \left\lfloor \frac{n_{H_{prev}} - f + 2p}{s} \right\rfloor + 1,
-        \qquad
+        \begin{gathered}
+        n_H = \left\lfloor \frac{n_{H_{prev}} - f + 2p}{s} \right\rfloor + 1, \\
         n_W = \left\lfloor \frac{n_{W_{prev}} - f + 2p}{s} \right\rfloor + 1 .
+        \end{gathered}
         $$
 
         The floor drops a last, partial window: with stride 2, a window that would hang past

@@ -116,7 +116,10 @@ def build(page: Page) -> None:
         Output cell $(h, w)$ of a convolution with stride $s$ and dilation $d$ reads the cells
 
         $$
-        \text{row } h s + d k, \qquad \text{column } w s + d l, \qquad k, l = 0, \ldots, f - 1
+        \begin{gathered}
+        \text{row } h s + d k, \qquad \text{column } w s + d l, \\
+        k, l = 0, \ldots, f - 1
+        \end{gathered}
         $$
 
         of the padded input. With $d = 1$ this is the course's window. In tracer,
@@ -183,7 +186,7 @@ def build(page: Page) -> None:
     e = trace[5]
     page.figure(fig, "window_1_1", "The spread window of output cell (1, 1): nine cells, two apart, its filter "
                 "and the output so far",
-                f"Step 6: output cell ({e.h}, {e.w}) reads rows {e.vert_start}, {e.vert_start + 2}, "
+                f"Step 5 (trace[5], counted from 0): output cell ({e.h}, {e.w}) reads rows {e.vert_start}, {e.vert_start + 2}, "
                 f"{e.vert_end - 1} and the same columns of A_prev.")
     page.player(trace, "dilation2", "conv_forward with dilation 2 on a 7 by 7 input: one window per frame")
 

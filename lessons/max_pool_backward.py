@@ -37,10 +37,11 @@ def build(page: Page) -> None:
         its gap to the maximum) and the output does not move at all. So
 
         $$
+        \begin{gathered}
         \frac{\partial A}{\partial a_{k}} =
-        \begin{cases} 1 & \text{if } a_k \text{ is the maximum,} \\ 0 & \text{otherwise,} \end{cases}
-        \qquad\text{and}\qquad
-        dA_{prev}[\text{window}] = \text{mask} \cdot dA_{h,w} .
+        \begin{cases} 1 & \text{if } a_k \text{ is the maximum,} \\ 0 & \text{otherwise,} \end{cases} \\
+        \text{and} \quad dA_{prev}[\text{window}] = \text{mask} \cdot dA_{h,w} .
+        \end{gathered}
         $$
     """)
     x = np.array([[1.0, 3.0], [4.0, 2.0]])

@@ -190,7 +190,10 @@ def build(page: Page) -> None:
         The cross-entropy, averaged over the $m$ examples:
 
         $$
-        \mathcal{J} = -\frac{1}{m} \sum_{i=1}^{m} \Big( y^{(i)} \log a^{[L](i)} + (1 - y^{(i)}) \log\big(1 - a^{[L](i)}\big) \Big).
+        \begin{aligned}
+        \mathcal{J} = -\frac{1}{m} \sum_{i=1}^{m} \Big( & y^{(i)} \log a^{[L](i)} \\
+        & + (1 - y^{(i)}) \log\big(1 - a^{[L](i)}\big) \Big).
+        \end{aligned}
         $$
     """)
     page.code("tracer/network/forward.py:compute_cost")
@@ -219,9 +222,11 @@ def build(page: Page) -> None:
         backward reads the linear cache `(A_prev, W, b)`:
 
         $$
+        \begin{{gathered}}
         dW^{{[l]}} = \frac{{1}}{{m}} dZ^{{[l]}} A^{{[l-1]T}}, \qquad
-        db^{{[l]}} = \frac{{1}}{{m}} \sum_{{i}} dZ^{{[l](i)}}, \qquad
+        db^{{[l]}} = \frac{{1}}{{m}} \sum_{{i}} dZ^{{[l](i)}}, \\
         dA^{{[l-1]}} = W^{{[l]T}} dZ^{{[l]}}.
+        \end{{gathered}}
         $$
     """)
     page.code("tracer/network/backward.py:linear_backward")

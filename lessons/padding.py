@@ -52,7 +52,10 @@ def build(page: Page) -> None:
         every channel. It leaves the batch axis and the channel axis alone:
 
         $$
-        (m,\ n_H,\ n_W,\ n_C) \;\longrightarrow\; (m,\ n_H + 2p,\ n_W + 2p,\ n_C).
+        \begin{aligned}
+        & (m,\ n_H,\ n_W,\ n_C) \\
+        \longrightarrow\; & (m,\ n_H + 2p,\ n_W + 2p,\ n_C).
+        \end{aligned}
         $$
 
         The whole function is one call to `np.pad`, with a pair `(before, after)` per axis:

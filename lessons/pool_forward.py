@@ -25,9 +25,10 @@ def build(page: Page) -> None:
         For the window of output cell $(h, w)$ in channel $c$ of example $i$:
 
         $$
-        A_{i,h,w,c} = \max_{\substack{hs \le r < hs + f \\ ws \le q < ws + f}} A^{prev}_{i,r,q,c}
-        \qquad\text{or}\qquad
-        A_{i,h,w,c} = \frac{1}{f^2} \sum_{r = hs}^{hs + f - 1} \sum_{q = ws}^{ws + f - 1} A^{prev}_{i,r,q,c} .
+        \begin{aligned}
+        \text{max:} \quad & A_{i,h,w,c} = \max_{\substack{hs \le r < hs + f \\ ws \le q < ws + f}} A^{prev}_{i,r,q,c} \\
+        \text{average:} \quad & A_{i,h,w,c} = \frac{1}{f^2} \sum_{r = hs}^{hs + f - 1} \sum_{q = ws}^{ws + f - 1} A^{prev}_{i,r,q,c} .
+        \end{aligned}
         $$
 
         The course's `pool_forward` has the same four loops as `conv_forward`; the innermost
@@ -97,11 +98,11 @@ def build(page: Page) -> None:
         Pooling uses the convolution's formula with no padding:
 
         $$
-        n_H = \left\lfloor \frac{n_{H_{prev}} - f}{s} \right\rfloor + 1,
-        \qquad
-        n_W = \left\lfloor \frac{n_{W_{prev}} - f}{s} \right\rfloor + 1,
-        \qquad
+        \begin{gathered}
+        n_H = \left\lfloor \frac{n_{H_{prev}} - f}{s} \right\rfloor + 1, \qquad
+        n_W = \left\lfloor \frac{n_{W_{prev}} - f}{s} \right\rfloor + 1, \\
         n_C = n_{C_{prev}} .
+        \end{gathered}
         $$
 
         $5 \times 5$ with $f = 3$, $s = 1$ gives $3 \times 3$; $6 \times 6$ with $f = 2$,

@@ -99,9 +99,9 @@ def build(page: Page) -> None:
     rows = []
     for f in (2, 3, 4, 5, 7):
         p = (f - 1) // 2
-        rows.append(f"| {f} | {(f - 1) / 2:g} | {out_size(GRAPH_INPUT, f, p, 1)} | {out_size(GRAPH_INPUT, f, p + 1, 1)} |")
-    page.md("| $f$ | $(f-1)/2$ | $n_H$ at $p = \\lfloor (f-1)/2 \\rfloor$ | $n_H$ at one more |\n"
-            "|---|---|---|---|\n" + "\n".join(rows)
+        rows.append(f"| {f} | {(f - 1) / 2:g} | {p} | {out_size(GRAPH_INPUT, f, p, 1)} | {out_size(GRAPH_INPUT, f, p + 1, 1)} |")
+    page.md("| $f$ | $(f-1)/2$ | $p = \\lfloor (f-1)/2 \\rfloor$ | $n_H$ | $n_H$ at $p + 1$ |\n"
+            "|---|---|---|---|---|\n" + "\n".join(rows)
             + f"\n\nOn a ${GRAPH_INPUT} \\times {GRAPH_INPUT}$ input, from real calls: only the odd filters give "
             f"{GRAPH_INPUT}.")
 

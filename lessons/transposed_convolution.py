@@ -99,7 +99,7 @@ def build(page: Page) -> None:
     """)
     page.figure(fig, "scatter_1_1", "The centre input cell times the filter, added into a 3 by 3 block of Z_full "
                 "that overlaps the blocks already written",
-                f"Step 5: A_prev[0, {e.h}, {e.w}, 0] times W lands on rows {e.vert_start}:{e.vert_end} and columns "
+                f"Step 4 (trace[4], counted from 0): A_prev[0, {e.h}, {e.w}, 0] times W lands on rows {e.vert_start}:{e.vert_end} and columns "
                 f"{e.horiz_start}:{e.horiz_end} of Z_full, on top of what the blocks before it wrote.")
     page.player(trace, "stride2", "conv_transpose_forward at stride 2, pad 1: one input cell per frame, then the cut")
 

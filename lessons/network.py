@@ -223,7 +223,7 @@ def build(page: Page) -> None:
 
         $$
         \begin{{gathered}}
-        dW^{{[l]}} = \frac{{1}}{{m}} dZ^{{[l]}} A^{{[l-1]T}}, \qquad
+        dW^{{[l]}} = \frac{{1}}{{m}} dZ^{{[l]}} A^{{[l-1]T}}, \\
         db^{{[l]}} = \frac{{1}}{{m}} \sum_{{i}} dZ^{{[l](i)}}, \\
         dA^{{[l-1]}} = W^{{[l]T}} dZ^{{[l]}}.
         \end{{gathered}}

@@ -99,7 +99,7 @@ def build(page: Page) -> None:
 
         $$
         \begin{gathered}
-        n_H = \left\lfloor \frac{n_{H_{prev}} - f}{s} \right\rfloor + 1, \qquad
+        n_H = \left\lfloor \frac{n_{H_{prev}} - f}{s} \right\rfloor + 1, \\
         n_W = \left\lfloor \frac{n_{W_{prev}} - f}{s} \right\rfloor + 1, \\
         n_C = n_{C_{prev}} .
         \end{gathered}

@@ -100,9 +100,10 @@ def build(page: Page) -> None:
     for f in (2, 3, 4, 5, 7):
         p = (f - 1) // 2
         rows.append(f"| {f} | {(f - 1) / 2:g} | {p} | {out_size(GRAPH_INPUT, f, p, 1)} | {out_size(GRAPH_INPUT, f, p + 1, 1)} |")
-    page.md("| $f$ | $(f-1)/2$ | $p = \\lfloor (f-1)/2 \\rfloor$ | $n_H$ | $n_H$ at $p + 1$ |\n"
+    page.md("| $f$ | $(f-1)/2$ | $p$ | $n_H$ | $n_H$ at $p + 1$ |\n"
             "|---|---|---|---|---|\n" + "\n".join(rows)
-            + f"\n\nOn a ${GRAPH_INPUT} \\times {GRAPH_INPUT}$ input, from real calls: only the odd filters give "
+            + f"\n\nOn a ${GRAPH_INPUT} \\times {GRAPH_INPUT}$ input, from real calls with "
+            "$p = \\lfloor (f-1)/2 \\rfloor$: only the odd filters give "
             f"{GRAPH_INPUT}.")
 
     # --8<-- [start:repl]

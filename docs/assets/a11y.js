@@ -25,4 +25,7 @@
     repair();
   }
   window.addEventListener("resize", repair);
+  // a formula is measured again once KaTeX's fonts are in: they change its width
+  window.addEventListener("load", repair);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(repair);
 })();

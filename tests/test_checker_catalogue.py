@@ -161,3 +161,15 @@ def test_a_wrapping_call_left_out():
     outcome = run_here(forward.variant("L_model_backward"), (AL, Y, caches))
     # going forwards, layer 1 comes first and reads grads["dA1"], which only layer 2 writes
     assert outcome.kind == "raised" and outcome.error_type == "KeyError" and "dA1" in outcome.error
+
+
+def test_a_loop_s_index_where_the_whole_axis_belongs():
+    mistake = _find("conv_forward", "wrong index", "a_slice_prev = a_prev_pad[vert_start:vert_end, horiz_start:horiz_end, c]")
+    assert catalogue.CATEGORIES["wrong index"] == "a loop's index is used where the whole axis (:) belongs"
+    A_prev, W, b = np.ones((1, 1, 1, 1)), np.ones((1, 1, 1, 2)), np.zeros((1, 1, 1, 2))
+    outcome = run_here(mistake.variant("conv_forward"), (A_prev, W, b, {"stride": 1, "pad": 0}))
+    # one input channel, two output channels: channel c = 1 of the input does not exist
+    assert outcome.kind == "raised" and outcome.error_type == "IndexError"
+    afters = [m.after for m in catalogue.mistakes("conv_forward") if m.category == "wrong index"]
+    assert "weights = W[:, :, i, c]" in afters
+    assert "weights = W[:, :, c, c]" not in afters  # a subscript that reads c already is not given c again

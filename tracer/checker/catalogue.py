@@ -92,6 +92,7 @@ CATEGORIES: dict[str, str] = {
     "statement order": "two statements are in the wrong order",
     "wrong shape": "an array is made with the wrong shape",
     "extra factor": "a factor is applied where it does not belong",
+    "wrong index": "a loop's index is used where the whole axis (:) belongs",
 }
 
 _TRAP_CATEGORIES = {

@@ -404,6 +404,16 @@ def _siblings(ctx: Sites) -> dict[str, list[str]]:
     return {n: sorted(set(group) - {n}) for group in sources.values() for n in group}
 
 
+def _enclosing(ctx: Sites, node: ast.AST) -> list[str]:
+    """The variables of the loops around ``node``, innermost first."""
+    out = []
+    while id(node) in ctx.up:
+        node = ctx.up[id(node)][0]
+        if isinstance(node, ast.For) and isinstance(node.target, ast.Name):
+            out.append(node.target.id)
+    return out
+
+
 def _numpy_edits(ctx: Sites) -> Iterator[Edit]:
     """The second round: the mistakes learners make in any numpy code, where they fit in the course's."""
     derived, siblings = _derived(ctx), _siblings(ctx)
@@ -466,6 +476,13 @@ def _numpy_edits(ctx: Sites) -> Iterator[Edit]:
                 for other in sorted(keys_of.get(ast.unparse(node.value), set()) - {sl.value}):
                     yield from ctx.single("wrong variable", sl, lambda n, o=other: ast.Constant(o))
             if isinstance(sl, ast.Tuple):
+                # a loop's index where the whole axis belongs: a_prev_pad[vert_start:vert_end, horiz_start:horiz_end, c]
+                used = {n.id for n in ast.walk(sl) if isinstance(n, ast.Name)}
+                for j, e in enumerate(sl.elts):
+                    if isinstance(e, ast.Slice) and e.lower is None and e.upper is None and e.step is None:
+                        for var in _enclosing(ctx, node):
+                            if var not in used:
+                                yield from ctx.single("wrong index", e, lambda n, v=var: ast.Name(v, ast.Load()))
                 # a loop variable where the window's start (or end) derived from it belongs
                 for e in sl.elts:
                     if isinstance(e, ast.Name) and e.id in derived:

@@ -251,11 +251,13 @@ def build(page: Page) -> None:
         Each row of the frame is one input channel, its window and the filter's slice for it.
     """)
     frames = channel_frames(mc_trace)
-    first_fig, first_caption, _ = next(frames)
-    page.figure(first_fig, "channels",
-                f"Three input channels, each with its window and its slice of filter 0, their sums, "
-                f"the bias, and the output channel filter 0 writes",
-                first_caption)
+    next(frames)  # the first window of filter 0: the player below opens on it
+    second_fig, second_caption, second = next(frames)  # the same window, the next filter
+    c2 = mc_trace[second].c
+    page.figure(second_fig, "channels",
+                f"{n_C_prev} input channels, each with its window and its slice of filter {c2}, their sums, "
+                f"the bias, and output channel {c2} written beside the cell filter {c2 - 1} wrote",
+                second_caption)
     page.frames(channel_frames(mc_trace), "channels_player",
                 f"conv_forward with {n_C_prev} input channels and {n_C} filters: each window of each filter, "
                 "every channel summed into one output cell", n_steps=len(mc_trace))

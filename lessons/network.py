@@ -131,16 +131,20 @@ def build(page: Page) -> None:
     page.md(rf"""
         !!! note "Check yours against the course"
             The course's test cases draw their inputs with `np.random.randn` after a seed, in the
-            order listed; the values below are what its notebook expects, and tracer's.
+            order listed; after each call, what its notebook expects, and tracer returns:
 
-            | call | inputs | expected |
-            |---|---|---|
-            | `initialize_parameters(3, 2, 1)` | seeds 1 itself | `W1[0]` = `{show(two["W1"][0])}` |
-            | `linear_forward(A, W, b)` | seed 1: `A` {A_t.shape}, `W` {W_t.shape}, `b` {b_t.shape} | `Z` = `{show(Z_t)}` |
-            | `linear_activation_forward(..., "sigmoid")` | seed 2: `A_prev` {A_a.shape}, `W` {W_a.shape}, `b` {b_a.shape} | `A` = `{show(A_sig)}` |
-            | `linear_activation_forward(..., "relu")` | the same | `A` = `{show(A_relu)}` |
-            | `L_model_forward(X, parameters)` | seed 6: `X` {X_c.shape}, then `W1`, `b1`, `W2`, `b2`, `W3`, `b3` of a `[5, 4, 3, 1]` network | `AL` = `{show(AL_c)}`, {len(caches_c)} caches |
-            | `compute_cost(AL, Y)` | `AL = [[0.8, 0.9, 0.4]]`, `Y = [[1, 1, 0]]` | `{float(cost_c)!r}` |
+            - `initialize_parameters(3, 2, 1)`, seeds 1 itself:
+              `W1[0]` = `{show(two["W1"][0])}`
+            - `linear_forward(A, W, b)`, seed 1: `A` {A_t.shape}, `W` {W_t.shape}, `b` {b_t.shape}:
+              `Z` = `{show(Z_t)}`
+            - `linear_activation_forward(..., "sigmoid")`, seed 2: `A_prev` {A_a.shape}, `W` {W_a.shape}, `b` {b_a.shape}:
+              `A` = `{show(A_sig)}`
+            - `linear_activation_forward(..., "relu")`, the same:
+              `A` = `{show(A_relu)}`
+            - `L_model_forward(X, parameters)`, seed 6: `X` {X_c.shape}, then `W1`, `b1`, `W2`, `b2`, `W3`, `b3` of a `[5, 4, 3, 1]` network:
+              `AL` = `{show(AL_c)}`, {len(caches_c)} caches
+            - `compute_cost(AL, Y)`, `AL = [[0.8, 0.9, 0.4]]`, `Y = [[1, 1, 0]]`:
+              `{float(cost_c)!r}`
     """)
     page.md(r"""
         Here is a network with `layer_dims = [3, 4, 2, 1]` on $m = 4$ examples, recorded
@@ -327,16 +331,19 @@ def build(page: Page) -> None:
     page.md(rf"""
         !!! note "Check yours against the course: the backward pass"
             The course's test cases again, their inputs drawn with `np.random.randn` after a
-            seed, in the order listed; the values are tracer's on those inputs, which are
-            the ones the course's tests expect.
+            seed, in the order listed; after each call, tracer's values on those inputs, which
+            are the ones the course's tests expect:
 
-            | call | inputs | expected |
-            |---|---|---|
-            | `linear_backward(dZ, (A_prev, W, b))` | seed 1: `dZ` {dZ_t.shape}, `A_prev` {A_lb.shape}, `W` {W_lb.shape}, `b` {b_lb.shape} | `db` = `{show(db_lb)}`, `dW[0]` = `{show(dW_lb[0])}`, `dA_prev[0]` = `{show(dA_lb[0])}` |
-            | `linear_activation_backward(dA, ((A_prev, W, b), Z), "sigmoid")` | seed 2: `dA` {dA_ab.shape}, `A_prev` {A_ab.shape}, `W` {W_ab.shape}, `b` {b_ab.shape}, `Z` {Z_ab.shape} | `dW` = `{show(back_sig[1])}`, `db` = `{show(back_sig[2])}` |
-            | `linear_activation_backward(..., "relu")` | the same | `dW` = `{show(back_relu[1])}`, `db` = `{show(back_relu[2])}` |
-            | `L_model_backward(AL, Y, caches)` | seed 3: `AL` {AL_b.shape} (drawn by `randn`: {show(AL_b)}, not probabilities), `Y = {Y_b.tolist()}`, then `A1`, `W1`, `b1`, `Z1`, `A2`, `W2`, `b2`, `Z2` of a `{[W1_b.shape[1], W1_b.shape[0], W2_b.shape[0]]}` network | `dW2` = `{show(grads_b["dW2"])}`, `db2` = `{show(grads_b["db2"])}`, `db1` = `{show(grads_b["db1"])}` |
-            | `update_parameters(parameters, grads, 0.1)` | seed 2: {', '.join(f'`{k}` {v.shape}' for k, v in p_u.items())}; seed 3: `dW1`, `db1`, `dW2`, `db2` of the same shapes | `W2` = `{show(updated_u["W2"])}`, `b2` = `{show(updated_u["b2"])}`, `b1` = `{show(updated_u["b1"])}` |
+            - `linear_backward(dZ, (A_prev, W, b))`, seed 1: `dZ` {dZ_t.shape}, `A_prev` {A_lb.shape}, `W` {W_lb.shape}, `b` {b_lb.shape}:
+              `db` = `{show(db_lb)}`, `dW[0]` = `{show(dW_lb[0])}`, `dA_prev[0]` = `{show(dA_lb[0])}`
+            - `linear_activation_backward(dA, ((A_prev, W, b), Z), "sigmoid")`, seed 2: `dA` {dA_ab.shape}, `A_prev` {A_ab.shape}, `W` {W_ab.shape}, `b` {b_ab.shape}, `Z` {Z_ab.shape}:
+              `dW` = `{show(back_sig[1])}`, `db` = `{show(back_sig[2])}`
+            - `linear_activation_backward(..., "relu")`, the same:
+              `dW` = `{show(back_relu[1])}`, `db` = `{show(back_relu[2])}`
+            - `L_model_backward(AL, Y, caches)`, seed 3: `AL` {AL_b.shape} (drawn by `randn`: {show(AL_b)}, not probabilities), `Y = {Y_b.tolist()}`, then `A1`, `W1`, `b1`, `Z1`, `A2`, `W2`, `b2`, `Z2` of a `{[W1_b.shape[1], W1_b.shape[0], W2_b.shape[0]]}` network:
+              `dW2` = `{show(grads_b["dW2"])}`, `db2` = `{show(grads_b["db2"])}`, `db1` = `{show(grads_b["db1"])}`
+            - `update_parameters(parameters, grads, 0.1)`, seed 2: {', '.join(f'`{k}` {v.shape}' for k, v in p_u.items())}; seed 3: `dW1`, `db1`, `dW2`, `db2` of the same shapes:
+              `W2` = `{show(updated_u["W2"])}`, `b2` = `{show(updated_u["b2"])}`, `b1` = `{show(updated_u["b1"])}`
     """)
 
     def J() -> float:

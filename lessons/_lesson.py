@@ -621,7 +621,8 @@ def assemble(out: str | os.PathLike, slug: str) -> Path:
                 printed = "\n\n    It prints:\n\n" + _fence("text", "", block["prints"].splitlines(), indent="    ")
             parts.append(
                 f'!!! example "{block["title"]}"\n\n' + _fence("python", "", lines[:-1], indent="    ") + printed
-                + "\n\n    In Jupyter `fig` shows itself; in a plain REPL, save it with `fig.savefig(\"step.png\")`."
+                + "\n\n    In Jupyter a cell ending in `fig` shows the figure, with no magic and no pyplot; "
+                "in a plain REPL, save it with `fig.savefig(\"step.png\")`."
             )
         else:
             raise ValueError(f"assemble: unknown block type {kind!r} in {source}")

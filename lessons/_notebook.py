@@ -402,8 +402,8 @@ def notebook(page: Any, modules: dict[str, Any] | None = None) -> Any:
                     f"**{block.get('title', 'Try it in the REPL')}**: the lines of this lesson that draw its "
                     f"main figure, on their own (they are in the cells above too).\n\n"
                     + _fenced("\n\n".join(code))
-                    + "\n\nIn a notebook the last line's `fig` shows itself; in a plain Python REPL, save it "
-                    "with `fig.savefig(\"step.png\")` and open the file."
+                    + "\n\nIn a notebook, a cell ending in `fig` shows the figure (no magic, no pyplot); in a "
+                    "plain Python REPL, save it with `fig.savefig(\"step.png\")` and open the file."
                 )
             elif kind == "exercise":
                 exercises += 1

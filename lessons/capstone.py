@@ -16,7 +16,7 @@ from tracer.gradcheck import numeric_gradient, relative_error
 # --8<-- [end:imports]
 import time
 
-from matplotlib.figure import Figure
+from tracer.render import TracerFigure as Figure  # a matplotlib Figure that Jupyter shows as an image
 
 from _lesson import Page, run
 

@@ -10,7 +10,7 @@ import numpy as np
 
 import tracer
 # --8<-- [end:imports]
-from matplotlib.figure import Figure
+from tracer.render import TracerFigure as Figure  # a matplotlib Figure that Jupyter shows as an image
 from matplotlib.patches import Rectangle
 
 from _lesson import Page, run

@@ -13,7 +13,7 @@ import tracer
 import difflib
 import textwrap
 
-from matplotlib.figure import Figure
+from tracer.render import TracerFigure as Figure  # a matplotlib Figure that Jupyter shows as an image
 
 from _lesson import REPO, Page, run
 

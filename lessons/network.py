@@ -12,7 +12,7 @@ import tracer
 from tracer import render
 from tracer.gradcheck import numeric_gradient, relative_error
 # --8<-- [end:imports]
-from matplotlib.figure import Figure
+from tracer.render import TracerFigure as Figure  # a matplotlib Figure that Jupyter shows as an image
 
 from _lesson import Page, run
 

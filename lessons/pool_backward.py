@@ -11,7 +11,7 @@ import numpy as np
 import tracer
 # --8<-- [end:imports]
 from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
+from tracer.render import TracerFigure as Figure  # a matplotlib Figure that Jupyter shows as an image
 
 from _lesson import Page, run
 

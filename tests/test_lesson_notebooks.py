@@ -258,3 +258,10 @@ def test_every_lesson_notebook_runs_top_to_bottom_in_a_fresh_kernel(executed, na
     assert ran and all(c.execution_count is not None for c in ran)
     errors = [o for c in ran for o in c.outputs if o.output_type == "error"]
     assert errors == []
+    for cell in ran:  # what the cells show, with no magic and no pyplot: figures as images, players as HTML
+        last = cell.source.rstrip().split("\n")[-1]
+        shown = [o.data for o in cell.outputs if o.output_type in ("execute_result", "display_data")]
+        if ".animate(" in last:
+            assert any('class="tracer-nbp"' in d.get("text/html", "") for d in shown), cell.source
+        elif last == "fig" or last.startswith("trace.plot("):
+            assert any("image/png" in d for d in shown), cell.source

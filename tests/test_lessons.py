@@ -177,7 +177,8 @@ def test_assemble_writes_the_page_in_block_order(tmp_path):
         "    \n"
         '    --8<-- "lessons/padding.py:repl"\n'
         "    ```\n\n"
-        '    In Jupyter `fig` shows itself; in a plain REPL, save it with `fig.savefig("step.png")`.\n'
+        '    In Jupyter a cell ending in `fig` shows the figure, with no magic and no pyplot; '
+        'in a plain REPL, save it with `fig.savefig("step.png")`.\n'
     )
 
 

@@ -41,18 +41,19 @@ def test_an_animation_of_n_events_has_n_frames(tmp_path):
         assert gif.n_frames == 4
 
 
-def test_trace_methods_plot_animate_save_and_repr_png(tmp_path):
+def test_trace_methods_plot_animate_save_and_the_step_png(tmp_path):
     t = pool_trace("average")
     t.goto(1)
     fig = t.plot(dpi=DPI)
     assert isinstance(fig, Figure)
     assert any(txt.get_text().startswith("step 1 (0-3):  ") for txt in fig.texts)  # the cursor's step, as goto() counts
-    assert t._repr_png_().startswith(b"\x89PNG")
+    assert t.step()._repr_png_() == render.png_bytes(t, 1)  # Jupyter shows the cursor's step as its picture
     assert t.save(tmp_path / "one.png", k=3, dpi=DPI).read_bytes() == render.png_bytes(t, 3, dpi=DPI)
     with Image.open(t.save(tmp_path / "all.gif", dpi=DPI)) as gif:
         assert gif.n_frames == 4
     assert (t.save(tmp_path / "frames", dpi=DPI, gif=False) / "003.png").exists()
-    anim = t.animate(dpi=DPI, steps=[0, 3])
+    assert t.animate(dpi=DPI, steps=[0, 3]).steps == [0, 3]  # the step player (tests/test_render_notebook.py)
+    anim = render.animate(t, dpi=DPI, steps=[0, 3])  # matplotlib's FuncAnimation
     anim.save(tmp_path / "two.gif", writer=PillowWriter(fps=2))
     with Image.open(tmp_path / "two.gif") as gif:
         assert gif.n_frames == 2

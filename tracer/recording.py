@@ -319,14 +319,21 @@ def _where_index(name: str, value: Any) -> int | None:
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a trace, as the cursor shows it: ``repr`` is its text picture."""
+    """One step of a trace, as the cursor shows it: ``repr`` is its text picture, Jupyter shows its figure."""
 
     index: int
     event: ev.Event
     text: str
+    trace: Trace | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return self.text
+
+    def _repr_png_(self) -> bytes | None:
+        """Jupyter shows a step as its picture (``trace.plot(index)``, as PNG); a REPL shows its text."""
+        if self.trace is None:
+            return None
+        return self.trace._png(self.index)
 
 
 class Trace(Sequence):
@@ -535,7 +542,7 @@ class Trace(Sequence):
         """
         if not self._shown:  # a fresh trace: show its first step, and say so
             first = self.goto(self.cursor)
-            return Step(first.index, first.event, f"(the first step; next() moves on)\n{first.text}")
+            return Step(first.index, first.event, f"(the first step; next() moves on)\n{first.text}", self)
         return self.goto(min(self.cursor + 1, len(self) - 1) if self.cursor < len(self) else 0)
 
     def prev(self) -> Step:
@@ -545,7 +552,7 @@ class Trace(Sequence):
     def step(self, k: int | None = None) -> Step:
         """Step ``k`` (default: the cursor) with its event and text picture."""
         k = self.cursor if k is None else k
-        return Step(int(k) % max(len(self), 1), self[k], self.text(k))
+        return Step(int(k) % max(len(self), 1), self[k], self.text(k), self)
 
     def text(self, k: int | None = None) -> str:
         """A text picture of step ``k`` (default: the cursor), at most 80 columns wide.
@@ -604,13 +611,19 @@ class Trace(Sequence):
         return render.plot(self, k, **kwargs)
 
     def animate(self, **kwargs: Any) -> Any:
-        """A ``matplotlib.animation.FuncAnimation`` of the steps; see :func:`tracer.render.animate`.
+        """The step player of the steps: a :class:`tracer.render.Player`; see :func:`tracer.render.step_player`.
 
-        Imports :mod:`tracer.render` (and matplotlib) when called.
+        A notebook shows it (previous, play, next, a slider, keys, captions; its frames
+        embedded, no kernel needed to step); ``.save("steps.html")`` writes it as a page.
+        Keyword arguments: ``steps``, ``dpi``, ``channel``, ``interval``, ``repeat``,
+        ``max_frames``. Past ``max_frames`` (60) steps it raises and says how to narrow
+        the trace (``trace.where(...)``, ``steps=``). matplotlib's ``FuncAnimation`` of
+        the steps is :func:`tracer.render.animate`. Imports :mod:`tracer.render` (and
+        matplotlib) when called.
         """
         from . import render
 
-        return render.animate(self, **kwargs)
+        return render.step_player(self, **kwargs)
 
     def save(self, path: Any, **kwargs: Any) -> Any:
         """Save the steps as a GIF (``*.gif``), one PNG (``*.png``) or a directory of frames.
@@ -621,13 +634,22 @@ class Trace(Sequence):
 
         return render.save(self, path, **kwargs)
 
-    def _repr_png_(self) -> bytes | None:
-        """Jupyter shows a trace as the picture of its current step.
+    def _png(self, k: int | None = None) -> bytes:
+        """Step ``k`` (default: the cursor) as PNG bytes, what Jupyter shows of a :class:`Step`.
 
         Imports :mod:`tracer.render` (and matplotlib) when called.
         """
-        if len(self) == 0:
-            return None
         from . import render
 
-        return render.png_bytes(self)
+        return render.png_bytes(self, k)
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter shows a trace as its step player (past 60 steps: its current step, and how to narrow it).
+
+        Imports :mod:`tracer.render.notebook` (and matplotlib) when called.
+        """
+        if len(self) == 0:
+            return None
+        from .render import notebook
+
+        return notebook.trace_html(self)

@@ -16,7 +16,9 @@ Modules, from the look to the files written:
 - :mod:`~tracer.render.network`: the drawing of the network's steps;
 - :mod:`~tracer.render.renderer`: the drawer registry, :class:`Renderer`, :func:`plot`, :func:`animate`;
 - :mod:`~tracer.render.player`: :func:`write_player` (PNG frames, GIF, ``player.json``) and :func:`save`;
-- :mod:`~tracer.render.check_figure`: the figure of a failing :func:`tracer.check`.
+- :mod:`~tracer.render.check_figure`: the figure of a failing :func:`tracer.check`;
+- :mod:`~tracer.render.figure`: :class:`TracerFigure`, the Figure that Jupyter shows as an image;
+- :mod:`~tracer.render.notebook`: :class:`Player` and :func:`step_player`, the step player of a notebook.
 
 Drawing dispatches on the event class through :data:`DRAWERS`; adding the
 drawing of a new kind of event is one line::
@@ -34,10 +36,13 @@ REPL, a notebook or a GIF. ``caption=False`` (:class:`Renderer`, :func:`plot`,
 :func:`write_player`) leaves the footer out, for a page that shows the number
 and the caption as text beside the frame, as the site's step player does.
 
-From a trace, ``trace.plot(k)`` returns the figure of step ``k``,
-``trace.animate()`` a :class:`matplotlib.animation.FuncAnimation`, and
-``trace.save(path)`` writes a GIF, a PNG or a directory of frames; in Jupyter a
-trace shows its current step. From a shell, ``python -m tracer conv_forward``
+From a trace, ``trace.plot(k)`` returns the figure of step ``k`` (a notebook
+shows it as an image, with no magic and no pyplot), ``trace.animate()`` a
+:class:`Player` (a notebook shows it as a step player; ``player.save("x.html")``
+writes a page), and ``trace.save(path)`` writes a GIF, a PNG or a directory of
+frames. In Jupyter a trace shows as its player, a step (``trace.next()``) as its
+picture. :func:`animate` is matplotlib's :class:`~matplotlib.animation.FuncAnimation`
+of the steps, e.g. to write a video. From a shell, ``python -m tracer conv_forward``
 (:mod:`tracer.cli`) records and draws a course function.
 
 Examples
@@ -52,6 +57,8 @@ Examples
 
 from __future__ import annotations
 
+from .figure import TracerFigure
+from .notebook import MAX_FRAMES, Player, step_player
 from .player import save, write_player
 from .renderer import DRAWERS, Renderer, animate, draw_event, new_figure, plot, png_bytes, without_caption
 from .style import DEFAULT_DPI, STYLE
@@ -66,6 +73,10 @@ __all__ = [
     "plot",
     "png_bytes",
     "animate",
+    "step_player",
+    "Player",
+    "TracerFigure",
+    "MAX_FRAMES",
     "save",
     "write_player",
     "without_caption",

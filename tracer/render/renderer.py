@@ -23,6 +23,7 @@ from .. import events as ev
 from ..numbers import step_label
 from ..recording import Call, Trace
 from .checks import _check_caption, _check_channel, _check_dpi, _check_step, _check_steps, _check_trace
+from .figure import TracerFigure
 from .glyphs import GlyphCanvas
 from .network import draw_network_step
 from . import transpose
@@ -70,13 +71,14 @@ def drawer_for(event: Any) -> Callable[..., Any]:
 
 
 def new_figure(rows: int = 1, dpi: int = DEFAULT_DPI, row_height: float = ROW_HEIGHT,
-               width: float = FIG_WIDTH) -> Figure:
-    """An empty card-coloured :class:`Figure`, sized for ``rows`` rows of grids.
+               width: float = FIG_WIDTH) -> TracerFigure:
+    """An empty card-coloured :class:`~tracer.render.figure.TracerFigure`, sized for ``rows`` rows of grids.
 
-    Its canvas is a :class:`~tracer.render.glyphs.GlyphCanvas`: Agg, with short texts drawn from cached bitmaps.
+    A matplotlib Figure that a notebook shows as an image. Its canvas is a
+    :class:`~tracer.render.glyphs.GlyphCanvas`: Agg, with short texts drawn from cached bitmaps.
     """
     with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(width, figure_height(rows, row_height)), dpi=dpi, facecolor=CARD)
+        fig = TracerFigure(figsize=(width, figure_height(rows, row_height)), dpi=dpi, facecolor=CARD)
         GlyphCanvas(fig)
     return fig
 
@@ -388,7 +390,7 @@ def without_caption(fig: Figure) -> Figure:
 
 
 def plot(trace: Trace, k: int | None = None, *, dpi: int | None = None, channel: int | None = None,
-         caption: bool = True) -> Figure:
+         caption: bool = True) -> TracerFigure:
     """Draw step ``k`` of ``trace`` (default: its cursor) on a new figure.
 
     Parameters
@@ -401,8 +403,9 @@ def plot(trace: Trace, k: int | None = None, *, dpi: int | None = None, channel:
 
     Returns
     -------
-    Figure
-        With an Agg canvas; ``fig.savefig(...)`` or display it in Jupyter.
+    TracerFigure
+        A matplotlib Figure with an Agg canvas: ``fig.savefig(...)``; in Jupyter, a cell ending in
+        ``fig`` shows it (no ``%matplotlib inline``, no pyplot).
     """
     trace = _check_trace("plot", trace)
     k = _check_step("plot", trace, trace.cursor if k is None else k)
@@ -433,7 +436,11 @@ def animate(
     channel: int | None = None,
     repeat: bool = True,
 ) -> Any:
-    """A :class:`matplotlib.animation.FuncAnimation` of the steps of ``trace``.
+    """A :class:`matplotlib.animation.FuncAnimation` of the steps of ``trace`` (``trace.animate()`` is the step player).
+
+    For Jupyter and for an HTML file, :func:`tracer.render.step_player` (what ``trace.animate()``
+    returns) is lighter and steps without a kernel; this one is matplotlib's, e.g. to write
+    a video with one of its writers.
 
     Its artists are made once per scene and then only updated. Save it with
     ``anim.save("steps.gif", writer=matplotlib.animation.PillowWriter(fps=2))``

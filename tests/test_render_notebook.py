@@ -85,6 +85,8 @@ def test_animate_returns_a_player_of_every_step_with_its_captions():
     player = trace.animate(dpi=DPI)
     assert isinstance(player, render.Player) and len(player) == 9
     assert player.steps == list(range(9)) and player.captions == [e.describe() for e in trace]
+    assert player.labels[0] == "step 0 (0-8)" and player.labels[8] == "step 8 (0-8)"  # as trace[k] counts
+    assert player.size[1] < trace.plot(0, dpi=DPI).canvas.get_width_height()[1]  # no footer: the text says it
     assert {png_size(f) for f in player.frames} == {player.size}
     assert player.frames[4] != player.frames[5]
     assert "<Player of 9 steps of pool_forward" in repr(player)
@@ -101,7 +103,7 @@ def test_the_player_html_is_ascii_embeds_each_frame_once_and_has_its_own_id_each
     embedded = re.findall(r'\[(\d+),(\d+),"([A-Za-z0-9+/=]{100,})"\]', page)
     assert len(embedded) == 8  # what changed at steps 1 to 8 in the JSON, frame 0 only in the <img>
     for label in ("tracer-nbp-prev", "tracer-nbp-play", "tracer-nbp-next", "tracer-nbp-slider",
-                  "frame 1 / 9", 'max="8"'):
+                  "step 0 (0-8)", 'max="8"'):
         assert label in page
     assert "require(" not in page and "http://" not in page and "https://" not in page
     ids = {re.search(r'id="(tracer-nbp-[0-9a-f]+)"', player.to_html()).group(1) for _ in range(3)}
@@ -256,7 +258,7 @@ def test_a_fresh_kernel_displays_figures_steps_players_and_a_report(executed):
     for j in (4, 5):
         player = bundle(nb, j)
         assert set(player) == {"text/html", "text/plain"}, set(player)
-        assert 'class="tracer-nbp"' in player["text/html"] and "frame 1 / 4" in player["text/html"]
+        assert 'class="tracer-nbp"' in player["text/html"] and "step 0 (0-3)" in player["text/html"]
         assert len(re.findall(r'\[\d+,\d+,"[A-Za-z0-9+/=]{100,}"\]', player["text/html"])) == 3
     assert bundle(nb, 4)["text/plain"].startswith("<Trace of 4 events")
     assert bundle(nb, 5)["text/plain"].startswith("<Player of 4 steps of pool_forward")
@@ -301,30 +303,30 @@ def test_an_exported_player_steps_in_a_browser(chromium, exported):
     first, second = page.locator(".tracer-nbp").nth(0), page.locator(".tracer-nbp").nth(1)
     for player in (first, second):
         assert player.locator(".tracer-nbp-controls").is_visible()
-        assert player.locator(".tracer-nbp-counter").inner_text() == "frame 1 / 4"
+        assert player.locator(".tracer-nbp-counter").inner_text() == "step 0 (0-3)"
         assert player.locator(".tracer-nbp-prev").is_disabled()
     # the same trace drawn here gives the same frames as in the kernel: the canvas must show them exactly
     frames = pool_trace().animate().frames
     assert first.locator("img").count() == 0 and np.array_equal(canvas_pixels(first), frame_pixels(frames[0]))
     caption0 = first.locator(".tracer-nbp-caption").inner_text()
     first.locator(".tracer-nbp-next").click()
-    assert first.locator(".tracer-nbp-counter").inner_text() == "frame 2 / 4"
+    assert first.locator(".tracer-nbp-counter").inner_text() == "step 1 (0-3)"
     assert np.array_equal(canvas_pixels(first), frame_pixels(frames[1]))
     assert first.locator(".tracer-nbp-caption").inner_text() != caption0
-    assert second.locator(".tracer-nbp-counter").inner_text() == "frame 1 / 4"  # the other player did not move
+    assert second.locator(".tracer-nbp-counter").inner_text() == "step 0 (0-3)"  # the other player did not move
     first.focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    assert first.locator(".tracer-nbp-counter").inner_text() == "frame 4 / 4"
+    assert first.locator(".tracer-nbp-counter").inner_text() == "step 3 (0-3)"
     assert first.locator(".tracer-nbp-next").is_disabled()
     assert np.array_equal(canvas_pixels(first), frame_pixels(frames[3]))
     page.keyboard.press("Home")
-    assert first.locator(".tracer-nbp-counter").inner_text() == "frame 1 / 4"
+    assert first.locator(".tracer-nbp-counter").inner_text() == "step 0 (0-3)"
     assert np.array_equal(canvas_pixels(first), frame_pixels(frames[0]))  # back: drawn again from the first
     second.locator(".tracer-nbp-slider").fill("2")
-    assert second.locator(".tracer-nbp-counter").inner_text() == "frame 3 / 4"
+    assert second.locator(".tracer-nbp-counter").inner_text() == "step 2 (0-3)"
     second.locator(".tracer-nbp-play").click()
-    page.wait_for_function("document.querySelectorAll('.tracer-nbp-counter')[1].textContent === 'frame 4 / 4'",
+    page.wait_for_function("document.querySelectorAll('.tracer-nbp-counter')[1].textContent === 'step 3 (0-3)'",
                            timeout=5000)
     page.wait_for_function("document.querySelectorAll('.tracer-nbp-play')[1].textContent.includes('Play')",
                            timeout=5000)  # it stops at the last step
@@ -340,7 +342,7 @@ def test_without_scripts_the_player_shows_its_first_frame_and_caption(chromium, 
     page.goto(exported.as_uri())
     player = page.locator(".tracer-nbp").first
     assert not player.locator(".tracer-nbp-controls").is_visible()
-    assert player.locator(".tracer-nbp-counter").inner_text() == "frame 1 / 4"
+    assert player.locator(".tracer-nbp-counter").inner_text() == "step 0 (0-3)"
     assert player.locator(".tracer-nbp-caption").inner_text().startswith("A[0, 0, 0, 0]")
     assert player.locator("img").count() == 1
     box = player.locator("img").bounding_box()

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ..numbers import step_label
 from ..recording import Trace
 from .checks import _check_channel, _check_dpi, _check_steps, _check_trace
 from .renderer import GIF_MS, Renderer, png_bytes
@@ -111,7 +112,9 @@ class Player:
     frames : list of bytes
         The PNG of each shown step, in order (palette PNGs of :data:`COLORS` colours).
     captions : list of str
-        What each step does (``event.describe()``).
+        What each step does (``event.describe()``), shown as text under the frame.
+    labels : list of str
+        Each step's number as the trace counts it (``"step 5 (0-25)"``), shown above the frame.
     steps : list of int
         The trace's step index of each frame.
     size : tuple of int
@@ -125,10 +128,11 @@ class Player:
     """
 
     def __init__(self, frames: list[bytes], captions: list[str], steps: list[int], size: tuple[int, int],
-                 title: str, interval: int = GIF_MS, repeat: bool = False):
+                 title: str, interval: int = GIF_MS, repeat: bool = False, labels: list[str] | None = None):
         self.frames = frames
         self.captions = captions
         self.steps = steps
+        self.labels = labels if labels is not None else [f"step {k}" for k in steps]
         self.size = size
         self.title = title
         self.interval = int(interval)
@@ -180,7 +184,7 @@ class Player:
         n = len(self)
         patches = _patches(self.frames)
         first = base64.b64encode(self.frames[0]).decode("ascii")
-        data = {"interval": self.interval, "repeat": self.repeat, "captions": self.captions,
+        data = {"interval": self.interval, "repeat": self.repeat, "captions": self.captions, "labels": self.labels,
                 "patches": [[0, 0, ""]] + [[x, y, base64.b64encode(p).decode("ascii")] for x, y, p in patches[1:]]}
         blob = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("</", "<\\/")
         label = _ascii(f"step player of {self.title}, {n} steps")
@@ -196,7 +200,7 @@ class Player:
             f'aria-label="Next step">&#x25B6;</button>'
             f'<input type="range" class="tracer-nbp-slider" min="0" max="{n - 1}" value="0" step="1" '
             f'aria-label="Step"></div>'
-            f'<div class="tracer-nbp-counter">frame 1 / {n}</div>'
+            f'<div class="tracer-nbp-counter">{_ascii(self.labels[0])}</div>'
             f'<img class="tracer-nbp-frame" width="{w}" height="{h}" alt="{label}" '
             f'src="data:image/png;base64,{first}">'
             f'<div class="tracer-nbp-caption">{_ascii(self.captions[0])}</div>'
@@ -263,8 +267,9 @@ def step_player(
 
     Notes
     -----
-    Each frame is drawn once (the renderer reuses its artists from step to step) and
-    kept as a palette PNG, about 20 KB at the default dpi; the HTML embeds the first one
+    Each frame is drawn once (the renderer reuses its artists from step to step), without
+    the footer that a figure of :func:`tracer.render.plot` has (the player writes the
+    step's number and caption as text, as the site's player does), and kept as a palette PNG, about 20 KB at the default dpi; the HTML embeds the first one
     and then what each step changed, in base64: about 15 to 25 KB per frame in all
     (``python scripts/bench_notebook.py``).
     """
@@ -282,7 +287,7 @@ def step_player(
         raise ValueError(f"{fn}: interval must be a positive int (milliseconds), got {interval!r}")
     dpi = _check_dpi(fn, dpi)
     channel = _check_channel(fn, trace, channel)
-    renderer = Renderer(trace, dpi=dpi, channel=channel)
+    renderer = Renderer(trace, dpi=dpi, channel=channel, caption=False)  # number and caption are the player's text
     drawn: dict[int, bytes] = {}
     todo, last = set(wanted), max(wanted)
     for k, event, state in trace.states():
@@ -293,7 +298,8 @@ def step_player(
             break
     names = sorted({c.name for c in trace.calls}, key=[c.name for c in trace.calls].index)
     return Player([drawn[k] for k in wanted], [trace[k].describe() for k in wanted], wanted, renderer.size,
-                  ", ".join(names), interval=int(interval), repeat=repeat)
+                  ", ".join(names), interval=int(interval), repeat=repeat,
+                  labels=[step_label(k, len(trace)) for k in wanted])
 
 
 def trace_html(trace: Trace) -> str | None:

@@ -70,7 +70,8 @@
       k = Math.max(0, Math.min(n - 1, j));
       paint(k);
       slider.value = String(k);
-      counter.textContent = "frame " + (k + 1) + " / " + n;
+      counter.textContent = data.labels[k]; // "step 5 (0-25)", as trace[5] and goto(5) count
+      slider.setAttribute("aria-valuetext", data.labels[k]);
       if (caption) caption.textContent = data.captions[k];
       prev.disabled = k === 0;
       next.disabled = k === n - 1;

@@ -83,8 +83,9 @@ def imports(module: str) -> list[tuple[str, str]]:
 
 def test_the_import_parser_sees_module_level_and_lazy_imports():
     found = imports("tracer.recording")
-    assert ("numpy", "") in found and ("tracer.events", "") in found
-    assert ("tracer.render", "Trace.plot") in found and ("tracer.text", "Trace.text") in found
+    assert ("numpy", "") in found and ("tracer.events", "") in found and ("tracer.views", "") in found
+    found = imports("tracer.views")
+    assert ("tracer.render", "TraceViews.plot") in found and ("tracer.text", "TraceViews.text") in found
     assert ("matplotlib.figure", "") not in imports("tracer.checker.report")  # under TYPE_CHECKING only
 
 
@@ -98,15 +99,13 @@ def test_matplotlib_and_pillow_are_imported_under_tracer_render_only():
     assert any(where == "" for name, where in imports("tracer.render.renderer") if name.startswith("matplotlib"))
 
 
-
-
 def test_no_import_cycle_but_through_the_trace_methods_that_import_when_called():
     edges: dict[str, set[str]] = {m: set() for m in MODULES}
     for module in MODULES:
         for name, where in imports(module):
             if name not in MODULES or name == module or module.startswith(name + "."):
                 continue  # outside tracer, or a package its own submodule sits in (imported first anyway)
-            if module == "tracer.recording" and where.startswith("Trace."):
+            if module == "tracer.views" and where.startswith("TraceViews."):
                 method = getattr(tracer.Trace, where.split(".")[1])
                 assert f"Imports :mod:`{name}`" in (method.__doc__ or ""), (
                     f"Trace.{method.__name__} imports {name} when called: its docstring must say so")

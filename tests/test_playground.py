@@ -202,6 +202,9 @@ def assert_drawn_values_are_tracers(page, s: bp.Setting, k: int) -> int:
     assert json.loads(root.get_attribute("data-setting")) == s.as_dict()
     assert root.get_attribute("data-step") == str(k)
     trace = bp.record(s)
+    # the counter numbers steps as trace[k] does: position k shows the arrays after step k - 1
+    counter = root.locator(".tp-counter").text_content()
+    assert counter == (f"step {k - 1} (0-{len(trace) - 1})" if k else f"before step 0 (0-{len(trace) - 1})"), counter
     arrays = tracer_arrays(trace, k)
     cells = root.evaluate(READ_CELLS)
     drawn = {}

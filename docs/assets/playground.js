@@ -415,7 +415,9 @@
     const disabling = (k === 0 && (focused === this.first || focused === this.prev)) ||
       (k === this.n && (focused === this.next || focused === this.last));
     this.slider.value = String(k);
-    this.counter.textContent = `step ${k} / ${this.n}`;
+    // numbered as trace[k] and the players count steps (tracer.numbers.step_label); position k shows
+    // the arrays after k steps, that is after step k - 1
+    this.counter.textContent = k === 0 ? `before step 0 (0-${this.n - 1})` : `step ${k - 1} (0-${this.n - 1})`;
     this.first.disabled = this.prev.disabled = k === 0;
     this.next.disabled = this.last.disabled = k === this.n;
     if (disabling) this.play.focus();

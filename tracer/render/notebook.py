@@ -51,6 +51,10 @@ def _narrow_hint(n: int, limit: int) -> str:
 
 #: Colours of a player's frame: one index of the 256 is left free, the transparent one of the frames after the first.
 COLORS = 255
+#: zlib level of the changed rectangles: 6 costs about a third of 9's time for a few per cent more bytes
+PATCH_LEVEL = 6
+#: zlib level of the changed rectangles: 6 costs about a third of 9's time for a few per cent more bytes
+
 
 
 def _frame_png(image: Image.Image) -> bytes:
@@ -89,11 +93,11 @@ def _patches(frames: list[bytes]) -> list[tuple[int, int, bytes]]:
                     patch = Image.fromarray(kept, "P")
                     palette = im.getpalette()
                     patch.putpalette(palette + [0, 0, 0] * (256 - len(palette) // 3))  # index 255 in it
-                    patch.save(buffer, format="PNG", compress_level=9, transparency=255)
+                    patch.save(buffer, format="PNG", compress_level=PATCH_LEVEL, transparency=255)
                 else:
                     alpha = np.where(changed, 255, 0).astype(np.uint8)[..., None]
                     rgba = np.concatenate([rgb * (alpha > 0), alpha], axis=2)[y0:y1, x0:x1].astype(np.uint8)
-                    Image.fromarray(rgba, "RGBA").save(buffer, format="PNG", compress_level=9)
+                    Image.fromarray(rgba, "RGBA").save(buffer, format="PNG", compress_level=PATCH_LEVEL)
                 out.append((int(x0), int(y0), buffer.getvalue()))
         previous = rgb
     return out

@@ -51,10 +51,8 @@ def _narrow_hint(n: int, limit: int) -> str:
 
 #: Colours of a player's frame: one index of the 256 is left free, the transparent one of the frames after the first.
 COLORS = 255
-#: zlib level of the changed rectangles: 6 costs about a third of 9's time for a few per cent more bytes
+#: zlib level of the changed rectangles: 6 takes about half of 9's time for a few per cent more bytes
 PATCH_LEVEL = 6
-#: zlib level of the changed rectangles: 6 costs about a third of 9's time for a few per cent more bytes
-
 
 
 def _frame_png(image: Image.Image) -> bytes:

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from render_cases import grid_10ij
 
 import tracer
 from tracer import render
 from tracer.render import glyphs
-from tracer.render.glyphs import GLYPHS, GlyphCache, GlyphCanvas
+from tracer.render.glyphs import GLYPHS, GlyphCache, GlyphCanvas, GlyphRenderer
 
 
 def traces() -> dict[str, tracer.Trace]:
@@ -101,15 +103,71 @@ def test_texts_with_glyphs_missing_from_the_font_fall_back_to_matplotlib():
     assert ink[: h // 2].any() and ink[h // 2:].any()  # both lines were drawn
 
 
-def test_rotated_and_long_lines_are_drawn_by_matplotlib():
+def test_rotated_lines_and_long_words_are_drawn_by_matplotlib():
     fig = Figure(figsize=(3, 2), dpi=50)
     GlyphCanvas(fig)
     fig.text(0.5, 0.5, "rotated", rotation=30)
-    fig.text(0.1, 0.2, "a line much longer than the cache keeps: " * 2)
-    misses = GLYPHS.misses
+    fig.text(0.1, 0.2, "a_word_much_longer_than_the_cache_keeps")
+    misses, hits = GLYPHS.misses, GLYPHS.hits
     fig.canvas.draw()
-    assert GLYPHS.misses == misses
+    assert (GLYPHS.misses, GLYPHS.hits) == (misses, hits)
     assert (np.asarray(fig.canvas.buffer_rgba())[..., :3] < 128).any()
+
+
+def long_lines() -> list[str]:
+    """Captions of every kind of step, and lines with kerned pairs, a fallback glyph and runs of spaces."""
+    rng = np.random.default_rng(0)
+    with tracer.record() as t:
+        A = rng.standard_normal((1, 4, 4, 2))
+        Z, cache = tracer.conv_forward(A, rng.standard_normal((3, 3, 2, 2)), rng.standard_normal((1, 1, 1, 2)),
+                                       {"stride": 2, "pad": 1})
+        tracer.conv_backward(rng.standard_normal(Z.shape), cache)
+        for mode in ("max", "average"):
+            P, cache = tracer.pool_forward(A, {"f": 2, "stride": 1}, mode=mode)
+            tracer.pool_backward(rng.standard_normal(P.shape), cache, mode=mode)
+    lines = sorted({e.describe() for e in t[::7]})
+    return lines + ["AVA To Wa fi fl  -1.234e-05 × → Σ x 中 ok   three spaces",
+                    "Z[0, 1, 2, 0] = sum(a_slice_prev * W[:, :, :, 0]) + b[0, 0, 0, 0] = 0.1234 + -0.5 "]
+
+
+@pytest.mark.filterwarnings("ignore:Glyph")
+def test_a_long_line_drawn_word_by_word_has_the_pixels_of_the_line_drawn_whole():
+    lines = long_lines()
+    assert len(lines) > 10 and all(len(s) > GLYPHS.max_length and " " in s for s in lines)
+    rng = np.random.default_rng(1)
+    for size, dpi in [(8, 50), (10, 100), (11, 72), (14, 144)]:
+        prop = FontProperties(family="DejaVu Sans", size=size)
+        for s in lines:
+            x, y = rng.uniform(5, 9), rng.uniform(40, 50)  # anywhere within a pixel
+
+            def draw() -> np.ndarray:
+                r = GlyphRenderer(1800, 70, dpi)
+                gc = r.new_gc()
+                gc.set_foreground("#1b1b1b")
+                r.draw_text(gc, x, y, s, prop, 0)
+                return np.asarray(r.buffer_rgba()).copy()
+
+            used = GLYPHS.hits + GLYPHS.misses
+            by_words = draw()
+            assert GLYPHS.hits + GLYPHS.misses > used  # the words went through the cache
+            with glyphs.plain_text():
+                whole = draw()
+            assert (whole[..., 3] > 0).sum() > 20 * len(s.split())
+            diff = np.abs(by_words.astype(int) - whole.astype(int)).max(axis=2)
+            assert not diff.any(), f"{size} pt, {dpi} dpi, {s!r}: {int((diff > 0).sum())} pixels differ"
+
+
+@pytest.mark.filterwarnings("ignore:Glyph")
+def test_a_long_line_measured_from_its_words_measures_as_the_line_measured_whole():
+    lines = long_lines() + ["  two leading spaces and a trailing one ", "a  .  b  -  j  |  x \u4e2d y (a) [b]"]
+    for size, dpi in [(8, 50), (10, 100), (11, 72), (14, 144)]:
+        prop = FontProperties(family="DejaVu Sans", size=size)
+        r = GlyphRenderer(10, 10, dpi)
+        for s in lines:
+            whole = RendererAgg.get_text_width_height_descent(r, s, prop, False)
+            assert r.get_text_width_height_descent(s, prop, False) == whole, (size, dpi, s)
+            with glyphs.plain_text():
+                assert r.get_text_width_height_descent(s, prop, False) == whole
 
 
 def test_the_cache_empties_itself_when_full():

@@ -39,7 +39,8 @@ out on a renderer that only notes where each line starts, and reused after
 that. Each line then goes to the same ``draw_text`` at the same position as
 ``Text.draw`` sends it, so the pixels are those of a plain ``Text``. (The few
 texts of the figure itself, header, caption and formula, change every frame:
-they are plain texts.)
+they are plain texts, laid out by ``Text.draw`` each time, their long lines
+measured and drawn from their words.)
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -55,7 +56,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.colors import to_rgba
 from matplotlib.text import Text
 
-__all__ = ["GLYPHS", "GlyphCache", "GlyphCanvas", "GlyphRenderer", "GlyphText", "axes_text", "plain_text"]
+__all__ = ["GLYPHS", "GlyphCache", "GlyphCanvas", "GlyphRenderer", "GlyphText", "WordMetrics", "axes_text", "plain_text"]
 
 class GlyphCache:
     """The bitmaps of the short lines drawn so far, keyed by everything that decides their pixels.
@@ -133,6 +134,24 @@ def plain_text() -> Iterator[None]:
         GLYPHS.enabled = before
 
 
+class WordMetrics(NamedTuple):
+    """Pixels from where a word starts: to the next glyph, to the glyph after a space, and its ink.
+
+    ``left`` and ``right`` are the ink's edges from a common origin (a bar's
+    ink, see :meth:`GlyphRenderer.word`), so only differences of them mean
+    anything; ``top`` is the ink above the baseline, ``descent`` below it.
+    """
+
+    advance: float
+    spaced: float
+    left: float
+    right: float
+    top: float
+    descent: float
+
+
+_WORDS: dict[tuple, WordMetrics] = {}  # GlyphRenderer.word, per word, font and dpi
+
 _MARGIN = 4  # pixels of the offscreen renderer around a line's extent
 
 
@@ -155,8 +174,14 @@ class GlyphRenderer(RendererAgg):
     def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, ismath: Any = False,
                   mtext: Any = None) -> None:
         cache = GLYPHS
-        if ismath or angle or not cache.enabled or len(s) > cache.max_length or _shaped(mtext):
+        if ismath or angle or not cache.enabled or _shaped(mtext):
             super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+            return
+        if len(s) > cache.max_length:
+            if " " in s:
+                self._draw_words(gc, x, y, s, prop)
+            else:
+                super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
             return
         # (x, y) starts the baseline, y counted down from the top. matplotlib places glyphs to 1/64 px
         # (3.11) or rounds the line's position (earlier versions, rounding halves to even): the pixels
@@ -177,6 +202,74 @@ class GlyphRenderer(RendererAgg):
         gc_image.set_alpha(1.0)  # the bitmap holds the text's alpha already
         self.draw_image(gc_image, ix - ix % 2 + left, self.height - (iy - iy % 2 + top + image.shape[0]), image)
         gc_image.restore()
+
+    def _draw_words(self, gc: Any, x: float, y: float, s: str, prop: Any) -> None:
+        """A long line drawn word by word, each word from the cache where the line places it.
+
+        A caption or a formula differs from frame to frame, but its words
+        repeat. Each word starts where the line's glyphs put it: ``x`` plus the
+        advance of the words and spaces before it (:meth:`word`), so its glyphs
+        land on the 1/64 pixel where ``RendererAgg.draw_text`` of the whole
+        line puts them.
+        """
+        start = 0.0
+        for word in s.split(" "):
+            if word:
+                self.draw_text(gc, x + start, y, word, prop, 0)  # a word too long for the cache goes to matplotlib
+            start += self.word(word, prop).spaced
+
+    def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
+        """As ``RendererAgg``'s; a long line is measured from its words (:meth:`word`), as :meth:`draw_text` draws it.
+
+        FreeType measures the ink of a line, its spaces counting as ink one
+        advance wide: the union of the words' ink and the spaces' boxes, each
+        where the line's layout places it.
+        """
+        if (ismath or not GLYPHS.enabled or len(s) <= GLYPHS.max_length or " " not in s
+                or not s.strip(" ")):
+            return super().get_text_width_height_descent(s, prop, ismath)
+        left, right, top, descent = math.inf, -math.inf, 0.0, 0.0
+        words = s.split(" ")
+        start = 0.0
+        for j, word in enumerate(words):
+            m = self.word(word, prop)
+            if word:
+                left, right = min(left, start + m.left), max(right, start + m.right)
+                top, descent = max(top, m.top), max(descent, m.descent)
+            if j + 1 < len(words):  # the space after it
+                left, right = min(left, start + m.advance), max(right, start + m.spaced)
+            start += m.spaced
+        return right - left, top + descent, descent
+
+    def word(self, word: str, prop: Any) -> WordMetrics:
+        """Where ``word`` puts the next glyph and its ink, in pixels from where it starts (kept per word and font).
+
+        :meth:`~matplotlib.backends.backend_agg.RendererAgg.get_text_width_height_descent`
+        measures ink, from the left edge of the first glyph to the right edge
+        of the last, so the word is measured between bars: ``|word|`` is as
+        wide as ``||`` plus the word's advance, and ``|word`` places the right
+        edge of its ink. (DejaVu Sans kerns no pair with a bar; the tests
+        compare lines drawn and measured this way with matplotlib's.)
+        """
+        key = (word, _font_key(prop), self.dpi)
+        found = _WORDS.get(key)
+        if found is None:
+            def measure(t: str) -> tuple[float, float, float]:
+                return RendererAgg.get_text_width_height_descent(self, t, prop, False)
+
+            bar, bars = measure("|")[0], measure("||")[0]
+            advance = measure("|" + word + "|")[0] - bars if word else 0.0
+            spaced = measure("|" + word + " |")[0] - bars
+            if word:
+                width, height, descent = measure(word)
+                right = measure("|" + word)[0] - (bars - bar)  # from the left edge of the bar's ink, as is left
+                found = WordMetrics(advance, spaced, right - width, right, height - descent, descent)
+            else:
+                found = WordMetrics(0.0, spaced, 0.0, 0.0, 0.0, 0.0)
+            if len(_WORDS) > 50_000:  # bounded, like the bitmaps
+                _WORDS.clear()
+            _WORDS[key] = found
+        return found
 
     def _rasterize(self, gc: Any, s: str, prop: Any, px: float, py: float) -> Any:
         """``(rgba, left, top)``: the ink of ``s``, its baseline starting ``(px, py)`` pixels from an even pixel.
@@ -316,4 +409,5 @@ def axes_text(ax: Axes, x: float, y: float, s: str, **kwargs: Any) -> GlyphText:
     text = GlyphText(x, y, s, **kwargs)
     ax.add_artist(text)
     return text
+
 

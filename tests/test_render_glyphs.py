@@ -170,6 +170,26 @@ def test_a_long_line_measured_from_its_words_measures_as_the_line_measured_whole
                 assert r.get_text_width_height_descent(s, prop, False) == whole
 
 
+def test_a_clipped_axes_text_is_clipped_to_its_axes_as_ax_text_is():
+    def draw(make) -> np.ndarray:
+        fig = render.new_figure(dpi=50)
+        ax = fig.add_axes((0.3, 0.3, 0.4, 0.4))
+        ax.set_axis_off()
+        make(ax, 0.9, 0.5, "clipped at the right edge", clip_on=True, fontsize=14)
+        make(ax, 0.9, 0.2, "runs past the edge", fontsize=14) if make is glyphs.axes_text else None
+        fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba())[..., :3].min(axis=2) < 128
+
+    ours = draw(glyphs.axes_text)
+    theirs = draw(lambda ax, x, y, s, **kw: ax.text(x, y, s, transform=ax.transAxes, **kw))
+    w = ours.shape[1]
+    right = int(w * 0.7) + 1
+    assert ours[:, right:].any()  # the unclipped line runs past the axes
+    theirs_top, ours_top = theirs[: ours.shape[0] // 2 + 1], ours[: ours.shape[0] // 2 + 1]
+    assert theirs_top.any() and not theirs_top[:, right:].any()
+    assert np.array_equal(ours_top, theirs_top)
+
+
 def test_the_cache_empties_itself_when_full():
     cache = GlyphCache(max_bytes=1000)
     bitmap = (np.zeros((10, 10, 4), np.uint8), 0, 0)  # 400 bytes

@@ -46,6 +46,7 @@ measured and drawn from their words.)
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
@@ -55,6 +56,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.colors import to_rgba
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox, TransformedBbox, TransformedPath
 
 __all__ = ["GLYPHS", "GlyphCache", "GlyphCanvas", "GlyphRenderer", "GlyphText", "WordMetrics", "axes_text", "plain_text"]
 
@@ -407,7 +409,27 @@ def axes_text(ax: Axes, x: float, y: float, s: str, **kwargs: Any) -> GlyphText:
     kwargs.setdefault("transform", ax.transData)
     kwargs.setdefault("clip_on", False)
     text = GlyphText(x, y, s, **kwargs)
+    if text.get_clip_path() is not None or text.get_clip_box() is not None:
+        ax.add_artist(text)
+        return text
+    # add_artist clips a text to the axes' rectangle (``set_clip_path(ax.patch)``), a new box and transform per
+    # text, which costs more than the text: the same clip box, one per axes, shared by its texts
+    box, path = _axes_clip(ax)
+    text.set_clip_path(path)  # so that add_artist leaves the clip alone
     ax.add_artist(text)
+    text.set_clip_path(None)
+    text.set_clip_box(box)
     return text
 
+
+_CLIPS: weakref.WeakKeyDictionary[Axes, tuple[TransformedBbox, TransformedPath]] = weakref.WeakKeyDictionary()
+
+
+def _axes_clip(ax: Axes) -> tuple[TransformedBbox, TransformedPath]:
+    """The clip box ``set_clip_path(ax.patch)`` sets, and the patch's outline, made once per axes."""
+    found = _CLIPS.get(ax)
+    if found is None:
+        transform = ax.patch.get_transform()
+        found = _CLIPS[ax] = (TransformedBbox(Bbox.unit(), transform), TransformedPath(ax.patch.get_path(), transform))
+    return found
 

@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO / "lessons"))
 sys.path.insert(0, str(REPO / "scripts"))
 
 import build_figures  # noqa: E402  (scripts/ and lessons/ are folders of scripts, not packages)
-from _lesson import PAGE_FILE, assemble  # noqa: E402
+from _markdown import PAGE_FILE, assemble  # noqa: E402
 
 
 def nav_pages(config: Path = REPO / "mkdocs.yml") -> set[str]:

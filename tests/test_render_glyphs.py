@@ -11,6 +11,11 @@ few levels. Measured: at most 4 levels of 255 on at most 0.14% of a frame's
 pixels (50 to 100 dpi); the tolerance is twice that: 8 levels, 0.3% of the
 pixels. A text moved by a pixel, a wrong colour or a missing glyph changes
 thousands of pixels by far more.
+
+A long line (a caption, a formula) is drawn and measured word by word. Drawn on
+a blank canvas at any position within a pixel, it is compared with the line
+drawn whole, pixel for pixel (measured: no pixel differs, for every kind of
+caption at four sizes and dpis), and its size with the size matplotlib measures.
 """
 
 from __future__ import annotations

@@ -17,7 +17,16 @@ and drawn at the whole pixels: a cached text has the pixels :meth:`Text.draw`
 gives it. The cache is a pure function of what
 a line shows (string, font, colour, position within two pixels, dpi), so frames
 are byte-identical whatever was drawn before them. Other renderers (PDF, SVG),
-rotated lines, mathtext and long lines are drawn by matplotlib as usual.
+rotated lines and mathtext are drawn by matplotlib as usual.
+
+A long line (a caption, a formula) is different in every frame, but its words
+repeat: it is drawn word by word, each word from the cache, starting where the
+line's layout puts it (the advance of what precedes it, measured once per word
+with the public ``get_text_width_height_descent``: see
+:meth:`GlyphRenderer.word`), and it is measured from its words the same way.
+matplotlib places each glyph of a line on its own 1/64 of a pixel, so each word
+lands where ``draw_text`` of the whole line puts it: the tests check that the
+pixels and the sizes are the same.
 
 :func:`plain_text` turns the cache off, for comparisons::
 
@@ -58,16 +67,18 @@ from matplotlib.colors import to_rgba
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, TransformedBbox, TransformedPath
 
-__all__ = ["GLYPHS", "GlyphCache", "GlyphCanvas", "GlyphRenderer", "GlyphText", "WordMetrics", "axes_text", "plain_text"]
+__all__ = ["GLYPHS", "GlyphCache", "GlyphCanvas", "GlyphRenderer", "GlyphText", "WordMetrics", "axes_text",
+           "plain_text"]
+
 
 class GlyphCache:
-    """The bitmaps of the short lines drawn so far, keyed by everything that decides their pixels.
+    """The bitmaps of the short lines and words drawn so far, keyed by everything that decides their pixels.
 
     Parameters
     ----------
     max_length : int
-        Longer lines (formulas, captions) change every frame: they are drawn
-        straight away, never kept.
+        Longer lines (formulas, captions) change every frame: they are never
+        kept whole, but drawn word by word, and their words kept.
     max_bytes : int
         The cache empties itself when its bitmaps would take more.
 
@@ -171,7 +182,7 @@ def _shaped(mtext: Any) -> bool:
 
 
 class GlyphRenderer(RendererAgg):
-    """A :class:`~matplotlib.backends.backend_agg.RendererAgg` that draws short lines from :data:`GLYPHS`."""
+    """A :class:`~matplotlib.backends.backend_agg.RendererAgg` drawing lines from :data:`GLYPHS`, long ones by words."""
 
     def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, ismath: Any = False,
                   mtext: Any = None) -> None:

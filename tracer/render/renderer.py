@@ -12,7 +12,6 @@ import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-import matplotlib
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
@@ -28,8 +27,8 @@ from .glyphs import GlyphCanvas
 from .network import draw_network_step
 from . import transpose
 from .scenes import SCENES, Scene, content_width
-from .style import (CARD, DEFAULT_DPI, FIG_WIDTH, FOOTER, HEADER, INK, MAX_CELL, MUTED, ROW_HEIGHT, STYLE,
-                    figure_height)
+from .style import (CARD, DEFAULT_DPI, FIG_WIDTH, FOOTER, HEADER, INK, MAX_CELL, MUTED, ROW_HEIGHT,
+                    figure_height, styled)
 
 __all__ = ["DRAWERS", "Renderer", "draw_event", "drawer_for", "drawer_of_class", "new_figure", "plot", "png_bytes",
            "animate", "footer_pixels", "footer_pixels_at", "without_caption"]
@@ -77,7 +76,7 @@ def new_figure(rows: int = 1, dpi: int = DEFAULT_DPI, row_height: float = ROW_HE
     A matplotlib Figure that a notebook shows as an image. Its canvas is a
     :class:`~tracer.render.glyphs.GlyphCanvas`: Agg, with short texts drawn from cached bitmaps.
     """
-    with matplotlib.rc_context(STYLE):
+    with styled():
         fig = TracerFigure(figsize=(width, figure_height(rows, row_height)), dpi=dpi, facecolor=CARD)
         GlyphCanvas(fig)
     return fig
@@ -101,7 +100,7 @@ def draw_event(
     channel : int
         The input channel shown for convolutions.
     """
-    with matplotlib.rc_context(STYLE):
+    with styled():
         out = drawer_for(event)(fig, event, call, state, channel=channel)
     return list(out.artists) if hasattr(out, "artists") else list(out)
 
@@ -204,7 +203,7 @@ class Renderer:
 
     def _frame_artists(self) -> None:
         W, H = self.fig.get_size_inches()
-        with matplotlib.rc_context(STYLE):
+        with styled():
             self.header = self.fig.text(0.3 / W, 1 - HEADER / 2 / H, "", ha="left", va="center", fontsize=12,
                                         fontweight="bold", color=INK)
             self.header_note = self.fig.text(1 - 0.3 / W, 1 - HEADER / 2 / H, "", ha="right", va="center",
@@ -232,7 +231,7 @@ class Renderer:
 
     def draw_state(self, k: int, event: ev.Event, call: Call, state: dict[str, np.ndarray]) -> list[Artist]:
         """Draw step ``k`` from its event, call and replayed state; return the artists that changed."""
-        with matplotlib.rc_context(STYLE):
+        with styled():
             scene = self.scene
             if scene is not None and hasattr(scene, "accepts") and scene.accepts(event, call):
                 scene.update(event, state)
@@ -309,7 +308,7 @@ class Renderer:
         pixels are those of a full draw.
         """
         canvas = self.fig.canvas
-        with matplotlib.rc_context(STYLE):
+        with styled():
             dynamic = self._dynamic([a for a in self._watch if a.stale])
             if not self.blit:
                 canvas.draw()

@@ -28,7 +28,7 @@ def grid_10ij(n_H: int, n_W: int) -> np.ndarray:
 
 def texts(grid) -> list[list[str]]:
     """The numbers a reader sees: on a grid that reveals its cells, the covered ones are blank."""
-    shown = [[t.get_text() for t in row] for row in grid.texts]
+    shown = grid.cells.texts() if grid.cells is not None else []
     if grid.cover is not None:
         cover = grid.cover.get_array()
         shown = [[txt if cover[r, c, 3] == 0 or (c, r) == grid.current_text.get_position() else ""

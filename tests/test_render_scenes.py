@@ -68,8 +68,8 @@ def test_max_pool_marks_the_chosen_cell():
     assert box(scene.window) == (0, 2, 2, 2)
     # the chosen maximum: a green cell under a bold number (an outline would cover a small cell's number)
     assert fill(scene.g["x"], 3, 1) == rgba(CHOSEN_FILL) and fill(scene.g["x"], 3, 0) != rgba(CHOSEN_FILL)
-    assert scene.g["x"].texts[3][1].get_fontweight() == "bold"
-    assert scene.g["x"].texts[3][0].get_fontweight() == "normal"
+    assert scene.g["x"].cells.cell(3, 1).weight == "bold"
+    assert scene.g["x"].cells.cell(3, 0).weight == "normal"
     assert texts(scene.g["a"]) == [["11.0", "13.0"], ["31.0", ""]]
     assert box(scene.cell) == (0, 1, 1, 1)
     assert "= 31, at row 3, column 1" in scene.note.get_text()

@@ -41,8 +41,9 @@ cache empties itself past :attr:`GlyphCache.max_bytes`.
 
 Laying a text out (its lines, their sizes, where each starts against the
 anchor) costs :meth:`Text.draw <matplotlib.text.Text.draw>` as much as drawing
-it. The texts drawn in the axes of tracer's figures (cell numbers, indices,
-titles) are :class:`GlyphText` artists, made by :func:`axes_text`: the layout of
+it. The texts drawn in the axes of tracer's figures (indices, titles, and the
+cell numbers, which :class:`tracer.render.grid.CellNumbers` draws through a
+few of them) are :class:`GlyphText` artists, made by :func:`axes_text`: the layout of
 each is found once per distinct text and style, by letting ``Text.draw`` lay it
 out on a renderer that only notes where each line starts, and reused after
 that. Each line then goes to the same ``draw_text`` at the same position as

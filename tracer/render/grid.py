@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -17,11 +17,11 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import offset_copy
 
 from ..numbers import cell
-from .glyphs import axes_text
+from .glyphs import GlyphText, axes_text
 from .style import (CELL_WIDTH, CMAP, CURRENT_FILL, EMPTY_FILL, FOOTER, GRID_LINE, HEADER, INK, MAX_CELL,
                     MIN_NUMBER_CELL_PT, MUTED, NOTE, PAD_FILL, SIDE, TINT)
 
-__all__ = ["Grid", "Outline", "Panel", "gap", "slot", "place_panels", "MIN_SLOT"]
+__all__ = ["Cell", "CellNumbers", "Grid", "Outline", "Panel", "gap", "slot", "place_panels", "MIN_SLOT"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,78 @@ class Outline(Rectangle):
         self.inset = inset
 
 
+class Cell(NamedTuple):
+    """What a cell of a :class:`CellNumbers` shows."""
+
+    text: str
+    color: str
+    weight: str
+
+
+class CellNumbers(Artist):
+    """The numbers of a grid's cells, one artist: each drawn as a :class:`~tracer.render.glyphs.GlyphText` would be.
+
+    A grid of 7 x 7 cells would otherwise make 49 texts, and a matplotlib
+    ``Text`` costs more to make than to draw from the glyph cache. Each cell's
+    text is centred on the cell's centre ``(c, r)`` in data coordinates (ha
+    ``center``, va ``center_baseline``), drawn by one ``GlyphText`` per colour
+    and weight moved from cell to cell: the pixels are those of a text per cell.
+    The artist goes stale when a cell changes, and a renderer that redraws only
+    what changed redraws the grid's numbers (each a cached bitmap).
+    """
+
+    def __init__(self, ax: Axes, shape: tuple[int, int], fontsize: float, zorder: float = 3):
+        super().__init__()
+        self.shape = n_rows, n_cols = shape
+        self.fontsize = fontsize
+        self._cells = [[Cell("", INK, "normal")] * n_cols for _ in range(n_rows)]
+        self._stamps: dict[tuple[str, str], GlyphText] = {}
+        self.set_zorder(zorder)
+        self.set_clip_on(False)
+        ax.add_artist(self)
+        self.set_transform(ax.transData)
+
+    def __repr__(self) -> str:
+        return f"<CellNumbers {self.shape[0]}x{self.shape[1]}, {self.fontsize:g} pt>"
+
+    def cell(self, r: int, c: int) -> Cell:
+        """What cell ``(r, c)`` shows."""
+        return self._cells[r][c]
+
+    def texts(self) -> list[list[str]]:
+        """The text of every cell, row by row."""
+        return [[cell.text for cell in row] for row in self._cells]
+
+    def set_cell(self, r: int, c: int, text: str, color: str = INK, weight: str = "normal") -> None:
+        """Show ``text`` in cell ``(r, c)`` (the artist goes stale only if that changes what the cell shows)."""
+        want = Cell(str(text), color, weight)
+        if want != self._cells[r][c]:
+            self._cells[r][c] = want
+            self.stale = True
+
+    def _stamp(self, color: str, weight: str) -> GlyphText:
+        stamp = self._stamps.get((color, weight))
+        if stamp is None:
+            stamp = GlyphText(0, 0, "", ha="center", va="center_baseline", fontsize=self.fontsize, color=color,
+                              fontweight=weight, clip_on=False)
+            stamp.set_figure(self.get_figure(root=False))
+            stamp.set_transform(self.get_transform())
+            self._stamps[color, weight] = stamp
+        return stamp
+
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible():
+            return
+        for r, row in enumerate(self._cells):
+            for c, cell in enumerate(row):
+                if cell.text:
+                    stamp = self._stamp(cell.color, cell.weight)
+                    stamp.set_text(cell.text)
+                    stamp.set_position((c, r))
+                    stamp.draw(renderer)
+        self.stale = False
+
+
 class Grid:
     """A 2-D array drawn as cells, with numbers when they fit and a colour scale when not.
 
@@ -176,18 +248,12 @@ class Grid:
         self.lines = ax.add_collection(LineCollection(segs, colors=GRID_LINE, linewidths=lw, zorder=1),
                                        autolim=False)
         self.lines.set_clip_on(False)
-        self.texts: list[list[Any]] = []
-        self._shown: list[list[tuple]] = []
+        #: the numbers of the cells (``None`` when they do not fit: a colour scale instead)
+        self.cells: CellNumbers | None = None
         if self.numbers:
-            self.texts = [
-                [axes_text(ax, c, r, "", ha="center", va="center_baseline", fontsize=self.fontsize, color=INK, zorder=3,
-                         clip_on=False)
-                 for c in range(n_cols)]
-                for r in range(n_rows)
-            ]
-            self._shown = [[("", INK, "normal")] * n_cols for _ in range(n_rows)]
+            self.cells = CellNumbers(ax, shape, self.fontsize, zorder=3)
         self.colorbar = None
-        self.artists += [self.title, self.image, self.lines] + [t for row in self.texts for t in row]
+        self.artists += [self.title, self.image, self.lines] + ([self.cells] if self.cells is not None else [])
         self.cover = self.current_text = None
         if reveal:
             # the cells not written yet are hidden under a cover, the current one is lit on it
@@ -251,25 +317,16 @@ class Grid:
         if not np.array_equal(rgba, self.rgba):
             self.rgba = rgba
             self.image.set_data(rgba)
-        if not self.numbers:
+        if self.cells is None:
             return
         for r in range(self.shape[0]):
-            row, shown = self.texts[r], self._shown[r]
             for c in range(self.shape[1]):
-                want = (
-                    labels[r, c] if labels is not None
-                    else "0" if padded[r, c] else cell(values[r, c], CELL_WIDTH),
+                self.cells.set_cell(
+                    r, c,
+                    labels[r, c] if labels is not None else "0" if padded[r, c] else cell(values[r, c], CELL_WIDTH),
                     MUTED if padded[r, c] else INK,
                     "bold" if (r, c) in bold else "normal",
                 )
-                if want != shown[c]:
-                    t = row[c]
-                    t.set_text(want[0])
-                    if want[1] != shown[c][1]:
-                        t.set_color(want[1])
-                    if want[2] != shown[c][2]:
-                        t.set_fontweight(want[2])
-                    shown[c] = want
 
     def reveal(self, written: np.ndarray, current: tuple[int, int] | None = None, fill: str = CURRENT_FILL) -> None:
         """Show only the ``written`` cells of the values set with :meth:`set_values`.
@@ -285,7 +342,7 @@ class Grid:
         if current is not None:
             r, c = current
             cover[r, c] = to_rgba(fill)
-            label = self._shown[r][c][0] if self.numbers else ""
+            label = self.cells.cell(r, c).text if self.cells is not None else ""
             if self.current_text.get_position() != (c, r):
                 self.current_text.set_position((c, r))
         if not np.array_equal(cover, self._cover):

@@ -111,6 +111,7 @@ def test_figure_shows_the_learners_value_beside_the_reference_and_clips_nothing(
     from matplotlib.patches import Rectangle
 
     from tracer.render.check_figure import YOURS_COLOR
+    from tracer.render.grid import CellNumbers
 
     report = checker.check(learner("no_stride").pool_forward)  # a pool figure, whose note used to be clipped
     fig = report.figure()
@@ -120,7 +121,7 @@ def test_figure_shows_the_learners_value_beside_the_reference_and_clips_nothing(
     ax, patch = yours[0]
     assert patch.get_xy() == (0.5, -0.5)  # A[0, 0, 1, 1]: row 0, column 1 of the learner's A[0, :, :, 1]
     assert any(t.get_text() == "yours: A[0, :, :, 1]" and t.get_color() == YOURS_COLOR for t in ax.texts)
-    learner_numbers = [t.get_text() for t in ax.texts if t.get_text().replace(".", "").replace("-", "").isdigit()]
+    learner_numbers = [text for a in ax.get_children() if isinstance(a, CellNumbers) for row in a.texts() for text in row]
     assert f"{report.received[0][0, 0, 1, 1]:.2f}" in learner_numbers  # the learner's value, 1.93
     assert _inside(fig)
 

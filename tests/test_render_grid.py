@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.transforms import Bbox
 from render_cases import drawn
 
 import tracer
@@ -66,3 +67,18 @@ def test_cell_numbers_go_stale_only_when_a_cell_changes():
     numbers.set_cell(0, 1, "1.00", weight="bold")
     assert numbers.stale
     assert repr(numbers) == "<CellNumbers 2x2, 9 pt>"
+
+
+def test_cell_numbers_measure_as_the_union_of_their_texts():
+    fig = render.new_figure(dpi=50)
+    ax = fig.add_axes((0.2, 0.2, 0.6, 0.6))
+    ax.set_xlim(-0.5, 1.5)
+    ax.set_ylim(0.5, -0.5)
+    numbers = CellNumbers(ax, (1, 2), 9.0)
+    assert numbers.get_window_extent(fig.canvas.get_renderer()).width == 0  # nothing written yet
+    numbers.set_cell(0, 0, "-1.25")
+    numbers.set_cell(0, 1, "3.00")
+    texts = [axes_text(ax, c, 0, s, ha="center", va="center_baseline", fontsize=9.0) for c, s in [(0, "-1.25"), (1, "3.00")]]
+    renderer = fig.canvas.get_renderer()
+    expected = Bbox.union([t.get_window_extent(renderer) for t in texts])
+    assert np.allclose(numbers.get_window_extent(renderer).bounds, expected.bounds)

@@ -14,7 +14,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.transforms import offset_copy
+from matplotlib.transforms import Bbox, offset_copy
 
 from ..numbers import cell
 from .glyphs import GlyphText, axes_text
@@ -176,6 +176,18 @@ class CellNumbers(Artist):
             stamp.set_transform(self.get_transform())
             self._stamps[color, weight] = stamp
         return stamp
+
+    def get_window_extent(self, renderer: Any = None) -> Bbox:
+        """The union of the cells' texts, in display pixels (what a tight bounding box takes into account)."""
+        boxes = []
+        for r, row in enumerate(self._cells):
+            for c, cell in enumerate(row):
+                if cell.text:
+                    stamp = self._stamp(cell.color, cell.weight)
+                    stamp.set_text(cell.text)
+                    stamp.set_position((c, r))
+                    boxes.append(stamp.get_window_extent(renderer))
+        return Bbox.union(boxes) if boxes else Bbox([[0, 0], [0, 0]])  # as an Artist without extent
 
     def draw(self, renderer: Any) -> None:
         if not self.get_visible():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -177,28 +177,26 @@ class CellNumbers(Artist):
             self._stamps[color, weight] = stamp
         return stamp
 
-    def get_window_extent(self, renderer: Any = None) -> Bbox:
-        """The union of the cells' texts, in display pixels (what a tight bounding box takes into account)."""
-        boxes = []
+    def _placed(self) -> Iterator[GlyphText]:
+        """For each cell with a text, the stamp of its colour and weight, showing that text at that cell."""
         for r, row in enumerate(self._cells):
             for c, cell in enumerate(row):
                 if cell.text:
                     stamp = self._stamp(cell.color, cell.weight)
                     stamp.set_text(cell.text)
                     stamp.set_position((c, r))
-                    boxes.append(stamp.get_window_extent(renderer))
+                    yield stamp
+
+    def get_window_extent(self, renderer: Any = None) -> Bbox:
+        """The union of the cells' texts, in display pixels (what a tight bounding box takes into account)."""
+        boxes = [stamp.get_window_extent(renderer) for stamp in self._placed()]
         return Bbox.union(boxes) if boxes else Bbox([[0, 0], [0, 0]])  # as an Artist without extent
 
     def draw(self, renderer: Any) -> None:
         if not self.get_visible():
             return
-        for r, row in enumerate(self._cells):
-            for c, cell in enumerate(row):
-                if cell.text:
-                    stamp = self._stamp(cell.color, cell.weight)
-                    stamp.set_text(cell.text)
-                    stamp.set_position((c, r))
-                    stamp.draw(renderer)
+        for stamp in self._placed():
+            stamp.draw(renderer)
         self.stale = False
 
 

@@ -165,6 +165,7 @@ class WordMetrics(NamedTuple):
 
 
 _WORDS: dict[tuple, WordMetrics] = {}  # GlyphRenderer.word, per word, font and dpi
+_BARS: dict[tuple, tuple[float, float]] = {}  # widths of "|" and "||" per font and dpi, what words are measured against
 
 _MARGIN = 4  # pixels of the offscreen renderer around a line's extent
 
@@ -265,13 +266,14 @@ class GlyphRenderer(RendererAgg):
         edge of its ink. (DejaVu Sans kerns no pair with a bar; the tests
         compare lines drawn and measured this way with matplotlib's.)
         """
-        key = (word, _font_key(prop), self.dpi)
+        font = (_font_key(prop), self.dpi)
+        key = (word, *font)
         found = _WORDS.get(key)
         if found is None:
             def measure(t: str) -> tuple[float, float, float]:
                 return RendererAgg.get_text_width_height_descent(self, t, prop, False)
 
-            bar, bars = measure("|")[0], measure("||")[0]
+            bar, bars = _BARS.get(font) or _BARS.setdefault(font, (measure("|")[0], measure("||")[0]))
             advance = measure("|" + word + "|")[0] - bars if word else 0.0
             spaced = measure("|" + word + " |")[0] - bars
             if word:
